@@ -1,0 +1,124 @@
+// Batch Normalization (Ioffe & Szegedy 2015) with torch.nn.BatchNorm1d's semantics.
+//
+// Training:  mean, var = batch mean and biased batch variance of each feature
+//            x_hat = (x - mean) / sqrt(var + eps);  y = gamma * x_hat + beta
+//            running = (1 - momentum) * running + momentum * batch   (unbiased var)
+// Inference: the same with running_mean and running_var in place of the batch's.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "tensor.hpp"
+
+namespace bnlab {
+
+template <class T>
+class BatchNorm {
+ public:
+  RowVector<T> gamma, beta;                // (F) learnable scale and shift
+  RowVector<T> grad_gamma, grad_beta;      // (F) after backward()
+  RowVector<T> running_mean, running_var;  // (F)
+  RowVector<T> batch_mean, batch_var;      // (F) of the last training batch (biased var)
+  T momentum, eps;
+
+  BatchNorm(int features, T momentum_ = T(0.1), T eps_ = T(1e-5))
+      : gamma(RowVector<T>::Ones(features)),
+        beta(RowVector<T>::Zero(features)),
+        grad_gamma(RowVector<T>::Zero(features)),
+        grad_beta(RowVector<T>::Zero(features)),
+        running_mean(RowVector<T>::Zero(features)),
+        running_var(RowVector<T>::Ones(features)),
+        batch_mean(RowVector<T>::Zero(features)),
+        batch_var(RowVector<T>::Zero(features)),
+        momentum(momentum_),
+        eps(eps_),
+        shift_(features),
+        inv_std_(features),
+        coef_(features) {
+    if (features < 1) throw std::invalid_argument("BatchNorm: features must be at least 1");
+    if (!(eps_ > T(0))) throw std::invalid_argument("BatchNorm: eps must be greater than 0");
+    if (!(momentum_ >= T(0) && momentum_ <= T(1)))
+      throw std::invalid_argument("BatchNorm: momentum must be in [0, 1]");
+  }
+
+  int features() const { return static_cast<int>(gamma.cols()); }
+
+  // Sizes the saved x_hat for batches of up to max_rows, so later forwards never allocate.
+  void reserve(int max_rows) {
+    if (x_hat_.rows() < max_rows) x_hat_.resize(max_rows, features());
+  }
+
+  // x (B, F) -> y (B, F). y must not alias x.
+  void forward(ConstMatrixRef<T> x, MatrixRef<T> y, bool training) {
+    check_columns(x.cols(), "forward");
+    const Eigen::Index rows = x.rows();
+    if (!training) {
+      coef_ = gamma.array() * (running_var.array() + eps).sqrt().inverse();
+      y.array() = ((x.rowwise() - running_mean).array().rowwise() * coef_.array()).rowwise() +
+                  beta.array();
+      rows_ = 0;
+      return;
+    }
+    if (rows < 2)
+      throw std::invalid_argument(
+          "BatchNorm: expected more than 1 value per feature when training, got a batch of " +
+          std::to_string(rows) + " row (use inference mode for single examples)");
+    reserve(static_cast<int>(rows));
+    auto x_hat = x_hat_.topRows(rows);
+
+    // Shifting by the first row before the two-pass mean and variance keeps float32 exact
+    // when the features sit far from zero (a mean of 1e4 with a spread of 0.1): the
+    // differences are small numbers computed without cancellation.
+    shift_ = x.row(0);
+    x_hat = x.rowwise() - shift_;
+    coef_ = x_hat.colwise().mean();  // mean of the shifted values
+    x_hat.rowwise() -= coef_;
+    batch_mean = shift_ + coef_;
+    batch_var = x_hat.colwise().squaredNorm() / T(rows);
+    inv_std_ = (batch_var.array() + eps).sqrt().inverse();
+    x_hat.array().rowwise() *= inv_std_.array();
+    y.array() = (x_hat.array().rowwise() * gamma.array()).rowwise() + beta.array();
+
+    running_mean = (T(1) - momentum) * running_mean + momentum * batch_mean;
+    running_var = (T(1) - momentum) * running_var +
+                  (momentum * T(rows) / T(rows - 1)) * batch_var;
+    rows_ = rows;
+  }
+
+  // dy (B, F) -> dx (B, F), grad_gamma, grad_beta; after a training forward. dx must not alias dy.
+  //   dx = gamma / (B sqrt(var + eps)) * (B dy - sum(dy) - x_hat * sum(dy * x_hat))
+  void backward(ConstMatrixRef<T> dy, MatrixRef<T> dx) {
+    if (rows_ == 0)
+      throw std::logic_error("BatchNorm: backward() needs a training-mode forward() first");
+    check_columns(dy.cols(), "backward");
+    if (dy.rows() != rows_)
+      throw std::invalid_argument("BatchNorm: backward() got " + std::to_string(dy.rows()) +
+                                  " rows of gradient for a forward of " +
+                                  std::to_string(rows_) + " rows");
+    const auto x_hat = x_hat_.topRows(rows_);
+    grad_beta = dy.colwise().sum();
+    grad_gamma = (dy.array() * x_hat.array()).matrix().colwise().sum();
+    coef_ = gamma.array() * inv_std_.array() / T(rows_);
+    dx.array() = (T(rows_) * dy.array()).rowwise() - grad_beta.array();
+    dx.array() -= x_hat.array().rowwise() * grad_gamma.array();
+    dx.array().rowwise() *= coef_.array();
+  }
+
+  // Normalized values of the last training forward, (B, F).
+  ConstTopRows<T> x_hat() const { return x_hat_.topRows(rows_); }
+
+ private:
+  void check_columns(Eigen::Index cols, const char* where) const {
+    if (cols != features())
+      throw std::invalid_argument(std::string("BatchNorm: ") + where + "() got " +
+                                  std::to_string(cols) + " features, expected " +
+                                  std::to_string(features()));
+  }
+
+  Matrix<T> x_hat_;  // (max_rows, F)
+  RowVector<T> shift_, inv_std_, coef_;
+  Eigen::Index rows_ = 0;  // rows of the last training forward; 0 after inference
+};
+
+}  // namespace bnlab

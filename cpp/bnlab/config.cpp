@@ -1,0 +1,303 @@
+#include "config.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <variant>
+
+namespace bnlab {
+namespace {
+
+enum class Kind { Integer, Number, Boolean, Choice, IntegerList, ChoiceList };
+
+using Member = std::variant<std::uint32_t Config::*, int Config::*, double Config::*,
+                            bool Config::*, std::string Config::*, std::vector<int> Config::*,
+                            std::vector<std::string> Config::*>;
+
+struct Field {
+  const char* name;
+  Kind kind;
+  Member member;
+  double min, max;          // numbers, integers and list items
+  bool min_exclusive;       // numbers: (min, max] instead of [min, max]
+  std::vector<std::string> choices;
+  int min_items, max_items;  // lists
+  const char* doc;
+};
+
+const std::vector<std::string> kDatasets = {"circle", "xor", "gauss", "spiral", "scales"};
+const std::vector<std::string> kArms = {"plain", "bn-before", "bn-after"};
+
+const std::vector<Field>& fields() {
+  static const std::vector<Field> table = {
+      {"seed", Kind::Integer, &Config::seed, 0, 4294967295.0, false, {}, 0, 0,
+       "Seeds the data, the initial weights and the mini-batch order: the same seed gives the "
+       "same run."},
+      {"dataset", Kind::Choice, &Config::dataset, 0, 0, false, kDatasets, 0, 0,
+       "The data set: four two-class 2-D sets from TensorFlow Playground, and scales, whose two "
+       "features (height in metres, weight in kilograms) live on very different ranges."},
+      {"samples", Kind::Integer, &Config::samples, 20, 5000, false, {}, 0, 0,
+       "Number of examples generated, train and test together."},
+      {"noise", Kind::Number, &Config::noise, 0, 1, false, {}, 0, 0,
+       "Standard deviation of the Gaussian noise added to each feature, in units of that "
+       "feature's scale."},
+      {"trainFraction", Kind::Number, &Config::trainFraction, 0.1, 0.9, false, {}, 0, 0,
+       "Fraction of the examples used for training; the rest are the test set."},
+      {"standardize", Kind::Boolean, &Config::standardize, 0, 0, false, {}, 0, 0,
+       "Shift and scale each input feature to mean 0 and standard deviation 1, with statistics "
+       "computed on the training set."},
+      {"hidden", Kind::IntegerList, &Config::hidden, 1, 128, false, {}, 0, 10,
+       "Width of each hidden layer, input side first."},
+      {"activation", Kind::Choice, &Config::activation, 0, 0, false,
+       {"sigmoid", "tanh", "relu", "linear"}, 0, 0, "Nonlinearity of every hidden layer."},
+      {"init", Kind::Choice, &Config::init, 0, 0, false, {"gaussian", "xavier", "he"}, 0, 0,
+       "Initial weights: Gaussian with standard deviation initStd (the paper's \"small random "
+       "Gaussian values\"), Xavier/Glorot normal sqrt(2/(in+out)), or He normal sqrt(2/in)."},
+      {"initStd", Kind::Number, &Config::initStd, 0, 10, true, {}, 0, 0,
+       "Standard deviation of the initial weights when init is gaussian."},
+      {"loss", Kind::Choice, &Config::loss, 0, 0, false, {"softmax", "bce", "mse"}, 0, 0,
+       "softmax: softmax cross-entropy over one output per class; bce: binary cross-entropy on "
+       "a sigmoid output (two classes); mse: 1/2 (y - y_hat)^2 on a linear output (0/1 target "
+       "for two classes, one-hot otherwise), averaged over the batch."},
+      {"batchSize", Kind::Integer, &Config::batchSize, 2, 1024, false, {}, 0, 0,
+       "Examples per mini-batch; at most the training set size. Batch Normalization needs at "
+       "least 2."},
+      {"learningRate", Kind::Number, &Config::learningRate, 0, 1000, true, {}, 0, 0,
+       "SGD step size."},
+      {"momentum", Kind::Number, &Config::momentum, 0, 0.999, false, {}, 0, 0,
+       "SGD momentum (PyTorch's convention: v = momentum v + g; p -= learningRate v); 0 is "
+       "plain SGD."},
+      {"bnMomentum", Kind::Number, &Config::bnMomentum, 0, 1, false, {}, 0, 0,
+       "Weight of the current batch in BatchNorm's running statistics (PyTorch's convention: "
+       "running = (1 - bnMomentum) running + bnMomentum batch)."},
+      {"bnEps", Kind::Number, &Config::bnEps, 0, 1, true, {}, 0, 0,
+       "Added to the variance before the square root, so the division is safe."},
+      {"arms", Kind::ChoiceList, &Config::arms, 0, 0, false, kArms, 1, 3,
+       "Networks trained side by side from the same initial weights on the same mini-batches: "
+       "plain, bn-before (BN before each nonlinearity), bn-after (BN after it)."},
+      {"recordEvery", Kind::Integer, &Config::recordEvery, 1, 100000, false, {}, 0, 0,
+       "Steps between two recorded points of the metric history."},
+      {"gridSize", Kind::Integer, &Config::gridSize, 2, 200, false, {}, 0, 0,
+       "Points per side of the grid on which each network's prediction is drawn."},
+  };
+  return table;
+}
+
+std::string format_number(double v) { return Json(v).dump(); }
+
+std::string range_text(const Field& f) {
+  const std::string lo = format_number(f.min), hi = format_number(f.max);
+  if (f.kind == Kind::Integer) return "an integer from " + lo + " to " + hi;
+  if (f.min_exclusive) return "a number greater than " + lo + " and at most " + hi;
+  return "a number from " + lo + " to " + hi;
+}
+
+std::string choices_text(const std::vector<std::string>& choices) {
+  std::string out;
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    if (i) out += i + 1 == choices.size() ? " or " : ", ";
+    out += '"' + choices[i] + '"';
+  }
+  return out;
+}
+
+bool in_range(const Field& f, double v) {
+  if (!std::isfinite(v) || v > f.max) return false;
+  if (f.min_exclusive ? v <= f.min : v < f.min) return false;
+  return f.kind != Kind::Integer && f.kind != Kind::IntegerList ? true : v == std::floor(v);
+}
+
+// What a field must be, as the end of "<field>: must be ...".
+std::string requirement(const Field& f) {
+  switch (f.kind) {
+    case Kind::Integer:
+    case Kind::Number: return range_text(f);
+    case Kind::Boolean: return "true or false";
+    case Kind::Choice: return "one of " + choices_text(f.choices);
+    case Kind::IntegerList:
+      return "an array of " + std::to_string(f.min_items) + " to " + std::to_string(f.max_items) +
+             " integers, each from " + format_number(f.min) + " to " + format_number(f.max);
+    case Kind::ChoiceList:
+      return "an array of " + std::to_string(f.min_items) + " to " +
+             std::to_string(f.max_items) + " different names, each " +
+             choices_text(f.choices);
+  }
+  return "";
+}
+
+// Reads one field's JSON value into the configuration, or says why it cannot.
+bool assign(const Field& f, const Json& v, Config& c) {
+  switch (f.kind) {
+    case Kind::Integer:
+    case Kind::Number: {
+      if (!v.is_number() || !in_range(f, v.as_number())) return false;
+      const double n = v.as_number();
+      if (auto m = std::get_if<std::uint32_t Config::*>(&f.member))
+        c.*(*m) = static_cast<std::uint32_t>(n);
+      else if (auto mi = std::get_if<int Config::*>(&f.member))
+        c.*(*mi) = static_cast<int>(n);
+      else
+        c.*std::get<double Config::*>(f.member) = n;
+      return true;
+    }
+    case Kind::Boolean:
+      if (!v.is_bool()) return false;
+      c.*std::get<bool Config::*>(f.member) = v.as_bool();
+      return true;
+    case Kind::Choice:
+      if (!v.is_string() ||
+          std::find(f.choices.begin(), f.choices.end(), v.as_string()) == f.choices.end())
+        return false;
+      c.*std::get<std::string Config::*>(f.member) = v.as_string();
+      return true;
+    case Kind::IntegerList: {
+      if (!v.is_array()) return false;
+      const auto& items = v.items();
+      if (static_cast<int>(items.size()) < f.min_items ||
+          static_cast<int>(items.size()) > f.max_items)
+        return false;
+      std::vector<int> out;
+      for (const Json& item : items) {
+        if (!item.is_number() || !in_range(f, item.as_number())) return false;
+        out.push_back(static_cast<int>(item.as_number()));
+      }
+      c.*std::get<std::vector<int> Config::*>(f.member) = out;
+      return true;
+    }
+    case Kind::ChoiceList: {
+      if (!v.is_array()) return false;
+      const auto& items = v.items();
+      if (static_cast<int>(items.size()) < f.min_items ||
+          static_cast<int>(items.size()) > f.max_items)
+        return false;
+      std::vector<std::string> out;
+      for (const Json& item : items) {
+        if (!item.is_string() ||
+            std::find(f.choices.begin(), f.choices.end(), item.as_string()) == f.choices.end() ||
+            std::find(out.begin(), out.end(), item.as_string()) != out.end())
+          return false;
+        out.push_back(item.as_string());
+      }
+      c.*std::get<std::vector<std::string> Config::*>(f.member) = out;
+      return true;
+    }
+  }
+  return false;
+}
+
+Json value_of(const Field& f, const Config& c) {
+  return std::visit(
+      [&](auto member) -> Json {
+        const auto& value = c.*member;
+        using V = std::decay_t<decltype(value)>;
+        if constexpr (std::is_same_v<V, std::vector<int>> ||
+                      std::is_same_v<V, std::vector<std::string>>)
+          return Json::array_of(value);
+        else
+          return Json(value);
+      },
+      f.member);
+}
+
+// Rules that involve more than one field.
+void check_together(const Config& c, std::vector<FieldError>& errors) {
+  const int train = train_size(c);
+  if (c.batchSize > train)
+    errors.push_back({"batchSize", "must be at most the training set size, " +
+                                       std::to_string(train) +
+                                       " examples (samples x trainFraction); got " +
+                                       std::to_string(c.batchSize)});
+  const int classes = dataset_classes(c.dataset);
+  if (c.loss == "bce" && classes != 2)
+    errors.push_back({"loss", "\"bce\" needs a two-class data set; " + c.dataset + " has " +
+                                  std::to_string(classes) + " classes"});
+}
+
+}  // namespace
+
+bool Config::operator==(const Config& o) const {
+  return config_to_json(*this).dump() == config_to_json(o).dump();
+}
+
+ConfigError::ConfigError(std::vector<FieldError> errors)
+    : std::invalid_argument([&] {
+        std::string message = "invalid configuration: ";
+        for (std::size_t i = 0; i < errors.size(); ++i)
+          message += (i ? "; " : "") + errors[i].field + ": " + errors[i].message;
+        return message;
+      }()),
+      errors_(std::move(errors)) {}
+
+Config parse_config(const Json& json) {
+  if (!json.is_object())
+    throw ConfigError(std::vector<FieldError>{{"(configuration)", "must be a JSON object, got " + json.describe()}});
+  Config config;
+  std::vector<FieldError> errors;
+  for (const auto& [key, value] : json.members()) {
+    const auto& table = fields();
+    const auto f = std::find_if(table.begin(), table.end(),
+                                [&](const Field& field) { return key == field.name; });
+    if (f == table.end()) {
+      std::string known;
+      for (const Field& field : table) known += (known.empty() ? "" : ", ") + std::string(field.name);
+      errors.push_back({key, "is not a configuration field (fields: " + known + ")"});
+    } else if (!assign(*f, value, config)) {
+      errors.push_back({key, "must be " + requirement(*f) + "; got " + value.describe()});
+    }
+  }
+  if (errors.empty()) check_together(config, errors);
+  if (!errors.empty()) throw ConfigError(std::move(errors));
+  return config;
+}
+
+Config parse_config(const std::string& json_text) {
+  Json json;
+  try {
+    json = Json::parse(json_text);
+  } catch (const JsonError& e) {
+    throw ConfigError(std::vector<FieldError>{{"(configuration)", e.what()}});
+  }
+  return parse_config(json);
+}
+
+Json config_to_json(const Config& config) {
+  Json out = Json::object();
+  for (const Field& f : fields()) out.set(f.name, value_of(f, config));
+  return out;
+}
+
+Json config_schema() {
+  static const char* kKindNames[] = {"integer", "number", "boolean", "choice", "integer[]",
+                                     "choice[]"};
+  const Config defaults;
+  Json schema = Json::array();
+  for (const Field& f : fields()) {
+    Json entry = Json::object();
+    entry.set("name", f.name);
+    entry.set("type", kKindNames[static_cast<int>(f.kind)]);
+    entry.set("default", value_of(f, defaults));
+    if (f.kind == Kind::Integer || f.kind == Kind::Number || f.kind == Kind::IntegerList) {
+      entry.set("min", f.min);
+      entry.set("max", f.max);
+      if (f.min_exclusive) entry.set("minExclusive", true);
+    }
+    if (!f.choices.empty()) entry.set("choices", Json::array_of(f.choices));
+    if (f.kind == Kind::IntegerList || f.kind == Kind::ChoiceList) {
+      entry.set("minItems", f.min_items);
+      entry.set("maxItems", f.max_items);
+    }
+    entry.set("requirement", requirement(f));
+    entry.set("doc", f.doc);
+    schema.push_back(std::move(entry));
+  }
+  return schema;
+}
+
+int dataset_features(const std::string&) { return 2; }
+int dataset_classes(const std::string&) { return 2; }
+
+int train_size(const Config& c) {
+  return static_cast<int>(std::floor(c.samples * c.trainFraction));
+}
+
+}  // namespace bnlab

@@ -1,0 +1,116 @@
+#include "dataset.hpp"
+
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "rng.hpp"
+
+namespace bnlab {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// Independent generator streams, so changing one setting (say the noise) leaves the
+// others' draws (the split, the weights, the batch order) unchanged.
+enum Stream : std::uint64_t { kPointsStream = 1, kSplitStream = 2 };
+
+}  // namespace
+
+void generate_points(const std::string& dataset, int samples, double noise, std::uint64_t seed,
+                     Matrix<double>& points, std::vector<std::int32_t>& labels) {
+  Rng rng(seed, kPointsStream);
+  points.resize(samples, 2);
+  labels.resize(samples);
+  // Each feature's nominal scale: the noise is a fraction of it.
+  double scale[2] = {1.0, 1.0};
+  for (int i = 0; i < samples; ++i) {
+    const int label = i % 2;
+    labels[i] = label;
+    double x = 0, y = 0;
+    if (dataset == "circle") {
+      // Class 1 inside radius 0.5, class 0 in the ring from 0.7 to 1.
+      const double r = label ? 0.5 * std::sqrt(rng.uniform()) : std::sqrt(rng.uniform(0.49, 1.0));
+      const double angle = rng.uniform(0.0, 2 * kPi);
+      x = r * std::cos(angle);
+      y = r * std::sin(angle);
+    } else if (dataset == "xor") {
+      // Class 1 where x and y share a sign; kept a little away from the axes.
+      const double padding = 0.05;
+      x = rng.uniform(padding, 1.0) * (rng.uniform() < 0.5 ? -1 : 1);
+      y = rng.uniform(padding, 1.0) * ((x > 0) == (label == 1) ? 1 : -1);
+    } else if (dataset == "gauss") {
+      const double centre = label ? 0.5 : -0.5;
+      x = rng.normal(centre, 0.25);
+      y = rng.normal(centre, 0.25);
+    } else if (dataset == "spiral") {
+      // Two interleaved arms of 1.75 turns, class 1 rotated by half a turn.
+      const double t = rng.uniform();
+      const double angle = 1.75 * 2 * kPi * t + label * kPi;
+      x = t * std::cos(angle);
+      y = t * std::sin(angle);
+    } else if (dataset == "scales") {
+      // Height in metres against weight in kilograms: a spread of 0.5 against one of 80.
+      // Class 1: body-mass index (weight / height^2) of 25 or more.
+      const double height = rng.uniform(1.5, 2.0);
+      const double bmi = label ? rng.uniform(25.0, 33.0) : rng.uniform(17.0, 25.0);
+      x = height;
+      y = bmi * height * height;
+      scale[0] = 0.15;
+      scale[1] = 20.0;
+    } else {
+      throw std::invalid_argument("dataset: unknown data set \"" + dataset + "\"");
+    }
+    points(i, 0) = x + noise * scale[0] * rng.normal();
+    points(i, 1) = y + noise * scale[1] * rng.normal();
+  }
+}
+
+Dataset make_dataset(const Config& config) {
+  Matrix<double> points;
+  std::vector<std::int32_t> labels;
+  generate_points(config.dataset, config.samples, config.noise, config.seed, points, labels);
+
+  Dataset d;
+  d.features = static_cast<int>(points.cols());
+  d.classes = dataset_classes(config.dataset);
+  const int n = static_cast<int>(points.rows());
+  const int n_train = train_size(config);
+
+  std::vector<std::uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  Rng(config.seed, kSplitStream).shuffle(order.begin(), static_cast<std::uint32_t>(n));
+
+  d.train_raw.resize(n_train, d.features);
+  d.test_raw.resize(n - n_train, d.features);
+  d.train_y.resize(n_train);
+  d.test_y.resize(n - n_train);
+  for (int i = 0; i < n; ++i) {
+    const auto src = order[i];
+    if (i < n_train) {
+      d.train_raw.row(i) = points.row(src).cast<float>();
+      d.train_y[i] = labels[src];
+    } else {
+      d.test_raw.row(i - n_train) = points.row(src).cast<float>();
+      d.test_y[i - n_train] = labels[src];
+    }
+  }
+
+  d.input_mean = RowVector<float>::Zero(d.features);
+  d.input_std = RowVector<float>::Ones(d.features);
+  if (config.standardize) {
+    const Matrix<double> train = d.train_raw.cast<double>();
+    const RowVector<double> mean = train.colwise().mean();
+    const RowVector<double> var = (train.rowwise() - mean).colwise().squaredNorm() / n_train;
+    d.input_mean = mean.cast<float>();
+    d.input_std = var.cwiseSqrt().cwiseMax(1e-12).cast<float>();
+  }
+  const auto standardize = [&](const Matrix<float>& raw) -> Matrix<float> {
+    return ((raw.rowwise() - d.input_mean).array().rowwise() / d.input_std.array()).matrix();
+  };
+  d.train_x = standardize(d.train_raw);
+  d.test_x = standardize(d.test_raw);
+  return d;
+}
+
+}  // namespace bnlab

@@ -1,0 +1,35 @@
+// Data sets: the four two-class 2-D sets of TensorFlow Playground, and `scales`, whose two
+// features live on very different numeric ranges; split into train and test by seed, with
+// optional standardization computed on the training set.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "tensor.hpp"
+
+namespace bnlab {
+
+struct Dataset {
+  int features = 0;
+  int classes = 0;
+  // Model inputs (standardized when the configuration asks), one example per row.
+  Matrix<float> train_x, test_x;
+  std::vector<std::int32_t> train_y, test_y;
+  // The same examples in their original units, for plotting.
+  Matrix<float> train_raw, test_raw;
+  // Model input = (raw - input_mean) / input_std; 0 and 1 when not standardized.
+  RowVector<float> input_mean, input_std;
+};
+
+// Generates `samples` examples with exactly equal class counts, in original units.
+// points (samples, 2); labels alternate 0, 1, 0, 1, ...
+void generate_points(const std::string& dataset, int samples, double noise, std::uint64_t seed,
+                     Matrix<double>& points, std::vector<std::int32_t>& labels);
+
+// The data set a configuration describes: generated, shuffled, split, standardized.
+Dataset make_dataset(const Config& config);
+
+}  // namespace bnlab

@@ -1,0 +1,277 @@
+#include "json.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace bnlab {
+namespace {
+
+constexpr int kMaxDepth = 64;  // hostile input must not exhaust the stack
+
+class Parser {
+ public:
+  explicit Parser(const std::string& text) : s_(text) {}
+
+  Json parse_document() {
+    Json value = parse_value(0);
+    skip_space();
+    if (pos_ != s_.size()) fail("unexpected text after the JSON value");
+    return value;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const {
+    throw JsonError("invalid JSON at offset " + std::to_string(pos_) + ": " + what);
+  }
+  void skip_space() {
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+      ++pos_;
+  }
+  bool consume(char c) {
+    skip_space();
+    if (pos_ < s_.size() && s_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  void expect_word(const char* word) {
+    for (const char* p = word; *p; ++p, ++pos_)
+      if (pos_ >= s_.size() || s_[pos_] != *p) fail(std::string("expected ") + word);
+  }
+
+  Json parse_value(int depth) {
+    if (depth > kMaxDepth) fail("nested more than 64 levels deep");
+    skip_space();
+    if (pos_ >= s_.size()) fail("unexpected end of input");
+    const char c = s_[pos_];
+    if (c == '{') return parse_object(depth);
+    if (c == '[') return parse_array(depth);
+    if (c == '"') return Json(parse_string());
+    if (c == 't') return expect_word("true"), Json(true);
+    if (c == 'f') return expect_word("false"), Json(false);
+    if (c == 'n') return expect_word("null"), Json();
+    if (c == '-' || (c >= '0' && c <= '9')) return Json(parse_number());
+    fail(std::string("unexpected character '") + c + "'");
+  }
+
+  Json parse_object(int depth) {
+    ++pos_;
+    Json obj = Json::object();
+    if (consume('}')) return obj;
+    do {
+      skip_space();
+      if (pos_ >= s_.size() || s_[pos_] != '"') fail("expected a string key");
+      std::string key = parse_string();
+      if (!consume(':')) fail("expected ':'");
+      obj.set(key, parse_value(depth + 1));
+    } while (consume(','));
+    if (!consume('}')) fail("expected ',' or '}'");
+    return obj;
+  }
+
+  Json parse_array(int depth) {
+    ++pos_;
+    Json arr = Json::array();
+    if (consume(']')) return arr;
+    do arr.push_back(parse_value(depth + 1));
+    while (consume(','));
+    if (!consume(']')) fail("expected ',' or ']'");
+    return arr;
+  }
+
+  double parse_number() {
+    const std::size_t start = pos_;
+    auto digits = [&] {
+      const std::size_t from = pos_;
+      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+      if (pos_ == from) fail("expected a digit");
+    };
+    if (s_[pos_] == '-') ++pos_;
+    digits();
+    if (pos_ < s_.size() && s_[pos_] == '.') ++pos_, digits();
+    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
+      digits();
+    }
+    return std::strtod(s_.substr(start, pos_ - start).c_str(), nullptr);
+  }
+
+  static void append_utf8(std::string& out, unsigned cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+
+  unsigned parse_hex4() {
+    if (pos_ + 4 > s_.size()) fail("truncated \\u escape");
+    unsigned cp = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char h = s_[pos_++];
+      cp <<= 4;
+      if (h >= '0' && h <= '9') cp |= h - '0';
+      else if (h >= 'a' && h <= 'f') cp |= h - 'a' + 10;
+      else if (h >= 'A' && h <= 'F') cp |= h - 'A' + 10;
+      else fail("bad \\u escape");
+    }
+    return cp;
+  }
+
+  std::string parse_string() {
+    ++pos_;  // opening quote
+    std::string out;
+    while (true) {
+      if (pos_ >= s_.size()) fail("unterminated string");
+      const char c = s_[pos_++];
+      if (c == '"') return out;
+      if (static_cast<unsigned char>(c) < 0x20) fail("control character in string");
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      if (pos_ >= s_.size()) fail("unterminated escape");
+      const char e = s_[pos_++];
+      switch (e) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          unsigned cp = parse_hex4();
+          if (cp >= 0xD800 && cp < 0xDC00 && pos_ + 6 <= s_.size() && s_[pos_] == '\\' &&
+              s_[pos_ + 1] == 'u') {
+            pos_ += 2;
+            const unsigned low = parse_hex4();
+            if (low < 0xDC00 || low > 0xDFFF) fail("bad surrogate pair");
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          }
+          append_utf8(out, cp);
+          break;
+        }
+        default: fail(std::string("bad escape '\\") + e + "'");
+      }
+    }
+  }
+
+  const std::string& s_;
+  std::size_t pos_ = 0;
+};
+
+void dump_string(const std::string& s, std::string& out) {
+  out += '"';
+  for (const char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+Json Json::parse(const std::string& text) { return Parser(text).parse_document(); }
+
+const Json* Json::find(const std::string& key) const {
+  for (const auto& [k, v] : members_)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+Json& Json::set(const std::string& key, Json value) {
+  type_ = Type::Object;
+  for (auto& [k, v] : members_)
+    if (k == key) return v = std::move(value);
+  members_.emplace_back(key, std::move(value));
+  return members_.back().second;
+}
+
+std::string Json::dump() const {
+  std::string out;
+  dump_to(out);
+  return out;
+}
+
+void Json::dump_to(std::string& out) const {
+  switch (type_) {
+    case Type::Null: out += "null"; break;
+    case Type::Bool: out += bool_ ? "true" : "false"; break;
+    case Type::Number:
+      if (!std::isfinite(number_)) {
+        out += "null";
+      } else {
+        // The shortest of 9 and 17 significant digits that reads back as the same double.
+        char buf[32];
+        if (number_ == std::floor(number_) && std::fabs(number_) < 1e15)
+          std::snprintf(buf, sizeof buf, "%.0f", number_);
+        else if (std::snprintf(buf, sizeof buf, "%.9g", number_);
+                 std::strtod(buf, nullptr) != number_)
+          std::snprintf(buf, sizeof buf, "%.17g", number_);
+        out += buf;
+      }
+      break;
+    case Type::String: dump_string(string_, out); break;
+    case Type::Array:
+      out += '[';
+      for (std::size_t i = 0; i < items_.size(); ++i) {
+        if (i) out += ',';
+        items_[i].dump_to(out);
+      }
+      out += ']';
+      break;
+    case Type::Object:
+      out += '{';
+      for (std::size_t i = 0; i < members_.size(); ++i) {
+        if (i) out += ',';
+        dump_string(members_[i].first, out);
+        out += ':';
+        members_[i].second.dump_to(out);
+      }
+      out += '}';
+      break;
+  }
+}
+
+std::string Json::describe() const {
+  switch (type_) {
+    case Type::Array: return "an array of " + std::to_string(items_.size()) + " items";
+    case Type::Object: return "an object";
+    default: {
+      std::string text = dump();
+      if (text.size() > 40) text = text.substr(0, 37) + "...";
+      return text;
+    }
+  }
+}
+
+}  // namespace bnlab

@@ -1,0 +1,203 @@
+// Multi-layer perceptron with optional Batch Normalization in every hidden layer.
+//
+// Hidden layer l, by placement:
+//   none:   u = x W + b;           a = g(u);  out = a
+//   before: u = BN(x W);           a = g(u);  out = a     (the paper's z = g(BN(Wu)); beta
+//                                                          replaces the Dense bias)
+//   after:  u = x W + b;           a = g(u);  out = BN(a)
+// Output: logits = out_L W + b.  u is "the input to the nonlinearity" that the probes watch.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "activation.hpp"
+#include "batchnorm.hpp"
+#include "dense.hpp"
+#include "rng.hpp"
+#include "tensor.hpp"
+
+namespace bnlab {
+
+enum class BnPlacement { None, Before, After };
+enum class Init { Gaussian, Xavier, He };
+
+struct MlpShape {
+  int inputs = 2;
+  std::vector<int> hidden;
+  int outputs = 1;
+  Activation activation = Activation::Sigmoid;
+  BnPlacement bn = BnPlacement::None;
+  double bn_momentum = 0.1;
+  double bn_eps = 1e-5;
+};
+
+// Standard deviation of a layer's initial weights. Xavier/Glorot and He in their normal
+// forms: sqrt(2 / (in + out)) and sqrt(2 / in).
+inline double init_std(Init init, double gaussian_std, int in, int out) {
+  switch (init) {
+    case Init::Gaussian: return gaussian_std;
+    case Init::Xavier: return std::sqrt(2.0 / (in + out));
+    case Init::He: return std::sqrt(2.0 / in);
+  }
+  return gaussian_std;
+}
+
+template <class T>
+class Mlp {
+ public:
+  struct Hidden {
+    Dense<T> dense;
+    std::optional<BatchNorm<T>> bn;
+    Matrix<T> z;    // (B, width) Dense output, when BN follows it
+    Matrix<T> u;    // (B, width) input to the nonlinearity
+    Matrix<T> a;    // (B, width) nonlinearity output
+    Matrix<T> out;  // (B, width) BN(a), when BN follows the nonlinearity
+    Matrix<T> d_out, d_a, d_u, d_z;  // gradients of the same, (B, width)
+
+    const Matrix<T>& output() const { return bn_after() ? out : a; }
+    bool bn_after() const { return bn && after; }
+    bool bn_before() const { return bn && !after; }
+    bool after = false;
+  };
+
+  explicit Mlp(const MlpShape& shape) : shape_(shape), output_(shape.hidden.empty()
+                                                                  ? shape.inputs
+                                                                  : shape.hidden.back(),
+                                                              shape.outputs, true) {
+    if (shape.inputs < 1 || shape.outputs < 1)
+      throw std::invalid_argument("Mlp: inputs and outputs must be at least 1");
+    int in = shape.inputs;
+    for (int width : shape.hidden) {
+      if (width < 1) throw std::invalid_argument("Mlp: hidden widths must be at least 1");
+      const bool before = shape.bn == BnPlacement::Before;
+      Hidden layer{Dense<T>(in, width, !before), std::nullopt, {}, {}, {}, {}, {}, {}, {}, {}};
+      if (shape.bn != BnPlacement::None) {
+        layer.bn.emplace(width, T(shape.bn_momentum), T(shape.bn_eps));
+        layer.after = shape.bn == BnPlacement::After;
+      }
+      hidden_.push_back(std::move(layer));
+      in = width;
+    }
+  }
+
+  const MlpShape& shape() const { return shape_; }
+  int depth() const { return static_cast<int>(hidden_.size()); }
+  Hidden& hidden(int l) { return hidden_[l]; }
+  const Hidden& hidden(int l) const { return hidden_[l]; }
+  Dense<T>& output_layer() { return output_; }
+  const Dense<T>& output_layer() const { return output_; }
+
+  // Draws every weight matrix from N(0, init_std^2) in a fixed order; biases start at 0.
+  // Two networks of the same shape given generators in the same state get the same weights.
+  void init(Init init, double gaussian_std, Rng& rng) {
+    auto fill = [&](Dense<T>& d) {
+      const double std = init_std(init, gaussian_std, d.in(), d.out());
+      for (Eigen::Index i = 0; i < d.W.size(); ++i) d.W.data()[i] = T(rng.normal(0.0, std));
+      d.b.setZero();
+    };
+    for (auto& h : hidden_) fill(h.dense);
+    fill(output_);
+  }
+
+  // Sizes every buffer for batches of up to max_rows, so later passes never allocate.
+  void reserve(int max_rows) {
+    if (max_rows <= capacity_) return;
+    capacity_ = max_rows;
+    x_.resize(max_rows, shape_.inputs);
+    for (auto& h : hidden_) {
+      const int w = h.dense.out();
+      for (Matrix<T>* m : {&h.u, &h.a, &h.d_out, &h.d_u}) m->resize(max_rows, w);
+      if (h.bn_before()) h.z.resize(max_rows, w), h.d_z.resize(max_rows, w);
+      if (h.bn_after()) h.out.resize(max_rows, w), h.d_a.resize(max_rows, w);
+      if (h.bn) h.bn->reserve(max_rows);
+    }
+    logits_.resize(max_rows, shape_.outputs);
+  }
+
+  // x (B, inputs) -> logits (B, outputs), a view valid until the next forward.
+  TopRows<T> forward(ConstMatrixRef<T> x, bool training) {
+    const Eigen::Index rows = x.rows();
+    reserve(static_cast<int>(rows));
+    rows_ = rows;
+    x_.topRows(rows) = x;
+    const Matrix<T>* in = &x_;
+    for (auto& h : hidden_) {
+      auto u = h.u.topRows(rows);
+      if (h.bn_before()) {
+        h.dense.forward(in->topRows(rows), h.z.topRows(rows));
+        h.bn->forward(h.z.topRows(rows), u, training);
+      } else {
+        h.dense.forward(in->topRows(rows), u);
+      }
+      activation_forward<T>(shape_.activation, u, h.a.topRows(rows));
+      if (h.bn_after()) h.bn->forward(h.a.topRows(rows), h.out.topRows(rows), training);
+      in = &h.output();
+    }
+    output_.forward(in->topRows(rows), logits_.topRows(rows));
+    return logits_.topRows(rows);
+  }
+
+  // dlogits (B, outputs) -> gradients of every parameter, after a forward of B rows.
+  void backward(ConstMatrixRef<T> dlogits) {
+    const Eigen::Index rows = rows_;
+    const auto input_of = [&](int l) -> const Matrix<T>& {
+      return l == 0 ? x_ : hidden_[l - 1].output();
+    };
+    const int depth = this->depth();
+    output_.backward(input_of(depth).topRows(rows), dlogits);
+    if (depth == 0) return;
+    output_.backward_input(dlogits, hidden_[depth - 1].d_out.topRows(rows));
+    for (int l = depth - 1; l >= 0; --l) {
+      Hidden& h = hidden_[l];
+      Matrix<T>* d_a = &h.d_out;
+      if (h.bn_after()) {
+        h.bn->backward(h.d_out.topRows(rows), h.d_a.topRows(rows));
+        d_a = &h.d_a;
+      }
+      activation_backward<T>(shape_.activation, h.u.topRows(rows), h.a.topRows(rows),
+                             d_a->topRows(rows), h.d_u.topRows(rows));
+      Matrix<T>* d_z = &h.d_u;
+      if (h.bn_before()) {
+        h.bn->backward(h.d_u.topRows(rows), h.d_z.topRows(rows));
+        d_z = &h.d_z;
+      }
+      h.dense.backward(input_of(l).topRows(rows), d_z->topRows(rows));
+      if (l > 0) h.dense.backward_input(d_z->topRows(rows), hidden_[l - 1].d_out.topRows(rows));
+    }
+  }
+
+  // Calls f(values, gradients, count) for every learnable parameter, in a fixed order.
+  template <class F>
+  void for_each_parameter(F&& f) {
+    for (auto& h : hidden_) {
+      f(h.dense.W.data(), h.dense.dW.data(), h.dense.W.size());
+      if (h.dense.has_bias) f(h.dense.b.data(), h.dense.db.data(), h.dense.b.size());
+      if (h.bn) {
+        f(h.bn->gamma.data(), h.bn->grad_gamma.data(), h.bn->gamma.size());
+        f(h.bn->beta.data(), h.bn->grad_beta.data(), h.bn->beta.size());
+      }
+    }
+    f(output_.W.data(), output_.dW.data(), output_.W.size());
+    f(output_.b.data(), output_.db.data(), output_.b.size());
+  }
+
+  Eigen::Index parameter_count() {
+    Eigen::Index n = 0;
+    for_each_parameter([&](T*, T*, Eigen::Index count) { n += count; });
+    return n;
+  }
+
+ private:
+  MlpShape shape_;
+  std::vector<Hidden> hidden_;
+  Dense<T> output_;
+  Matrix<T> x_;       // (B, inputs) copy of the last forward's input
+  Matrix<T> logits_;  // (B, outputs)
+  int capacity_ = 0;
+  Eigen::Index rows_ = 0;
+};
+
+}  // namespace bnlab

@@ -233,7 +233,9 @@ Config parse_config(const Json& json) {
     throw ConfigError(std::vector<FieldError>{{"(configuration)", "must be a JSON object, got " + json.describe()}});
   Config config;
   std::vector<FieldError> errors;
-  for (const auto& [key, value] : json.members()) {
+  for (const auto& member : json.members()) {
+    const std::string& key = member.first;
+    const Json& value = member.second;
     const auto& table = fields();
     const auto f = std::find_if(table.begin(), table.end(),
                                 [&](const Field& field) { return key == field.name; });

@@ -79,7 +79,7 @@ Experiment::Experiment(const Config& config)
     net.reserve(max_rows_);
     Sgd<float> sgd(net, float(config.learningRate), float(config.momentum));
     arms_.push_back(Arm{name, std::move(net), std::move(sgd),
-                        Matrix<float>(max_rows_, shape.outputs), 0, 0, -1, ""});
+                        Matrix<float>(max_rows_, shape.outputs), 0, 0, -1, false});
   }
 
   // The grid spans both splits with a margin of a tenth of the range on every side.
@@ -112,6 +112,15 @@ const Experiment::Arm& Experiment::at(int arm) const {
   return const_cast<Experiment*>(this)->at(arm);
 }
 
+std::string Experiment::message(int arm_index) const {
+  const Arm& arm = at(arm_index);
+  if (arm.diverged_at < 0) return "";
+  return arm.name + " diverged at step " + std::to_string(arm.diverged_at) +
+         ": the training loss became " + (arm.loss_was_nan ? "NaN" : "infinite") +
+         " (learning rate " + Json(config_.learningRate).dump() +
+         " is too large for this network)";
+}
+
 // Shuffled epochs without replacement; the last partial batch of an epoch is dropped so
 // every batch has batchSize rows (BatchNorm's statistics depend on it).
 void Experiment::next_batch() {
@@ -139,10 +148,7 @@ void Experiment::step(long n) {
                                                       arm.dlogits.topRows(logits.rows()));
       if (!std::isfinite(loss)) {
         arm.diverged_at = steps_ + 1;
-        arm.message = arm.name + " diverged at step " + std::to_string(steps_ + 1) +
-                      ": the training loss became " + (std::isnan(loss) ? "NaN" : "infinite") +
-                      " (learning rate " + Json(config_.learningRate).dump() +
-                      " is too large for this network)";
+        arm.loss_was_nan = std::isnan(loss);
         continue;
       }
       arm.net.backward(arm.dlogits.topRows(logits.rows()));

@@ -45,10 +45,11 @@ class Experiment {
   const std::string& arm_name(int arm) const { return at(arm).name; }
   bool diverged(int arm) const { return at(arm).diverged_at >= 0; }
   long diverged_at(int arm) const { return at(arm).diverged_at; }  // -1 while training
-  const std::string& message(int arm) const { return at(arm).message; }
+  std::string message(int arm) const;  // why the arm stopped; empty while it trains
   Mlp<float>& network(int arm) { return at(arm).net; }
 
-  // Advances every arm that has not diverged by n steps of mini-batch SGD. Allocates nothing.
+  // Advances every arm that has not diverged by n steps of mini-batch SGD. Allocates nothing,
+  // even when an arm diverges.
   void step(long n);
 
   // Takes effect from the next step, without restarting the run.
@@ -74,7 +75,7 @@ class Experiment {
     double loss_sum = 0;
     long loss_count = 0;
     long diverged_at = -1;
-    std::string message;
+    bool loss_was_nan = false;  // else infinite
   };
 
   Arm& at(int arm);

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# bnlab's one entry point.
+#   ./build.sh serve   install what is missing, build, serve dist/ at http://localhost:8080
+#   ./build.sh test    install what is missing, build native and wasm, run every test
+#   ./build.sh build   install what is missing and build (native tools, dist/)
+#   ./build.sh deps    only install what is missing
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+PORT=${PORT:-8080}
+JOBS=${JOBS:-2}  # the machines are small and shared: keep builds parallel-light
+
+# emcc's JavaScript tools need Debian's node modules (acorn) on Node's search path.
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+
+log() { printf '\n== %s\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+# Debian packages this project needs, each with a command or file that shows it is there.
+APT_NEEDS=(
+  "cmake:cmake"
+  "g++:g++"
+  "make:make"
+  "libeigen3-dev:/usr/include/eigen3/Eigen/Core"
+  "libgtest-dev:/usr/include/gtest/gtest.h"
+  "emscripten:emcc"
+  "nodejs:node"
+  "npm:npm"
+)
+
+missing_packages() {
+  local entry package probe
+  for entry in "${APT_NEEDS[@]}"; do
+    package=${entry%%:*}
+    probe=${entry#*:}
+    if [[ $probe == /* ]]; then [[ -e $probe ]] && continue
+    else command -v "$probe" >/dev/null 2>&1 && continue
+    fi
+    printf '%s ' "$package"
+  done
+}
+
+install_deps() {
+  local missing
+  missing=$(missing_packages)
+  if [[ -n $missing ]]; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+      log "installing Debian packages: $missing"
+      apt-get update -q
+      # shellcheck disable=SC2086
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+    else
+      die "missing packages: $missing(install them with: sudo apt-get install $missing)"
+    fi
+  fi
+  # npm ci when node_modules is missing or older than the lockfile.
+  if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    log "installing npm packages (npm ci)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+build_native() {
+  log "native build (build/native)"
+  cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/native -j"$JOBS"
+}
+
+build_wasm() {
+  log "wasm build (dist/bnlab.js, dist/bnlab.wasm)"
+  # emcmake's default test emulator passes a flag Node 20 rejects; name node plainly.
+  emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release -DBNLAB_DIST_DIR="$ROOT/dist" \
+    -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v node)" >/dev/null
+  cmake --build build/wasm -j"$JOBS"
+}
+
+build_web() {
+  log "page (dist/)"
+  mkdir -p dist
+  cp web/index.html web/style.css dist/
+  rm -rf dist/src
+  cp -r web/src dist/src
+}
+
+build_all() {
+  install_deps
+  build_native
+  build_wasm
+  build_web
+}
+
+run_tests() {
+  log "native tests (ctest)"
+  ctest --test-dir build/native --output-on-failure -j"$JOBS"
+  log "wasm tests (node --test)"
+  node --test tests/wasm/
+}
+
+case ${1:-} in
+  deps) install_deps ;;
+  build) build_all ;;
+  test) build_all && run_tests ;;
+  serve)
+    build_all
+    log "serving dist/ at http://localhost:$PORT (Ctrl-C stops)"
+    exec node web/serve.mjs dist "$PORT"
+    ;;
+  *) die "usage: ./build.sh serve | test | build | deps" ;;
+esac

@@ -1,0 +1,280 @@
+// Embind bindings: translation only. Configurations cross as JSON text, metrics as typed
+// array copies (never views into wasm memory, which grows), C++ errors as JavaScript Errors.
+#include <emscripten.h>
+#include <emscripten/bind.h>
+#include <emscripten/heap.h>
+#include <emscripten/val.h>
+#include <malloc.h>
+
+#include <string>
+#include <vector>
+
+#include "bnlab/batchnorm.hpp"
+#include "bnlab/config.hpp"
+#include "bnlab/experiment.hpp"
+
+using emscripten::val;
+using namespace bnlab;
+
+namespace {
+
+// Throws a JavaScript Error from wasm; nothing on the C++ side needs unwinding by then.
+EM_JS(void, throw_js_error, (const char* message), { throw new Error(UTF8ToString(message)); });
+
+// Runs f, turning any C++ exception into a JavaScript Error with the same message.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+  static std::string message;  // static: no C++ object is left to destroy when JS throws
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    message = e.what();
+  } catch (...) {
+    message = "bnlab: unknown C++ error";
+  }
+  throw_js_error(message.c_str());
+  __builtin_unreachable();
+}
+
+val from_json(const Json& json) { return val::global("JSON").call<val>("parse", json.dump()); }
+
+// A configuration given as an object, as JSON text, or not at all (the defaults).
+std::string config_text(const val& config) {
+  if (config.isUndefined() || config.isNull()) return "{}";
+  if (config.isString()) return config.as<std::string>();
+  return val::global("JSON").call<std::string>("stringify", config);
+}
+
+template <class T>
+val typed_array_copy(const T* data, std::size_t n) {
+  return val(emscripten::typed_memory_view(n, data)).call<val>("slice");
+}
+template <class Vector>
+val typed_array_copy(const Vector& v) {
+  return typed_array_copy(v.data(), static_cast<std::size_t>(v.size()));
+}
+
+std::vector<float> float_vector(const val& array, const char* what) {
+  const bool is_array = val::global("Array").call<bool>("isArray", array) ||
+                        val::global("ArrayBuffer").call<bool>("isView", array);
+  if (!is_array)
+    throw std::invalid_argument(std::string(what) + ": expected a Float32Array or an array of numbers");
+  return emscripten::convertJSArrayToNumberVector<float>(array);
+}
+
+class ExperimentHandle {
+ public:
+  explicit ExperimentHandle(const val& config)
+      : exp_(guarded([&] { return Experiment(parse_config(config_text(config))); })) {}
+
+  double step(double n) {
+    return guarded([&] {
+      if (!(n >= 0 && n <= 1e9 && n == static_cast<long>(n)))
+        throw std::invalid_argument("step(n): n must be an integer from 0 to 1e9");
+      exp_.step(static_cast<long>(n));
+      return double(exp_.steps());
+    });
+  }
+  double steps() const { return double(exp_.steps()); }
+  val config() const { return from_json(config_to_json(exp_.config())); }
+  void set_learning_rate(double lr) { guarded([&] { exp_.set_learning_rate(lr); }); }
+
+  val arms() const {
+    val out = val::array();
+    for (int a = 0; a < exp_.arm_count(); ++a) {
+      val arm = val::object();
+      arm.set("name", exp_.arm_name(a));
+      arm.set("diverged", exp_.diverged(a));
+      arm.set("divergedAt", exp_.diverged(a) ? val(double(exp_.diverged_at(a))) : val::null());
+      arm.set("message", exp_.message(a));
+      out.call<void>("push", arm);
+    }
+    return out;
+  }
+
+  // { trainLoss, trainAccuracy, testLoss, testAccuracy }: Float32Arrays, one value per arm.
+  val evaluate() {
+    const int arms = exp_.arm_count();
+    std::vector<float> train_loss(arms), train_acc(arms), test_loss(arms), test_acc(arms);
+    for (int a = 0; a < arms; ++a) {
+      const auto train = exp_.evaluate(a, Split::Train), test = exp_.evaluate(a, Split::Test);
+      train_loss[a] = train.loss;
+      train_acc[a] = train.accuracy;
+      test_loss[a] = test.loss;
+      test_acc[a] = test.accuracy;
+    }
+    val out = val::object();
+    out.set("trainLoss", typed_array_copy(train_loss));
+    out.set("trainAccuracy", typed_array_copy(train_acc));
+    out.set("testLoss", typed_array_copy(test_loss));
+    out.set("testAccuracy", typed_array_copy(test_acc));
+    return out;
+  }
+
+  // { step: Float32Array, arms: [{ name, batchLoss, trainLoss, ... }] }
+  val history() const {
+    const History& h = exp_.history();
+    std::vector<float> column(h.rows());
+    const auto series = [&](int index) {
+      h.column(index, column.data());
+      return typed_array_copy(column);
+    };
+    val out = val::object();
+    out.set("step", series(0));
+    val arms = val::array();
+    for (int a = 0; a < exp_.arm_count(); ++a) {
+      val arm = val::object();
+      arm.set("name", exp_.arm_name(a));
+      for (int s = 0; s < Experiment::kSeriesPerArm; ++s)
+        arm.set(Experiment::kArmSeries[s], series(1 + Experiment::kSeriesPerArm * a + s));
+      arms.call<void>("push", arm);
+    }
+    out.set("arms", arms);
+    return out;
+  }
+
+  val grid_info() const {
+    const GridInfo& g = exp_.grid_info();
+    val out = val::object();
+    out.set("size", g.size);
+    out.set("xMin", g.x_min);
+    out.set("xMax", g.x_max);
+    out.set("yMin", g.y_min);
+    out.set("yMax", g.y_max);
+    return out;
+  }
+
+  // Probability of class 1 at each grid point, row iy = 0 at yMin.
+  val grid(int arm) {
+    return guarded([&] {
+      std::vector<float> out(static_cast<std::size_t>(exp_.grid_info().size) *
+                             exp_.grid_info().size);
+      exp_.grid(arm, out.data());
+      return typed_array_copy(out);
+    });
+  }
+
+  // The examples in their original units: { features, classes, trainX, trainY, testX, testY }.
+  val data() const {
+    const Dataset& d = exp_.data();
+    val out = val::object();
+    out.set("features", d.features);
+    out.set("classes", d.classes);
+    out.set("trainX", typed_array_copy(d.train_raw));
+    out.set("trainY", typed_array_copy(d.train_y));
+    out.set("testX", typed_array_copy(d.test_raw));
+    out.set("testY", typed_array_copy(d.test_y));
+    return out;
+  }
+
+ private:
+  Experiment exp_;
+};
+
+// torch.nn.BatchNorm1d by hand: row-major Float32Arrays of rows x features.
+class BatchNormHandle {
+ public:
+  BatchNormHandle(int features, double momentum, double eps)
+      : bn_(guarded([&] { return BatchNorm<float>(features, float(momentum), float(eps)); })) {}
+
+  val forward(const val& x, int rows, bool training) {
+    return guarded([&] {
+      const std::vector<float> values = float_vector(x, "BatchNorm.forward(x)");
+      const int features = bn_.features();
+      if (rows < 1 || values.size() != static_cast<std::size_t>(rows) * features)
+        throw std::invalid_argument("BatchNorm.forward: x has " + std::to_string(values.size()) +
+                                    " values, expected rows x features = " +
+                                    std::to_string(rows) + " x " + std::to_string(features));
+      const Eigen::Map<const Matrix<float>> input(values.data(), rows, features);
+      y_.resize(rows, features);
+      bn_.forward(input, y_, training);
+      return typed_array_copy(y_);
+    });
+  }
+
+  val backward(const val& dy) {
+    return guarded([&] {
+      const std::vector<float> values = float_vector(dy, "BatchNorm.backward(dy)");
+      const auto rows = static_cast<Eigen::Index>(bn_.x_hat().rows());
+      if (rows == 0)
+        throw std::logic_error("BatchNorm.backward: needs a training-mode forward() first");
+      if (values.size() != static_cast<std::size_t>(rows * bn_.features()))
+        throw std::invalid_argument("BatchNorm.backward: dy has " +
+                                    std::to_string(values.size()) + " values, expected " +
+                                    std::to_string(rows * bn_.features()) +
+                                    " (the shape of the last forward)");
+      const Eigen::Map<const Matrix<float>> grad(values.data(), rows, bn_.features());
+      dx_.resize(rows, bn_.features());
+      bn_.backward(grad, dx_);
+      return typed_array_copy(dx_);
+    });
+  }
+
+  val gamma() const { return typed_array_copy(bn_.gamma); }
+  val beta() const { return typed_array_copy(bn_.beta); }
+  val grad_gamma() const { return typed_array_copy(bn_.grad_gamma); }
+  val grad_beta() const { return typed_array_copy(bn_.grad_beta); }
+  val running_mean() const { return typed_array_copy(bn_.running_mean); }
+  val running_var() const { return typed_array_copy(bn_.running_var); }
+  void set_gamma(const val& a) { guarded([&] { set(bn_.gamma, a, "setGamma"); }); }
+  void set_beta(const val& a) { guarded([&] { set(bn_.beta, a, "setBeta"); }); }
+
+ private:
+  void set(RowVector<float>& target, const val& a, const char* what) {
+    const std::vector<float> values = float_vector(a, what);
+    if (values.size() != static_cast<std::size_t>(bn_.features()))
+      throw std::invalid_argument(std::string("BatchNorm.") + what + ": got " +
+                                  std::to_string(values.size()) + " values, expected " +
+                                  std::to_string(bn_.features()) + " (one per feature)");
+    target = Eigen::Map<const RowVector<float>>(values.data(), bn_.features());
+  }
+
+  BatchNorm<float> bn_;
+  Matrix<float> y_, dx_;
+};
+
+val validate_config(const val& config) {
+  return guarded([&] { return from_json(config_to_json(parse_config(config_text(config)))); });
+}
+val default_config() { return from_json(config_to_json(Config{})); }
+val config_schema_js() { return from_json(config_schema()); }
+// Bytes the C++ heap has handed out and not taken back, and the wasm memory's size: for
+// leak tests.
+double heap_bytes_in_use() { return double(mallinfo().uordblks); }
+double memory_bytes() { return double(emscripten_get_heap_size()); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(bnlab) {
+  emscripten::class_<ExperimentHandle>("Experiment")
+      .constructor<val>()
+      .function("step", &ExperimentHandle::step)
+      .function("steps", &ExperimentHandle::steps)
+      .function("config", &ExperimentHandle::config)
+      .function("setLearningRate", &ExperimentHandle::set_learning_rate)
+      .function("arms", &ExperimentHandle::arms)
+      .function("evaluate", &ExperimentHandle::evaluate)
+      .function("history", &ExperimentHandle::history)
+      .function("gridInfo", &ExperimentHandle::grid_info)
+      .function("grid", &ExperimentHandle::grid)
+      .function("data", &ExperimentHandle::data);
+
+  emscripten::class_<BatchNormHandle>("BatchNorm")
+      .constructor<int, double, double>()
+      .function("forward", &BatchNormHandle::forward)
+      .function("backward", &BatchNormHandle::backward)
+      .function("gamma", &BatchNormHandle::gamma)
+      .function("beta", &BatchNormHandle::beta)
+      .function("gradGamma", &BatchNormHandle::grad_gamma)
+      .function("gradBeta", &BatchNormHandle::grad_beta)
+      .function("runningMean", &BatchNormHandle::running_mean)
+      .function("runningVar", &BatchNormHandle::running_var)
+      .function("setGamma", &BatchNormHandle::set_gamma)
+      .function("setBeta", &BatchNormHandle::set_beta);
+
+  emscripten::function("validateConfig", &validate_config);
+  emscripten::function("defaultConfig", &default_config);
+  emscripten::function("configSchema", &config_schema_js);
+  emscripten::function("heapBytesInUse", &heap_bytes_in_use);
+  emscripten::function("memoryBytes", &memory_bytes);
+}

@@ -1,0 +1,22 @@
+// Loads the built wasm module in Node (Node 18+ needs the bytes handed over: the glue's
+// fetch of a file path fails).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+const require = createRequire(import.meta.url);
+
+export async function loadEngine() {
+  const createBnLab = require(`${root}dist/bnlab.js`);
+  return createBnLab({ wasmBinary: readFileSync(`${root}dist/bnlab.wasm`) });
+}
+
+// Asserts that fn throws a JavaScript Error whose message matches pattern.
+export function throwsError(assert, fn, pattern) {
+  assert.throws(fn, (err) => {
+    assert.ok(err instanceof Error, `expected an Error, got ${typeof err}: ${err}`);
+    assert.match(err.message, pattern);
+    return true;
+  });
+}

@@ -26,6 +26,7 @@ APT_NEEDS=(
   "emscripten:emcc"
   "nodejs:node"
   "npm:npm"
+  "chromium:chromium"
 )
 
 missing_packages() {
@@ -94,6 +95,8 @@ run_tests() {
   ctest --test-dir build/native --output-on-failure -j"$JOBS"
   log "wasm tests (node --test)"
   node --test tests/wasm/
+  log "browser tests (headless Chromium)"
+  node --test --test-concurrency=1 tests/e2e/
 }
 
 case ${1:-} in

@@ -39,7 +39,8 @@ worker.onmessage = ({ data }) => {
   } else if (data.type === 'snapshot') {
     render(data);
   } else if (data.type === 'error') {
-    showError(`Could not ${data.where === 'start' ? 'start the experiment' : data.where}: ${data.message}`);
+    const what = { load: 'The WebAssembly engine failed to load', start: 'Could not start the experiment' };
+    showError(`${what[data.where] ?? `Could not ${data.where}`}: ${data.message}`);
   }
 };
 toggle.addEventListener('click', () => {

@@ -26,15 +26,38 @@ function loop() {
   setTimeout(loop, 0);
 }
 
+// Fetches the wasm bytes here rather than in the glue, so a failure can say what happened.
+async function loadEngine() {
+  const url = new URL('../bnlab.wasm', self.location.href).href;
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (err) {
+    throw new Error(`could not fetch ${url}: ${err.message}`);
+  }
+  if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status} ${response.statusText}`.trim());
+  try {
+    return await createBnLab({ wasmBinary: await response.arrayBuffer() });
+  } catch (err) {
+    throw new Error(`${url} is not a working bnlab module: ${err.message ?? err}`);
+  }
+}
+
 function fail(where, err) {
   postMessage({ type: 'error', where, message: err?.message ?? String(err) });
 }
 
 self.onmessage = async ({ data }) => {
+  if (data.type === 'start' && !engine) {
+    try {
+      engine = await loadEngine();
+    } catch (err) {
+      fail('load', err);
+      return;
+    }
+  }
   try {
     if (data.type === 'start') {
-      // The glue looks for bnlab.wasm beside this worker; it lives one folder up.
-      engine ??= await createBnLab({ locateFile: (file) => new URL(`../${file}`, self.location.href).href });
       experiment?.delete();
       experiment = new engine.Experiment(data.config ?? {});
       postMessage({ type: 'ready', config: experiment.config() });

@@ -1,0 +1,60 @@
+// The page `./build.sh serve` serves loads the engine in a worker and trains.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { launchBrowser, screenshotDir, serveDist, watchErrors } from './browser.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+const steps = async (page) => Number((await page.locator('#steps').textContent()).replaceAll(',', ''));
+
+test('the page trains: the step counter advances, both arms report, no console error', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.querySelectorAll('#metrics tbody tr').length === 2,
+    null, { timeout: 15000 });
+  const first = await steps(page);
+  await page.waitForTimeout(1000);
+  const second = await steps(page);
+  assert.ok(second > first, `step counter ${first} -> ${second}`);
+  const rows = await page.locator('#metrics tbody tr').allTextContents();
+  assert.match(rows[0], /^plain/);
+  assert.match(rows[1], /^bn-before/);
+  for (const row of rows) assert.match(row, /\d\.\d{4}/, 'a loss is shown');
+  assert.equal(await page.locator('#status').textContent(), 'Training.');
+  await page.screenshot({ path: join(screenshotDir, 'smoke-1280x800.png') });
+  assert.deepEqual(errors, []);
+});
+
+test('pause stops the steps', async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => !document.getElementById('toggle').disabled, null, { timeout: 15000 });
+  await page.click('#toggle');
+  await page.waitForTimeout(300);  // a snapshot already in flight may still arrive
+  const paused = await steps(page);
+  await page.waitForTimeout(700);
+  assert.equal(await steps(page), paused);
+  assert.equal(await page.locator('#toggle').textContent(), 'Play');
+});
+
+test('a wasm load failure is shown on the page, not only in the console', async () => {
+  const page = await browser.newPage();
+  await page.route('**/bnlab.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.getElementById('status').classList.contains('error'),
+    null, { timeout: 15000 });
+  assert.match(await page.locator('#status').textContent(),
+    /^The WebAssembly engine failed to load: could not fetch http:\/\/localhost:\d+\/bnlab\.wasm: HTTP 404/);
+});

@@ -18,8 +18,7 @@ struct Field {
   const char* name;
   Kind kind;
   Member member;
-  double min, max;          // numbers, integers and list items
-  bool min_exclusive;       // numbers: (min, max] instead of [min, max]
+  double min, max;  // numbers, integers and list items, both inclusive
   std::vector<std::string> choices;
   int min_items, max_items;  // lists
   const char* doc;
@@ -30,54 +29,54 @@ const std::vector<std::string> kArms = {"plain", "bn-before", "bn-after"};
 
 const std::vector<Field>& fields() {
   static const std::vector<Field> table = {
-      {"seed", Kind::Integer, &Config::seed, 0, 4294967295.0, false, {}, 0, 0,
+      {"seed", Kind::Integer, &Config::seed, 0, 4294967295.0, {}, 0, 0,
        "Seeds the data, the initial weights and the mini-batch order: the same seed gives the "
        "same run."},
-      {"dataset", Kind::Choice, &Config::dataset, 0, 0, false, kDatasets, 0, 0,
+      {"dataset", Kind::Choice, &Config::dataset, 0, 0, kDatasets, 0, 0,
        "The data set: four two-class 2-D sets from TensorFlow Playground, and scales, whose two "
        "features (height in metres, weight in kilograms) live on very different ranges."},
-      {"samples", Kind::Integer, &Config::samples, 20, 5000, false, {}, 0, 0,
+      {"samples", Kind::Integer, &Config::samples, 20, 5000, {}, 0, 0,
        "Number of examples generated, train and test together."},
-      {"noise", Kind::Number, &Config::noise, 0, 1, false, {}, 0, 0,
+      {"noise", Kind::Number, &Config::noise, 0, 1, {}, 0, 0,
        "Standard deviation of the Gaussian noise added to each feature, in units of that "
        "feature's scale."},
-      {"trainFraction", Kind::Number, &Config::trainFraction, 0.1, 0.9, false, {}, 0, 0,
+      {"trainFraction", Kind::Number, &Config::trainFraction, 0.1, 0.9, {}, 0, 0,
        "Fraction of the examples used for training; the rest are the test set."},
-      {"standardize", Kind::Boolean, &Config::standardize, 0, 0, false, {}, 0, 0,
+      {"standardize", Kind::Boolean, &Config::standardize, 0, 0, {}, 0, 0,
        "Shift and scale each input feature to mean 0 and standard deviation 1, with statistics "
        "computed on the training set."},
-      {"hidden", Kind::IntegerList, &Config::hidden, 1, 128, false, {}, 0, 10,
+      {"hidden", Kind::IntegerList, &Config::hidden, 1, 128, {}, 0, 10,
        "Width of each hidden layer, input side first."},
-      {"activation", Kind::Choice, &Config::activation, 0, 0, false,
+      {"activation", Kind::Choice, &Config::activation, 0, 0,
        {"sigmoid", "tanh", "relu", "linear"}, 0, 0, "Nonlinearity of every hidden layer."},
-      {"init", Kind::Choice, &Config::init, 0, 0, false, {"gaussian", "xavier", "he"}, 0, 0,
+      {"init", Kind::Choice, &Config::init, 0, 0, {"gaussian", "xavier", "he"}, 0, 0,
        "Initial weights: Gaussian with standard deviation initStd (the paper's \"small random "
        "Gaussian values\"), Xavier/Glorot normal sqrt(2/(in+out)), or He normal sqrt(2/in)."},
-      {"initStd", Kind::Number, &Config::initStd, 0, 10, true, {}, 0, 0,
+      {"initStd", Kind::Number, &Config::initStd, 1e-6, 10, {}, 0, 0,
        "Standard deviation of the initial weights when init is gaussian."},
-      {"loss", Kind::Choice, &Config::loss, 0, 0, false, {"softmax", "bce", "mse"}, 0, 0,
+      {"loss", Kind::Choice, &Config::loss, 0, 0, {"softmax", "bce", "mse"}, 0, 0,
        "softmax: softmax cross-entropy over one output per class; bce: binary cross-entropy on "
        "a sigmoid output (two classes); mse: 1/2 (y - y_hat)^2 on a linear output (0/1 target "
        "for two classes, one-hot otherwise), averaged over the batch."},
-      {"batchSize", Kind::Integer, &Config::batchSize, 2, 1024, false, {}, 0, 0,
+      {"batchSize", Kind::Integer, &Config::batchSize, 2, 1024, {}, 0, 0,
        "Examples per mini-batch; at most the training set size. Batch Normalization needs at "
        "least 2."},
-      {"learningRate", Kind::Number, &Config::learningRate, 0, 1000, true, {}, 0, 0,
+      {"learningRate", Kind::Number, &Config::learningRate, 1e-6, 1000, {}, 0, 0,
        "SGD step size."},
-      {"momentum", Kind::Number, &Config::momentum, 0, 0.999, false, {}, 0, 0,
+      {"momentum", Kind::Number, &Config::momentum, 0, 0.999, {}, 0, 0,
        "SGD momentum (PyTorch's convention: v = momentum v + g; p -= learningRate v); 0 is "
        "plain SGD."},
-      {"bnMomentum", Kind::Number, &Config::bnMomentum, 0, 1, false, {}, 0, 0,
+      {"bnMomentum", Kind::Number, &Config::bnMomentum, 0, 1, {}, 0, 0,
        "Weight of the current batch in BatchNorm's running statistics (PyTorch's convention: "
        "running = (1 - bnMomentum) running + bnMomentum batch)."},
-      {"bnEps", Kind::Number, &Config::bnEps, 0, 1, true, {}, 0, 0,
+      {"bnEps", Kind::Number, &Config::bnEps, 1e-10, 1, {}, 0, 0,
        "Added to the variance before the square root, so the division is safe."},
-      {"arms", Kind::ChoiceList, &Config::arms, 0, 0, false, kArms, 1, 3,
+      {"arms", Kind::ChoiceList, &Config::arms, 0, 0, kArms, 1, 3,
        "Networks trained side by side from the same initial weights on the same mini-batches: "
        "plain, bn-before (BN before each nonlinearity), bn-after (BN after it)."},
-      {"recordEvery", Kind::Integer, &Config::recordEvery, 1, 100000, false, {}, 0, 0,
+      {"recordEvery", Kind::Integer, &Config::recordEvery, 1, 100000, {}, 0, 0,
        "Steps between two recorded points of the metric history."},
-      {"gridSize", Kind::Integer, &Config::gridSize, 2, 200, false, {}, 0, 0,
+      {"gridSize", Kind::Integer, &Config::gridSize, 2, 200, {}, 0, 0,
        "Points per side of the grid on which each network's prediction is drawn."},
   };
   return table;
@@ -88,7 +87,6 @@ std::string format_number(double v) { return Json(v).dump(); }
 std::string range_text(const Field& f) {
   const std::string lo = format_number(f.min), hi = format_number(f.max);
   if (f.kind == Kind::Integer) return "an integer from " + lo + " to " + hi;
-  if (f.min_exclusive) return "a number greater than " + lo + " and at most " + hi;
   return "a number from " + lo + " to " + hi;
 }
 
@@ -103,7 +101,7 @@ std::string choices_text(const std::vector<std::string>& choices) {
 
 bool in_range(const Field& f, double v) {
   if (!std::isfinite(v) || v > f.max) return false;
-  if (f.min_exclusive ? v <= f.min : v < f.min) return false;
+  if (v < f.min) return false;
   return f.kind != Kind::Integer && f.kind != Kind::IntegerList ? true : v == std::floor(v);
 }
 
@@ -281,7 +279,6 @@ Json config_schema() {
     if (f.kind == Kind::Integer || f.kind == Kind::Number || f.kind == Kind::IntegerList) {
       entry.set("min", f.min);
       entry.set("max", f.max);
-      if (f.min_exclusive) entry.set("minExclusive", true);
     }
     if (!f.choices.empty()) entry.set("choices", Json::array_of(f.choices));
     if (f.kind == Kind::IntegerList || f.kind == Kind::ChoiceList) {
@@ -299,7 +296,10 @@ int dataset_features(const std::string&) { return 2; }
 int dataset_classes(const std::string&) { return 2; }
 
 int train_size(const Config& c) {
-  return static_cast<int>(std::floor(c.samples * c.trainFraction));
+  // samples * trainFraction is rounded in binary: 90 * 0.7 gives 62.99999999999999. The
+  // product of an integer and a decimal fraction of at most a few digits is never within
+  // 1e-9 of an integer unless it is one.
+  return static_cast<int>(std::floor(c.samples * c.trainFraction + 1e-9));
 }
 
 }  // namespace bnlab

@@ -1,6 +1,7 @@
 #include "experiment.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -18,33 +19,40 @@ const char* const Experiment::kArmSeries[kSeriesPerArm] = {"batchLoss", "trainLo
                                                            "trainAccuracy", "testLoss",
                                                            "testAccuracy"};
 
+namespace {
+
+// The enum value a configuration name stands for; the validator has already checked it.
+template <class E>
+E from_name(const char* field, const std::string& name,
+            std::initializer_list<std::pair<const char*, E>> table) {
+  for (const auto& [key, value] : table)
+    if (name == key) return value;
+  throw std::invalid_argument(std::string(field) + ": unknown name \"" + name + "\"");
+}
+
+}  // namespace
+
 Activation parse_activation(const std::string& name) {
-  if (name == "sigmoid") return Activation::Sigmoid;
-  if (name == "tanh") return Activation::Tanh;
-  if (name == "relu") return Activation::Relu;
-  if (name == "linear") return Activation::Linear;
-  throw std::invalid_argument("activation: unknown activation \"" + name + "\"");
+  return from_name<Activation>("activation", name,
+                               {{"sigmoid", Activation::Sigmoid}, {"tanh", Activation::Tanh},
+                                {"relu", Activation::Relu}, {"linear", Activation::Linear}});
 }
 
 Init parse_init(const std::string& name) {
-  if (name == "gaussian") return Init::Gaussian;
-  if (name == "xavier") return Init::Xavier;
-  if (name == "he") return Init::He;
-  throw std::invalid_argument("init: unknown initialization \"" + name + "\"");
+  return from_name<Init>("init", name,
+                         {{"gaussian", Init::Gaussian}, {"xavier", Init::Xavier}, {"he", Init::He}});
 }
 
 Loss parse_loss(const std::string& name) {
-  if (name == "softmax") return Loss::Softmax;
-  if (name == "bce") return Loss::Bce;
-  if (name == "mse") return Loss::Mse;
-  throw std::invalid_argument("loss: unknown loss \"" + name + "\"");
+  return from_name<Loss>("loss", name,
+                         {{"softmax", Loss::Softmax}, {"bce", Loss::Bce}, {"mse", Loss::Mse}});
 }
 
 BnPlacement parse_arm(const std::string& name) {
-  if (name == "plain") return BnPlacement::None;
-  if (name == "bn-before") return BnPlacement::Before;
-  if (name == "bn-after") return BnPlacement::After;
-  throw std::invalid_argument("arms: unknown arm \"" + name + "\"");
+  return from_name<BnPlacement>("arms", name,
+                                {{"plain", BnPlacement::None},
+                                 {"bn-before", BnPlacement::Before},
+                                 {"bn-after", BnPlacement::After}});
 }
 
 Experiment::Experiment(const Config& config)

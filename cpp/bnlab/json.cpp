@@ -21,8 +21,9 @@ class Parser {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& what) const {
-    throw JsonError("invalid JSON at offset " + std::to_string(pos_) + ": " + what);
+  [[noreturn]] void fail(const std::string& what) const { fail_at(pos_, what); }
+  [[noreturn]] static void fail_at(std::size_t offset, const std::string& what) {
+    throw JsonError("invalid JSON at offset " + std::to_string(offset) + ": " + what);
   }
   void skip_space() {
     while (pos_ < s_.size() &&
@@ -43,7 +44,7 @@ class Parser {
   }
 
   Json parse_value(int depth) {
-    if (depth > kMaxDepth) fail("nested more than 64 levels deep");
+    if (depth >= kMaxDepth) fail("nested more than 64 levels deep");
     skip_space();
     if (pos_ >= s_.size()) fail("unexpected end of input");
     const char c = s_[pos_];
@@ -90,6 +91,9 @@ class Parser {
       if (pos_ == from) fail("expected a digit");
     };
     if (s_[pos_] == '-') ++pos_;
+    // JSON allows no leading zeros: 0, 0.5 and 10 but not 01.
+    if (pos_ + 1 < s_.size() && s_[pos_] == '0' && s_[pos_ + 1] >= '0' && s_[pos_ + 1] <= '9')
+      fail("leading zero in a number");
     digits();
     if (pos_ < s_.size() && s_[pos_] == '.') ++pos_, digits();
     if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
@@ -127,7 +131,7 @@ class Parser {
       if (h >= '0' && h <= '9') cp |= h - '0';
       else if (h >= 'a' && h <= 'f') cp |= h - 'a' + 10;
       else if (h >= 'A' && h <= 'F') cp |= h - 'A' + 10;
-      else fail("bad \\u escape");
+      else fail_at(pos_ - 1, "bad \\u escape");
     }
     return cp;
   }
@@ -139,7 +143,7 @@ class Parser {
       if (pos_ >= s_.size()) fail("unterminated string");
       const char c = s_[pos_++];
       if (c == '"') return out;
-      if (static_cast<unsigned char>(c) < 0x20) fail("control character in string");
+      if (static_cast<unsigned char>(c) < 0x20) fail_at(pos_ - 1, "control character in string");
       if (c != '\\') {
         out += c;
         continue;
@@ -156,18 +160,22 @@ class Parser {
         case 'r': out += '\r'; break;
         case 't': out += '\t'; break;
         case 'u': {
+          const std::size_t start = pos_ - 2;
           unsigned cp = parse_hex4();
-          if (cp >= 0xD800 && cp < 0xDC00 && pos_ + 6 <= s_.size() && s_[pos_] == '\\' &&
-              s_[pos_ + 1] == 'u') {
+          // A UTF-16 surrogate is only meaningful as a high-low pair.
+          if (cp >= 0xDC00 && cp <= 0xDFFF) fail_at(start, "lone low surrogate");
+          if (cp >= 0xD800 && cp < 0xDC00) {
+            if (!(pos_ + 6 <= s_.size() && s_[pos_] == '\\' && s_[pos_ + 1] == 'u'))
+              fail_at(start, "lone high surrogate");
             pos_ += 2;
             const unsigned low = parse_hex4();
-            if (low < 0xDC00 || low > 0xDFFF) fail("bad surrogate pair");
+            if (low < 0xDC00 || low > 0xDFFF) fail_at(start, "bad surrogate pair");
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           }
           append_utf8(out, cp);
           break;
         }
-        default: fail(std::string("bad escape '\\") + e + "'");
+        default: fail_at(pos_ - 1, std::string("bad escape '\\") + e + "'");
       }
     }
   }

@@ -37,7 +37,7 @@ test('a configuration may be an object or JSON text, and reads back normalized',
 
 test('invalid configurations throw Errors naming the field and the allowed range', () => {
   throwsError(assert, () => new m.Experiment({ learningRate: -1 }),
-    /learningRate: must be a number greater than 0 and at most 1000; got -1/);
+    /learningRate: must be a number from 1e-06 to 1000; got -1/);
   throwsError(assert, () => new m.Experiment({ hidden: [8, 0] }), /hidden: must be an array of 0 to 10 integers, each from 1 to 128/);
   throwsError(assert, () => new m.Experiment({ dataset: 'mnist' }), /dataset: must be one of "circle", "xor"/);
   throwsError(assert, () => new m.Experiment({ learningrate: 1 }), /learningrate: is not a configuration field/);
@@ -108,7 +108,7 @@ test('changing the learning rate keeps the run going; an invalid one is refused'
     exp.setLearningRate(0.01);
     assert.equal(exp.steps(), 10);
     assert.equal(exp.config().learningRate, 0.01);
-    throwsError(assert, () => exp.setLearningRate(0), /learningRate: must be a number greater than 0/);
+    throwsError(assert, () => exp.setLearningRate(0), /learningRate: must be a number from 1e-06 to 1000; got 0/);
     assert.equal(exp.config().learningRate, 0.01);
     assert.equal(exp.step(5), 15);
   });

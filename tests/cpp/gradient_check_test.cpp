@@ -62,9 +62,20 @@ TEST_P(ActivationGradient, MatchesFiniteDifferences) {
   EXPECT_LT(relative_error(numeric_gradient(u.data(), u.size(), loss), du.data()), kTolerance);
 }
 
+const char* name_of(Activation a) {
+  return a == Activation::Sigmoid ? "sigmoid" : a == Activation::Tanh ? "tanh"
+                                  : a == Activation::Relu              ? "relu"
+                                                                       : "linear";
+}
+const char* name_of(Loss l) { return l == Loss::Softmax ? "softmax" : l == Loss::Bce ? "bce" : "mse"; }
+const char* name_of(BnPlacement b) {
+  return b == BnPlacement::None ? "plain" : b == BnPlacement::Before ? "bnBefore" : "bnAfter";
+}
+
 INSTANTIATE_TEST_SUITE_P(All, ActivationGradient,
                          ::testing::Values(Activation::Sigmoid, Activation::Tanh,
-                                           Activation::Relu, Activation::Linear));
+                                           Activation::Relu, Activation::Linear),
+                         [](const auto& info) { return std::string(name_of(info.param)); });
 
 struct LossCase {
   Loss loss;
@@ -95,7 +106,11 @@ INSTANTIATE_TEST_SUITE_P(All, LossGradient,
                                            LossCase{Loss::Softmax, 2, 2},
                                            LossCase{Loss::Bce, 1, 2},
                                            LossCase{Loss::Mse, 1, 2},
-                                           LossCase{Loss::Mse, 3, 3}));
+                                           LossCase{Loss::Mse, 3, 3}),
+                         [](const auto& info) {
+                           return std::string(name_of(info.param.loss)) +
+                                  std::to_string(info.param.outputs) + "outputs";
+                         });
 
 TEST(GradientCheck, BatchNormTrainingMatchesFiniteDifferencesForInputGammaAndBeta) {
   Rng rng(14);
@@ -178,7 +193,11 @@ INSTANTIATE_TEST_SUITE_P(
                       NetworkCase{BnPlacement::Before, Activation::Tanh, Loss::Mse, {4, 4, 3}},
                       NetworkCase{BnPlacement::After, Activation::Tanh, Loss::Mse, {4, 4, 3}},
                       NetworkCase{BnPlacement::Before, Activation::Linear, Loss::Softmax, {6}},
-                      NetworkCase{BnPlacement::None, Activation::Tanh, Loss::Softmax, {}}));
+                      NetworkCase{BnPlacement::None, Activation::Tanh, Loss::Softmax, {}}),
+    [](const auto& info) {
+      return std::string(name_of(info.param.bn)) + "_" + name_of(info.param.activation) + "_" +
+             name_of(info.param.loss) + "_" + std::to_string(info.param.hidden.size()) + "hidden";
+    });
 
 }  // namespace
 }  // namespace bnlab

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cctype>
+#include <string>
 #include <cstdlib>
 #include <vector>
 
@@ -101,7 +103,12 @@ INSTANTIATE_TEST_SUITE_P(
         // diverge.
         Case{"no hidden layer, mse, diverging", R"({"recordEvery": 1, "samples": 100,
              "hidden": [], "loss": "mse", "dataset": "xor", "learningRate": 2})", 2}),
-    [](const auto& info) { return "Case" + std::to_string(info.index); });
+    [](const auto& info) {
+      std::string name = info.param.name;
+      for (char& c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+      return name;
+    });
 
 }  // namespace
 }  // namespace bnlab

@@ -13,6 +13,14 @@
 
 namespace bnlab {
 
+// How BatchNorm normalizes a forward pass.
+enum class Mode {
+  Train,       // batch statistics, running statistics updated (torch's model.train())
+  BatchStats,  // batch statistics, running statistics left alone: for measuring what
+               // training-mode normalization does, a single row included (it gives beta)
+  Inference,   // running statistics (torch's model.eval())
+};
+
 template <class T>
 class BatchNorm {
  public:
@@ -51,16 +59,19 @@ class BatchNorm {
 
   // x (B, F) -> y (B, F). y must not alias x.
   void forward(ConstMatrixRef<T> x, MatrixRef<T> y, bool training) {
+    forward(x, y, training ? Mode::Train : Mode::Inference);
+  }
+  void forward(ConstMatrixRef<T> x, MatrixRef<T> y, Mode mode) {
     check_columns(x.cols(), "forward");
     const Eigen::Index rows = x.rows();
-    if (!training) {
+    if (mode == Mode::Inference) {
       coef_ = gamma.array() * (running_var.array() + eps).sqrt().inverse();
       y.array() = ((x.rowwise() - running_mean).array().rowwise() * coef_.array()).rowwise() +
                   beta.array();
       rows_ = 0;
       return;
     }
-    if (rows < 2)
+    if (rows < 2 && mode == Mode::Train)
       throw std::invalid_argument(
           "BatchNorm: expected more than 1 value per feature when training, got a batch of " +
           std::to_string(rows) + " row (use inference mode for single examples)");
@@ -79,11 +90,12 @@ class BatchNorm {
     inv_std_ = (batch_var.array() + eps).sqrt().inverse();
     x_hat.array().rowwise() *= inv_std_.array();
     y.array() = (x_hat.array().rowwise() * gamma.array()).rowwise() + beta.array();
+    rows_ = rows;
+    if (mode == Mode::BatchStats) return;
 
     running_mean = (T(1) - momentum) * running_mean + momentum * batch_mean;
     running_var = (T(1) - momentum) * running_var +
                   (momentum * T(rows) / T(rows - 1)) * batch_var;
-    rows_ = rows;
   }
 
   // dy (B, F) -> dx (B, F), grad_gamma, grad_beta; after a training forward. dx must not alias dy.

@@ -51,3 +51,41 @@ class History {
 };
 
 }  // namespace bnlab
+
+namespace bnlab {
+
+// The most recent `capacity` rows of `series` floats, oldest first: for per-step traces.
+class Ring {
+ public:
+  Ring(int series, int capacity) : series_(series), capacity_(capacity) {
+    if (series < 1 || capacity < 1)
+      throw std::invalid_argument("Ring: needs at least 1 series and a capacity of at least 1");
+    data_.assign(static_cast<std::size_t>(series) * capacity, 0.0f);
+  }
+
+  // A row to fill with `series` values, replacing the oldest when full.
+  float* push() {
+    float* row = &data_[static_cast<std::size_t>(next_) * series_];
+    next_ = (next_ + 1) % capacity_;
+    if (rows_ < capacity_) ++rows_;
+    return row;
+  }
+
+  int rows() const { return rows_; }
+  int series() const { return series_; }
+  // Row i, 0 the oldest kept.
+  const float* row(int i) const {
+    const int start = rows_ < capacity_ ? 0 : next_;
+    return &data_[static_cast<std::size_t>((start + i) % capacity_) * series_];
+  }
+  void column(int series_index, float* out) const {
+    for (int i = 0; i < rows_; ++i) out[i] = row(i)[series_index];
+  }
+
+ private:
+  int series_, capacity_;
+  int rows_ = 0, next_ = 0;
+  std::vector<float> data_;
+};
+
+}  // namespace bnlab

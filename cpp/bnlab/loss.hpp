@@ -87,4 +87,24 @@ T class1_probability(Loss loss, const Row& logits) {
   return std::exp(logits(1) - max) / sum;
 }
 
+// Class probabilities of one row of logits into out (classes values): the softmax; for one
+// output under bce, (1 - sigmoid, sigmoid); under mse, the outputs clamped to [0, 1].
+template <class T, class Row>
+void class_probabilities(Loss loss, const Row& logits, int classes, T* out) {
+  if (logits.cols() == 1) {
+    const T p = class1_probability<T>(loss, logits);
+    out[0] = T(1) - p;
+    out[1] = p;
+    return;
+  }
+  if (loss == Loss::Mse) {
+    for (int j = 0; j < classes; ++j) out[j] = std::min(std::max(logits(j), T(0)), T(1));
+    return;
+  }
+  const T max = logits.maxCoeff();
+  T sum = 0;
+  for (int j = 0; j < classes; ++j) sum += out[j] = std::exp(logits(j) - max);
+  for (int j = 0; j < classes; ++j) out[j] /= sum;
+}
+
 }  // namespace bnlab

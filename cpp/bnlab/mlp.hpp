@@ -119,6 +119,9 @@ class Mlp {
 
   // x (B, inputs) -> logits (B, outputs), a view valid until the next forward.
   TopRows<T> forward(ConstMatrixRef<T> x, bool training) {
+    return forward(x, training ? Mode::Train : Mode::Inference);
+  }
+  TopRows<T> forward(ConstMatrixRef<T> x, Mode mode) {
     const Eigen::Index rows = x.rows();
     reserve(static_cast<int>(rows));
     rows_ = rows;
@@ -128,12 +131,12 @@ class Mlp {
       auto u = h.u.topRows(rows);
       if (h.bn_before()) {
         h.dense.forward(in->topRows(rows), h.z.topRows(rows));
-        h.bn->forward(h.z.topRows(rows), u, training);
+        h.bn->forward(h.z.topRows(rows), u, mode);
       } else {
         h.dense.forward(in->topRows(rows), u);
       }
       activation_forward<T>(shape_.activation, u, h.a.topRows(rows));
-      if (h.bn_after()) h.bn->forward(h.a.topRows(rows), h.out.topRows(rows), training);
+      if (h.bn_after()) h.bn->forward(h.a.topRows(rows), h.out.topRows(rows), mode);
       in = &h.output();
     }
     output_.forward(in->topRows(rows), logits_.topRows(rows));
@@ -182,6 +185,34 @@ class Mlp {
     }
     f(output_.W.data(), output_.dW.data(), output_.W.size());
     f(output_.b.data(), output_.db.data(), output_.b.size());
+  }
+
+  // Copies the learnable parameters (W, b, gamma, beta) of layers [first, last) from a network
+  // of the same shape; layer depth() is the output layer. Allocates nothing.
+  void copy_parameters_from(const Mlp& src, int first = 0, int last = -1) {
+    if (last < 0) last = depth() + 1;
+    for (int l = first; l < last && l < depth(); ++l) {
+      Hidden& h = hidden_[l];
+      const Hidden& from = src.hidden_[l];
+      h.dense.W = from.dense.W;
+      h.dense.b = from.dense.b;
+      if (h.bn) {
+        h.bn->gamma = from.bn->gamma;
+        h.bn->beta = from.bn->beta;
+      }
+    }
+    if (last > depth()) {
+      output_.W = src.output_.W;
+      output_.b = src.output_.b;
+    }
+  }
+
+  // The input each BatchNorm of hidden layer l normalized in the last forward, (B, width):
+  // the Dense output (bn-before) or the nonlinearity's output (bn-after); for a layer without
+  // BN, the input to the nonlinearity, which is what BN would see there.
+  const Matrix<T>& bn_input(int l) const {
+    const Hidden& h = hidden_[l];
+    return h.bn_before() ? h.z : h.bn_after() ? h.a : h.u;
   }
 
   Eigen::Index parameter_count() {

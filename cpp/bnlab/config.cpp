@@ -78,6 +78,19 @@ const std::vector<Field>& fields() {
        "Steps between two recorded points of the metric history."},
       {"gridSize", Kind::Integer, &Config::gridSize, 2, 200, {}, 0, 0,
        "Points per side of the grid on which each network's prediction is drawn."},
+      {"probes", Kind::Boolean, &Config::probes, 0, 0, {}, 0, 0,
+       "Measure what BN does while training: the distribution of each layer's input to its "
+       "nonlinearity, its shift, saturation, gradient norms, and BN's batch statistics."},
+      {"probeExamples", Kind::Integer, &Config::probeExamples, 16, 1024, {}, 0, 0,
+       "Training examples, chosen once by seed, on which the layer distributions are measured "
+       "(all of them when the training set is smaller)."},
+      {"trackedUnit", Kind::Integer, &Config::trackedUnit, 0, 127, {}, 0, 0,
+       "The unit of every hidden layer whose percentiles and batch statistics are tracked (the "
+       "layer's last unit when the layer is narrower)."},
+      {"gradientIcs", Kind::Boolean, &Config::gradientIcs, 0, 0, {}, 0, 0,
+       "At every recorded step, measure gradient-based internal covariate shift (Santurkar et "
+       "al. 2018); costs one extra forward and backward pass per hidden layer at that step, "
+       "about 20% of the training speed at the default recordEvery."},
   };
   return table;
 }

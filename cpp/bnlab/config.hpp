@@ -30,8 +30,12 @@ struct Config {
   double bnMomentum = 0.1;
   double bnEps = 1e-5;
   std::vector<std::string> arms = {"plain", "bn-before"};
-  int recordEvery = 10;
+  int recordEvery = 20;
   int gridSize = 48;
+  bool probes = true;
+  int probeExamples = 128;
+  int trackedUnit = 0;
+  bool gradientIcs = false;
 
   bool operator==(const Config& o) const;
 };

@@ -10,14 +10,19 @@
 namespace bnlab {
 namespace {
 
-enum Stream : std::uint64_t { kInitStream = 3, kBatchStream = 4 };
+enum Stream : std::uint64_t { kInitStream = 3, kBatchStream = 4, kProbeSetStream = 5, kProbeStream = 6 };
 constexpr int kEvalChunk = 256;
 
 }  // namespace
 
-const char* const Experiment::kArmSeries[kSeriesPerArm] = {"batchLoss", "trainLoss",
-                                                           "trainAccuracy", "testLoss",
-                                                           "testAccuracy"};
+const char* const Experiment::kArmSeries[kSeriesPerArm] = {
+    "batchLoss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy",
+    "testLossBatchStats", "testAccuracyBatchStats"};
+const char* const Experiment::kLayerSeries[kSeriesPerLayer] = {
+    "p15", "p50", "p85", "meanOfMeans", "spreadOfMeans", "meanOfStds", "spreadOfStds",
+    "shift", "gradientNorm", "saturation", "icsDistance", "icsCosine", "jitterStd"};
+const char* const Experiment::kTraceNames[kTraceSeries] = {"step", "batchMean", "batchVar",
+                                                           "runningMean", "runningVar"};
 
 namespace {
 
@@ -59,13 +64,16 @@ Experiment::Experiment(const Config& config)
     : config_(config),
       data_(make_dataset(config)),
       loss_(parse_loss(config.loss)),
-      max_rows_(std::max(config.batchSize, kEvalChunk)),
+      // Room for a batch plus the one example merged into the last batch of a split (see
+      // infer), for an evaluation chunk, and for the whole probe set in one pass.
+      max_rows_(std::max({config.batchSize + 1, kEvalChunk, config.probeExamples})),
+      columns_per_arm_(kSeriesPerArm + kSeriesPerLayer * static_cast<int>(config.hidden.size())),
       batch_rng_(config.seed, kBatchStream),
       order_(data_.train_y.size()),
       cursor_(order_.size()),
       batch_x_(config.batchSize, data_.features),
       batch_y_(config.batchSize),
-      history_(1 + kSeriesPerArm * static_cast<int>(config.arms.size()), kHistoryCapacity) {
+      history_(1 + columns_per_arm_ * static_cast<int>(config.arms.size()), kHistoryCapacity) {
   if (config.batchSize > static_cast<int>(order_.size()))
     throw std::invalid_argument("batchSize: larger than the training set");
   std::iota(order_.begin(), order_.end(), 0u);
@@ -86,9 +94,30 @@ Experiment::Experiment(const Config& config)
     net.init(parse_init(config.init), config.initStd, rng);
     net.reserve(max_rows_);
     Sgd<float> sgd(net, float(config.learningRate), float(config.momentum));
-    arms_.push_back(Arm{name, std::move(net), std::move(sgd),
-                        Matrix<float>(max_rows_, shape.outputs), 0, 0, -1, false});
+    arms_.emplace_back(name, std::move(net), std::move(sgd), max_rows_);
   }
+
+  // The probe set: training examples chosen once by seed.
+  std::vector<std::uint32_t> train_order(order_);
+  Rng(config.seed, kProbeSetStream).shuffle(train_order.begin(),
+                                            static_cast<std::uint32_t>(train_order.size()));
+  probe_set_.assign(train_order.begin(),
+                    train_order.begin() + std::min<std::size_t>(config.probeExamples,
+                                                                train_order.size()));
+  probe_x_.resize(static_cast<Eigen::Index>(probe_set_.size()), data_.features);
+  for (std::size_t i = 0; i < probe_set_.size(); ++i)
+    probe_x_.row(i) = data_.train_x.row(probe_set_[i]);
+  probe_scratch_.resize(probe_set_.size());
+  jitter_population_.resize(probe_set_.size());
+  jitter_values_.resize(kJitterExamples * kJitterRepeats);
+  for (int e = 0; e < std::min<int>(kJitterExamples, static_cast<int>(probe_set_.size())); ++e)
+    jitter_examples_.push_back(e);
+  index_scratch_.reserve(std::max(probe_set_.size(), order_.size()));
+  for (Arm& arm : arms_) {
+    arm.probe_rng = Rng(config.seed, kProbeStream + 16 * static_cast<int>(parse_arm(arm.name)));
+    init_probes(arm);
+  }
+
 
   // The grid spans both splits with a margin of a tenth of the range on every side.
   if (data_.features == 2) {
@@ -120,6 +149,30 @@ const Experiment::Arm& Experiment::at(int arm) const {
   return const_cast<Experiment*>(this)->at(arm);
 }
 
+void Experiment::check_layer(int layer) const {
+  if (layer < 0 || layer >= depth())
+    throw std::out_of_range("layer index " + std::to_string(layer) + " out of range (" +
+                            std::to_string(depth()) + " hidden layers)");
+}
+
+bool Experiment::has_bn(int arm, int layer) const {
+  check_layer(layer);
+  return at(arm).net.hidden(layer).bn.has_value();
+}
+
+int Experiment::tracked_unit(int layer) const {
+  check_layer(layer);
+  return std::min(config_.trackedUnit, config_.hidden[layer] - 1);
+}
+
+int Experiment::arm_column(int arm, int series) const {
+  return 1 + arm * columns_per_arm_ + series;
+}
+
+int Experiment::layer_column(int arm, int layer, int series) const {
+  return 1 + arm * columns_per_arm_ + kSeriesPerArm + layer * kSeriesPerLayer + series;
+}
+
 std::string Experiment::message(int arm_index) const {
   const Arm& arm = at(arm_index);
   if (arm.diverged_at < 0) return "";
@@ -149,6 +202,8 @@ void Experiment::step(long n) {
   if (n < 0) throw std::invalid_argument("step: n must not be negative");
   for (long s = 0; s < n; ++s) {
     next_batch();
+    const bool measure_shift =
+        config_.probes && config_.gradientIcs && (steps_ + 1) % config_.recordEvery == 0;
     for (Arm& arm : arms_) {
       if (arm.diverged_at >= 0) continue;
       const auto logits = arm.net.forward(batch_x_, true);
@@ -160,7 +215,10 @@ void Experiment::step(long n) {
         continue;
       }
       arm.net.backward(arm.dlogits.topRows(logits.rows()));
+      if (measure_shift) arm.before->copy_parameters_from(arm.net);
       arm.sgd.step(arm.net);
+      if (measure_shift) measure_gradient_shift(arm);
+      if (config_.probes) trace_batch_statistics(arm);
       arm.loss_sum += loss;
       ++arm.loss_count;
     }
@@ -176,22 +234,40 @@ void Experiment::set_learning_rate(double learning_rate) {
   for (Arm& arm : arms_) arm.sgd.learning_rate = float(learning_rate);
 }
 
+// Forward passes over all rows of x in chunks. Inference mode: chunks as large as the
+// buffers. Batch statistics: chunks of batchSize, as in training, a last single example
+// joining the chunk before it (a batch of one would normalize to beta).
 template <class PerChunk>
-void Experiment::infer(Arm& arm, const Matrix<float>& x, PerChunk per_chunk) {
-  for (Eigen::Index start = 0; start < x.rows(); start += max_rows_) {
-    const Eigen::Index rows = std::min<Eigen::Index>(max_rows_, x.rows() - start);
-    per_chunk(start, arm.net.forward(x.middleRows(start, rows), false));
+void Experiment::infer(Arm& arm, const Matrix<float>& x, Mode mode, PerChunk per_chunk) {
+  const Eigen::Index n = x.rows();
+  const Eigen::Index chunk = mode == Mode::Inference ? max_rows_ : config_.batchSize;
+  for (Eigen::Index start = 0; start < n;) {
+    Eigen::Index rows = std::min(chunk, n - start);
+    if (mode != Mode::Inference && n - start - rows == 1) ++rows;
+    per_chunk(start, arm.net.forward(x.middleRows(start, rows), mode));
+    start += rows;
   }
 }
 
-Evaluation Experiment::evaluate(int arm_index, Split split) {
+void Experiment::bn_inputs(Arm& arm, const Matrix<float>& x, int layer, std::vector<float>& out) {
+  out.resize(static_cast<std::size_t>(x.rows()));
+  const int unit = tracked_unit(layer);
+  infer(arm, x, Mode::Inference, [&](Eigen::Index start, const TopRows<float>& logits) {
+    const Matrix<float>& z = arm.net.bn_input(layer);
+    for (Eigen::Index i = 0; i < logits.rows(); ++i) out[start + i] = z(i, unit);
+  });
+}
+
+Evaluation Experiment::evaluate(int arm_index, Split split, Mode mode) {
+  if (mode == Mode::Train)
+    throw std::invalid_argument("evaluate: training mode would move the running statistics");
   Arm& arm = at(arm_index);
   const bool train = split == Split::Train;
   const Matrix<float>& x = train ? data_.train_x : data_.test_x;
   const std::int32_t* y = train ? data_.train_y.data() : data_.test_y.data();
   double loss = 0;
   long correct = 0;
-  infer(arm, x, [&](Eigen::Index start, const TopRows<float>& logits) {
+  infer(arm, x, mode, [&](Eigen::Index start, const TopRows<float>& logits) {
     const Eigen::Index rows = logits.rows();
     loss += double(loss_forward_backward<float>(loss_, logits, y + start,
                                                 arm.dlogits.topRows(rows))) * rows;
@@ -204,29 +280,42 @@ Evaluation Experiment::evaluate(int arm_index, Split split) {
 
 void Experiment::grid(int arm_index, float* out) {
   Arm& arm = at(arm_index);
-  infer(arm, grid_x_, [&](Eigen::Index start, const TopRows<float>& logits) {
+  infer(arm, grid_x_, Mode::Inference, [&](Eigen::Index start, const TopRows<float>& logits) {
     for (Eigen::Index i = 0; i < logits.rows(); ++i)
       out[start + i] = class1_probability<float>(loss_, logits.row(i));
   });
 }
 
+// Every recordEvery steps: the layer probes (so that the shift always spans the same number
+// of steps), and, for the records the bounded history keeps, the evaluations.
 void Experiment::record() {
-  const long index = steps_ / config_.recordEvery;
-  if (!history_.wants(index)) return;
-  float* row = history_.append();
-  row[0] = float(steps_);
+  const bool keep = history_.wants(steps_ / config_.recordEvery);
+  if (!keep && !config_.probes) return;
+  float* row = keep ? history_.append() : nullptr;
+  if (row) row[0] = float(steps_);
   for (int a = 0; a < arm_count(); ++a) {
     Arm& arm = arms_[a];
-    float* out = row + 1 + kSeriesPerArm * a;
-    out[0] = arm.loss_count ? float(arm.loss_sum / arm.loss_count)
-                            : std::numeric_limits<float>::quiet_NaN();
-    arm.loss_sum = 0;
-    arm.loss_count = 0;
-    const Evaluation train = evaluate(a, Split::Train), test = evaluate(a, Split::Test);
-    out[1] = train.loss;
-    out[2] = train.accuracy;
-    out[3] = test.loss;
-    out[4] = test.accuracy;
+    float* out = row ? row + arm_column(a, 0) : nullptr;
+    if (out) {
+      out[0] = arm.loss_count ? float(arm.loss_sum / arm.loss_count)
+                              : std::numeric_limits<float>::quiet_NaN();
+      arm.loss_sum = 0;
+      arm.loss_count = 0;
+      const Evaluation train = evaluate(a, Split::Train), test = evaluate(a, Split::Test);
+      const Evaluation test_batch = evaluate(a, Split::Test, Mode::BatchStats);
+      out[1] = train.loss;
+      out[2] = train.accuracy;
+      out[3] = test.loss;
+      out[4] = test.accuracy;
+      out[5] = test_batch.loss;
+      out[6] = test_batch.accuracy;
+    }
+    if (config_.probes) {
+      probe_layers(arm, out ? out + kSeriesPerArm : nullptr);
+    } else if (out) {
+      std::fill_n(out + kSeriesPerArm, kSeriesPerLayer * depth(),
+                  std::numeric_limits<float>::quiet_NaN());
+    }
   }
 }
 

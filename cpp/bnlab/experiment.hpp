@@ -1,9 +1,12 @@
 // An experiment: from one configuration, several arms (plain, bn-before, bn-after) that start
 // from the same initial weights and train on exactly the same sequence of mini-batches, so
-// every difference between them is caused by Batch Normalization alone.
+// every difference between them is caused by Batch Normalization alone. While they train, the
+// probes measure what BN does (probes.hpp has the measurements, experiment_probes.cpp when
+// they are taken).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +15,7 @@
 #include "history.hpp"
 #include "loss.hpp"
 #include "mlp.hpp"
+#include "probes.hpp"
 #include "sgd.hpp"
 
 namespace bnlab {
@@ -28,18 +32,44 @@ struct GridInfo {
   float x_min = 0, x_max = 0, y_min = 0, y_max = 0;  // original units
 };
 
+// The "same example, different batch" measurement of one BN layer: the normalized value of a
+// few fixed probe examples' tracked unit inside `repeats` random mini-batches each.
+struct Jitter {
+  std::vector<int> examples;  // indices into the probe set
+  int repeats = 0;
+  std::vector<float> x_hat;   // examples.size() * repeats, example-major
+  std::vector<float> stds;    // per example, over its repeats
+};
+
+// One test example alone through an arm, in training mode (batch statistics of a batch of
+// one: every BN output collapses to beta) and in inference mode (running statistics).
+struct SingleExample {
+  int label = 0;
+  std::vector<std::vector<float>> bn_output_train, bn_output_inference, beta;  // per BN layer
+  std::vector<float> probabilities_train, probabilities_inference;            // per class
+};
+
 class Experiment {
  public:
-  // The recorded series: step, then per arm these, in this order.
-  static constexpr int kSeriesPerArm = 5;  // batchLoss, trainLoss, trainAccuracy, testLoss, testAccuracy
+  // The recorded series: column 0 is the step; then per arm the arm series, then for every
+  // hidden layer the layer series (arm_column and layer_column give the columns).
+  static constexpr int kSeriesPerArm = 7;
   static const char* const kArmSeries[kSeriesPerArm];
+  static constexpr int kSeriesPerLayer = 13;
+  static const char* const kLayerSeries[kSeriesPerLayer];
+  static constexpr int kTraceSeries = 5;  // step, batchMean, batchVar, runningMean, runningVar
+  static const char* const kTraceNames[kTraceSeries];
   static constexpr int kHistoryCapacity = 2048;
+  static constexpr int kTraceCapacity = 1024;
+  static constexpr int kJitterExamples = 4;
+  static constexpr int kJitterRepeats = 32;
 
   explicit Experiment(const Config& config);
 
   const Config& config() const { return config_; }
   const Dataset& data() const { return data_; }
   long steps() const { return steps_; }
+  int depth() const { return static_cast<int>(config_.hidden.size()); }
 
   int arm_count() const { return static_cast<int>(arms_.size()); }
   const std::string& arm_name(int arm) const { return at(arm).name; }
@@ -47,6 +77,7 @@ class Experiment {
   long diverged_at(int arm) const { return at(arm).diverged_at; }  // -1 while training
   std::string message(int arm) const;  // why the arm stopped; empty while it trains
   Mlp<float>& network(int arm) { return at(arm).net; }
+  bool has_bn(int arm, int layer) const;
 
   // Advances every arm that has not diverged by n steps of mini-batch SGD. Allocates nothing,
   // even when an arm diverges.
@@ -55,19 +86,48 @@ class Experiment {
   // Takes effect from the next step, without restarting the run.
   void set_learning_rate(double learning_rate);
 
-  // Mean loss and accuracy of an arm over a whole split, in inference mode (BN's running
-  // statistics, as torch's model.eval()).
-  Evaluation evaluate(int arm, Split split);
+  // Mean loss and accuracy of an arm over a whole split. Inference mode uses BN's running
+  // statistics (torch's model.eval()); BatchStats normalizes each mini-batch of batchSize
+  // examples with its own statistics, as training does.
+  Evaluation evaluate(int arm, Split split, Mode mode = Mode::Inference);
 
   // Probability of class 1 on a grid over the data (two-feature data sets), in inference mode.
   const GridInfo& grid_info() const { return grid_info_; }
   void grid(int arm, float* out);  // out[grid_size^2]
 
-  // Recorded every config.recordEvery steps: column 0 is the step, then kSeriesPerArm per arm.
+  // Recorded every config.recordEvery steps (bounded: see History).
   const History& history() const { return history_; }
+  int arm_column(int arm, int series) const;
+  int layer_column(int arm, int layer, int series) const;
+
+  // The unit of hidden layer `layer` whose percentiles and batch statistics are tracked.
+  int tracked_unit(int layer) const;
+  // The training examples the layer distributions are measured on (indices into train).
+  const std::vector<std::uint32_t>& probe_set() const { return probe_set_; }
+  // The last mini-batch trained on.
+  const Matrix<float>& batch_x() const { return batch_x_; }
+  const std::vector<std::int32_t>& batch_y() const { return batch_y_; }
+
+  // Per step, the tracked unit's batch mean and variance in a BN layer next to its running
+  // statistics: the most recent kTraceCapacity steps (kTraceNames).
+  const Ring& bn_trace(int arm, int layer) const;
+
+  // On the current network, the standard deviation of the batch mean of the tracked unit's
+  // BN input over `batches` mini-batches drawn without replacement from the training set, for
+  // batch sizes 4 to 128, next to sigma / sqrt(B) * sqrt((N - B) / (N - 1)).
+  std::vector<BatchMeanSpread> batch_size_sweep(int arm, int layer, int batches);
+  // The same-example jitter of a layer, measured now with batches of batchSize.
+  Jitter same_example_jitter(int arm, int layer, int repeats);
+  SingleExample single_example(int arm, int test_index);
 
  private:
   struct Arm {
+    Arm(std::string name_, Mlp<float> net_, Sgd<float> sgd_, int max_rows)
+        : name(std::move(name_)),
+          net(std::move(net_)),
+          sgd(std::move(sgd_)),
+          dlogits(max_rows, net.shape().outputs) {}
+
     std::string name;
     Mlp<float> net;
     Sgd<float> sgd;
@@ -76,14 +136,31 @@ class Experiment {
     long loss_count = 0;
     long diverged_at = -1;
     bool loss_was_nan = false;  // else infinite
+    // Probe state, per hidden layer.
+    std::vector<RowVector<float>> means, stds, previous_means, previous_stds;
+    bool have_previous = false;
+    std::vector<GradientShift> gradient_shift;
+    long gradient_shift_step = -1;  // the step they were measured at
+    std::optional<Mlp<float>> before, scratch;  // copies for gradient-ICS
+    std::vector<Ring> traces;
+    Rng probe_rng{0};  // the arm's own, so no arm's measurements depend on the others
   };
 
   Arm& at(int arm);
   const Arm& at(int arm) const;
+  void check_layer(int layer) const;
   void next_batch();
   void record();
   template <class PerChunk>
-  void infer(Arm& arm, const Matrix<float>& x, PerChunk per_chunk);
+  void infer(Arm& arm, const Matrix<float>& x, Mode mode, PerChunk per_chunk);
+  // The tracked unit's BN input of hidden layer `layer` for every row of x, inference mode.
+  void bn_inputs(Arm& arm, const Matrix<float>& x, int layer, std::vector<float>& out);
+
+  // experiment_probes.cpp
+  void init_probes(Arm& arm);
+  void trace_batch_statistics(Arm& arm);
+  void measure_gradient_shift(Arm& arm);
+  void probe_layers(Arm& arm, float* row);  // row: the arm's part of a kept history row, or null
 
   Config config_;
   Dataset data_;
@@ -91,6 +168,7 @@ class Experiment {
   std::vector<Arm> arms_;
   long steps_ = 0;
   int max_rows_;
+  int columns_per_arm_;
 
   Rng batch_rng_;
   std::vector<std::uint32_t> order_;  // permutation of the training examples
@@ -100,6 +178,12 @@ class Experiment {
 
   GridInfo grid_info_;
   Matrix<float> grid_x_;  // (grid_size^2, features) model inputs
+
+  std::vector<std::uint32_t> probe_set_;
+  Matrix<float> probe_x_;  // (probe examples, features)
+  std::vector<float> probe_scratch_, jitter_population_, jitter_values_;
+  std::vector<int> jitter_examples_;  // the first probe examples
+  std::vector<std::uint32_t> index_scratch_;
 
   History history_;
 };

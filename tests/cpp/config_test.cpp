@@ -35,6 +35,10 @@ void expect_same_config(const Config& a, const Config& b) {
   EXPECT_EQ(a.arms, b.arms);
   EXPECT_EQ(a.recordEvery, b.recordEvery);
   EXPECT_EQ(a.gridSize, b.gridSize);
+  EXPECT_EQ(a.probes, b.probes);
+  EXPECT_EQ(a.probeExamples, b.probeExamples);
+  EXPECT_EQ(a.trackedUnit, b.trackedUnit);
+  EXPECT_EQ(a.gradientIcs, b.gradientIcs);
 }
 
 // The ConfigError that parsing `json` throws; fails the test when it parses.
@@ -93,8 +97,12 @@ TEST(Config, DefaultsAreTheDocumentedValues) {
   EXPECT_EQ(c.bnMomentum, 0.1);
   EXPECT_EQ(c.bnEps, 1e-5);
   EXPECT_EQ(c.arms, (std::vector<std::string>{"plain", "bn-before"}));
-  EXPECT_EQ(c.recordEvery, 10);
+  EXPECT_EQ(c.recordEvery, 20);
   EXPECT_EQ(c.gridSize, 48);
+  EXPECT_TRUE(c.probes);
+  EXPECT_EQ(c.probeExamples, 128);
+  EXPECT_EQ(c.trackedUnit, 0);
+  EXPECT_FALSE(c.gradientIcs);
 }
 
 // Every field set away from its default, with values that stress the number writer.
@@ -119,6 +127,10 @@ Config non_default_config() {
   c.arms = {"bn-after", "plain"};
   c.recordEvery = 3;
   c.gridSize = 200;
+  c.probes = false;
+  c.probeExamples = 1000;
+  c.trackedUnit = 127;
+  c.gradientIcs = true;
   return c;
 }
 
@@ -148,7 +160,7 @@ TEST(Config, SchemaListsEveryFieldOfConfigToJsonInOrderWithNameTypeDefaultRequir
   const Json emitted = config_to_json(Config{});
   ASSERT_TRUE(schema.is_array());
   ASSERT_EQ(schema.items().size(), emitted.members().size());
-  EXPECT_EQ(emitted.members().size(), 19u);  // the members of struct Config
+  EXPECT_EQ(emitted.members().size(), 23u);  // the members of struct Config
   for (std::size_t i = 0; i < schema.items().size(); ++i) {
     const Json& entry = schema.items()[i];
     const std::string& name = emitted.members()[i].first;

@@ -34,12 +34,16 @@ bool same_series(const History& a, int col_a, const History& b, int col_b) {
   return true;
 }
 
-// The kSeriesPerArm recorded series of arm `arm`.
+int columns_per_arm(const Experiment& e) {
+  return Experiment::kSeriesPerArm + Experiment::kSeriesPerLayer * e.depth();
+}
+
+// Every recorded series of arm `arm`: its metrics and all its layer probes.
 bool same_arm_history(const Experiment& a, int arm_a, const Experiment& b, int arm_b) {
-  constexpr int k = Experiment::kSeriesPerArm;
   if (!same_series(a.history(), 0, b.history(), 0)) return false;
-  for (int s = 0; s < k; ++s)
-    if (!same_series(a.history(), 1 + k * arm_a + s, b.history(), 1 + k * arm_b + s)) return false;
+  for (int s = 0; s < columns_per_arm(a); ++s)
+    if (!same_series(a.history(), a.arm_column(arm_a, s), b.history(), b.arm_column(arm_b, s)))
+      return false;
   return true;
 }
 
@@ -53,12 +57,12 @@ int arm_index(const Experiment& e, const std::string& name) {
 const char* const kTrio = R"("arms":["plain","bn-before","bn-after"])";
 
 TEST(Experiment, SameConfigGivesBitwiseIdenticalHistoryAfter300Steps) {
-  const Config c = config(std::string("{") + kTrio + "}");
+  const Config c = config(std::string(R"({"recordEvery":10,"gradientIcs":true,)") + kTrio + "}");
   Experiment a(c), b(c);
   a.step(300);
   b.step(300);
   ASSERT_EQ(a.history().rows(), 31);  // steps 0, 10, ..., 300
-  ASSERT_EQ(a.history().series(), 1 + 3 * Experiment::kSeriesPerArm);
+  ASSERT_EQ(a.history().series(), 1 + 3 * columns_per_arm(a));
   for (int s = 0; s < a.history().series(); ++s)
     EXPECT_TRUE(same_series(a.history(), s, b.history(), s)) << "series " << s;
   for (int arm = 0; arm < 3; ++arm)
@@ -195,12 +199,15 @@ TEST(Experiment, HistorySeriesAreBatchLossThenTrainAndTestLossAndAccuracyPerArm)
   ASSERT_EQ(e.history().at(last, 0), 50.0f);
   for (int arm = 0; arm < 3; ++arm) {
     SCOPED_TRACE(e.arm_name(arm));
-    const float* row = e.history().row(last) + 1 + Experiment::kSeriesPerArm * arm;
+    const float* row = e.history().row(last) + e.arm_column(arm, 0);
     const Evaluation train = e.evaluate(arm, Split::Train), test = e.evaluate(arm, Split::Test);
+    const Evaluation test_batch = e.evaluate(arm, Split::Test, Mode::BatchStats);
     EXPECT_EQ(row[1], train.loss);
     EXPECT_EQ(row[2], train.accuracy);
     EXPECT_EQ(row[3], test.loss);
     EXPECT_EQ(row[4], test.accuracy);
+    EXPECT_EQ(row[5], test_batch.loss);
+    EXPECT_EQ(row[6], test_batch.accuracy);
   }
 }
 

@@ -1,0 +1,182 @@
+// When the probes are taken, and on what: the experiment's side of probes.hpp.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "experiment.hpp"
+
+namespace bnlab {
+namespace {
+
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+}  // namespace
+
+void Experiment::init_probes(Arm& arm) {
+  for (int l = 0; l < depth(); ++l) {
+    const int width = config_.hidden[l];
+    for (auto* v : {&arm.means, &arm.stds, &arm.previous_means, &arm.previous_stds})
+      v->push_back(RowVector<float>::Zero(width));
+    arm.traces.emplace_back(kTraceSeries, arm.net.hidden(l).bn ? kTraceCapacity : 1);
+  }
+  arm.gradient_shift.assign(depth(), GradientShift{kNaN, kNaN});
+  if (config_.probes && config_.gradientIcs) {
+    arm.before.emplace(arm.net);
+    arm.scratch.emplace(arm.net);
+  }
+}
+
+// After a training step: the tracked unit's batch statistics next to its running ones.
+void Experiment::trace_batch_statistics(Arm& arm) {
+  for (int l = 0; l < depth(); ++l) {
+    const auto& bn = arm.net.hidden(l).bn;
+    if (!bn) continue;
+    const int unit = tracked_unit(l);
+    float* row = arm.traces[l].push();
+    row[0] = float(steps_ + 1);
+    row[1] = bn->batch_mean(unit);
+    row[2] = bn->batch_var(unit);
+    row[3] = bn->running_mean(unit);
+    row[4] = bn->running_var(unit);
+  }
+}
+
+// Santurkar et al.'s gradient-based internal covariate shift of every hidden layer i at this
+// step: G, the gradient of the loss on the step's batch with respect to W_i (still in
+// net's dW), against G', the same gradient once the layers before i have taken their update:
+// scratch holds the parameters before the update (arm.before) with layers [0, i) replaced by
+// the updated ones. Layer 0 is measured the same way; nothing precedes it, so G' = G.
+void Experiment::measure_gradient_shift(Arm& arm) {
+  Mlp<float>& scratch = *arm.scratch;
+  const auto rows = batch_x_.rows();
+  for (int i = 0; i < depth(); ++i) {
+    scratch.copy_parameters_from(*arm.before);
+    scratch.copy_parameters_from(arm.net, 0, i);
+    const auto logits = scratch.forward(batch_x_, Mode::BatchStats);
+    loss_forward_backward<float>(loss_, logits, batch_y_.data(), arm.dlogits.topRows(rows));
+    scratch.backward(arm.dlogits.topRows(rows));
+    arm.gradient_shift[i] =
+        gradient_shift(arm.net.hidden(i).dense.dW, scratch.hidden(i).dense.dW);
+  }
+  arm.gradient_shift_step = steps_ + 1;
+}
+
+// The distribution of every hidden layer's input to its nonlinearity on the probe set, in
+// inference mode; written to `row` (kSeriesPerLayer values per layer) when it is kept.
+void Experiment::probe_layers(Arm& arm, float* row) {
+  if (arm.diverged_at >= 0) {
+    if (row) std::fill_n(row, kSeriesPerLayer * depth(), kNaN);
+    return;
+  }
+  const auto rows = probe_x_.rows();
+  arm.net.forward(probe_x_, Mode::Inference);
+  for (int l = 0; l < depth(); ++l) {
+    const auto& h = arm.net.hidden(l);
+    const auto u = h.u.topRows(rows);
+    const LayerDistribution d =
+        layer_distribution(u, tracked_unit(l), arm.means[l], arm.stds[l], probe_scratch_.data());
+    const float shift = arm.have_previous ? distribution_shift(arm.means[l], arm.stds[l],
+                                                               arm.previous_means[l],
+                                                               arm.previous_stds[l])
+                                          : kNaN;
+    arm.previous_means[l] = arm.means[l];
+    arm.previous_stds[l] = arm.stds[l];
+    if (!row) continue;
+
+    float* out = row + l * kSeriesPerLayer;
+    const bool measured_now = arm.gradient_shift_step == steps_;
+    const float gradient_norm = steps_ > 0 ? h.dense.dW.norm() : kNaN;
+    float jitter = kNaN;
+    if (h.bn) {
+      // Same example, different batch: the tracked unit's BN input over the probe set is the
+      // population the batches are drawn from.
+      const Matrix<float>& z = arm.net.bn_input(l);
+      for (Eigen::Index i = 0; i < rows; ++i) jitter_population_[i] = z(i, tracked_unit(l));
+      same_example_normalized(jitter_population_, jitter_examples_, config_.batchSize,
+                              kJitterRepeats, float(config_.bnEps), arm.probe_rng,
+                              index_scratch_, jitter_values_.data());
+      const int examples = static_cast<int>(jitter_examples_.size());
+      float sum = 0;
+      for (int e = 0; e < examples; ++e)
+        sum += sample_std(jitter_values_.data() + e * kJitterRepeats, kJitterRepeats);
+      jitter = sum / examples;
+    }
+    const float values[kSeriesPerLayer] = {
+        d.p15, d.p50, d.p85, d.mean_of_means, d.spread_of_means, d.mean_of_stds,
+        d.spread_of_stds, shift, gradient_norm,
+        saturation(arm.net.shape().activation, u, h.a.topRows(rows)),
+        measured_now ? arm.gradient_shift[l].distance : kNaN,
+        measured_now ? arm.gradient_shift[l].cosine : kNaN, jitter};
+    std::copy_n(values, kSeriesPerLayer, out);
+  }
+  arm.have_previous = true;
+}
+
+const Ring& Experiment::bn_trace(int arm_index, int layer) const {
+  if (!has_bn(arm_index, layer))
+    throw std::invalid_argument("arm " + arm_name(arm_index) + " has no BatchNorm in layer " +
+                                std::to_string(layer));
+  return at(arm_index).traces[layer];
+}
+
+std::vector<BatchMeanSpread> Experiment::batch_size_sweep(int arm_index, int layer, int batches) {
+  if (batches < 2 || batches > 100000)
+    throw std::invalid_argument("batchSizeSweep: batches must be from 2 to 100000");
+  Arm& arm = at(arm_index);
+  std::vector<float> population;
+  bn_inputs(arm, data_.train_x, layer, population);
+  Rng rng(config_.seed ^ static_cast<std::uint64_t>(steps_), 7);
+  return batch_mean_spread(population, {4, 8, 16, 32, 64, 128}, batches, rng, index_scratch_);
+}
+
+Jitter Experiment::same_example_jitter(int arm_index, int layer, int repeats) {
+  if (repeats < 2 || repeats > 10000)
+    throw std::invalid_argument("sameExampleJitter: repeats must be from 2 to 10000");
+  if (!has_bn(arm_index, layer))
+    throw std::invalid_argument("arm " + arm_name(arm_index) + " has no BatchNorm in layer " +
+                                std::to_string(layer));
+  Arm& arm = at(arm_index);
+  std::vector<float> population;
+  bn_inputs(arm, probe_x_, layer, population);
+  Jitter j;
+  for (int e = 0; e < std::min<int>(kJitterExamples, static_cast<int>(population.size())); ++e)
+    j.examples.push_back(e);
+  j.repeats = repeats;
+  j.x_hat.resize(j.examples.size() * repeats);
+  Rng rng(config_.seed ^ static_cast<std::uint64_t>(steps_), 8);
+  same_example_normalized(population, j.examples, config_.batchSize, repeats,
+                          float(config_.bnEps), rng, index_scratch_, j.x_hat.data());
+  for (std::size_t e = 0; e < j.examples.size(); ++e)
+    j.stds.push_back(sample_std(j.x_hat.data() + e * repeats, repeats));
+  return j;
+}
+
+SingleExample Experiment::single_example(int arm_index, int test_index) {
+  if (test_index < 0 || test_index >= data_.test_x.rows())
+    throw std::out_of_range("test example " + std::to_string(test_index) + " out of range (" +
+                            std::to_string(data_.test_x.rows()) + " test examples)");
+  Arm& arm = at(arm_index);
+  SingleExample out;
+  out.label = data_.test_y[test_index];
+  const auto x = data_.test_x.middleRows(test_index, 1);
+  for (const Mode mode : {Mode::BatchStats, Mode::Inference}) {
+    const auto logits = arm.net.forward(x, mode);
+    std::vector<float> probabilities(data_.classes);
+    class_probabilities<float>(loss_, logits.row(0), data_.classes, probabilities.data());
+    auto& bn_out = mode == Mode::BatchStats ? out.bn_output_train : out.bn_output_inference;
+    for (int l = 0; l < depth(); ++l) {
+      const auto& h = arm.net.hidden(l);
+      if (!h.bn) continue;
+      const Matrix<float>& y = h.bn_before() ? h.u : h.out;
+      bn_out.emplace_back(y.row(0).data(), y.row(0).data() + y.cols());
+      if (mode == Mode::BatchStats)
+        out.beta.emplace_back(h.bn->beta.data(), h.bn->beta.data() + h.bn->beta.size());
+    }
+    (mode == Mode::BatchStats ? out.probabilities_train : out.probabilities_inference) =
+        probabilities;
+  }
+  return out;
+}
+
+}  // namespace bnlab

@@ -92,26 +92,36 @@ class ExperimentHandle {
     return out;
   }
 
-  // { trainLoss, trainAccuracy, testLoss, testAccuracy }: Float32Arrays, one value per arm.
+  // { trainLoss, trainAccuracy, testLoss, testAccuracy, testLossBatchStats,
+  //   testAccuracyBatchStats }: Float32Arrays, one value per arm. The first four in inference
+  // mode; the last two normalizing each test mini-batch with its own statistics.
   val evaluate() {
+    struct Metric {
+      const char* loss;
+      const char* accuracy;
+      Split split;
+      Mode mode;
+    };
+    static const Metric kMetrics[] = {
+        {"trainLoss", "trainAccuracy", Split::Train, Mode::Inference},
+        {"testLoss", "testAccuracy", Split::Test, Mode::Inference},
+        {"testLossBatchStats", "testAccuracyBatchStats", Split::Test, Mode::BatchStats}};
     const int arms = exp_.arm_count();
-    std::vector<float> train_loss(arms), train_acc(arms), test_loss(arms), test_acc(arms);
-    for (int a = 0; a < arms; ++a) {
-      const auto train = exp_.evaluate(a, Split::Train), test = exp_.evaluate(a, Split::Test);
-      train_loss[a] = train.loss;
-      train_acc[a] = train.accuracy;
-      test_loss[a] = test.loss;
-      test_acc[a] = test.accuracy;
-    }
     val out = val::object();
-    out.set("trainLoss", typed_array_copy(train_loss));
-    out.set("trainAccuracy", typed_array_copy(train_acc));
-    out.set("testLoss", typed_array_copy(test_loss));
-    out.set("testAccuracy", typed_array_copy(test_acc));
+    std::vector<float> loss(arms), accuracy(arms);
+    for (const Metric& m : kMetrics) {
+      for (int a = 0; a < arms; ++a) {
+        const Evaluation e = exp_.evaluate(a, m.split, m.mode);
+        loss[a] = e.loss;
+        accuracy[a] = e.accuracy;
+      }
+      out.set(m.loss, typed_array_copy(loss));
+      out.set(m.accuracy, typed_array_copy(accuracy));
+    }
     return out;
   }
 
-  // { step: Float32Array, arms: [{ name, batchLoss, trainLoss, ... }] }
+  // { step: Float32Array, arms: [{ name, batchLoss, trainLoss, ..., layers: [{ p15, ... }] }] }
   val history() const {
     const History& h = exp_.history();
     std::vector<float> column(h.rows());
@@ -126,12 +136,93 @@ class ExperimentHandle {
       val arm = val::object();
       arm.set("name", exp_.arm_name(a));
       for (int s = 0; s < Experiment::kSeriesPerArm; ++s)
-        arm.set(Experiment::kArmSeries[s], series(1 + Experiment::kSeriesPerArm * a + s));
+        arm.set(Experiment::kArmSeries[s], series(exp_.arm_column(a, s)));
+      val layers = val::array();
+      for (int l = 0; l < exp_.depth(); ++l) {
+        val layer = val::object();
+        for (int s = 0; s < Experiment::kSeriesPerLayer; ++s)
+          layer.set(Experiment::kLayerSeries[s], series(exp_.layer_column(a, l, s)));
+        layers.call<void>("push", layer);
+      }
+      arm.set("layers", layers);
       arms.call<void>("push", arm);
     }
     out.set("arms", arms);
     return out;
   }
+
+  // The last kTraceCapacity steps of a BN layer: { step, batchMean, batchVar, runningMean,
+  // runningVar }, Float32Arrays, oldest first.
+  val bn_trace(int arm, int layer) const {
+    return guarded([&] {
+      const Ring& ring = exp_.bn_trace(arm, layer);
+      std::vector<float> column(ring.rows());
+      val out = val::object();
+      for (int s = 0; s < Experiment::kTraceSeries; ++s) {
+        ring.column(s, column.data());
+        out.set(Experiment::kTraceNames[s], typed_array_copy(column));
+      }
+      return out;
+    });
+  }
+
+  // { batchSize, measured, predicted }: Float32Arrays, one entry per batch size.
+  val batch_size_sweep(int arm, int layer, int batches) {
+    return guarded([&] {
+      const auto sweep = exp_.batch_size_sweep(arm, layer, batches);
+      std::vector<float> size, measured, predicted;
+      for (const auto& point : sweep) {
+        size.push_back(float(point.batch_size));
+        measured.push_back(point.measured);
+        predicted.push_back(point.predicted);
+      }
+      val out = val::object();
+      out.set("batchSize", typed_array_copy(size));
+      out.set("measured", typed_array_copy(measured));
+      out.set("predicted", typed_array_copy(predicted));
+      return out;
+    });
+  }
+
+  // { examples, repeats, xHat: Float32Array(examples * repeats), stds: Float32Array(examples) }
+  val same_example_jitter(int arm, int layer, int repeats) {
+    return guarded([&] {
+      const Jitter j = exp_.same_example_jitter(arm, layer, repeats);
+      val out = val::object();
+      out.set("examples", int(j.examples.size()));
+      out.set("repeats", j.repeats);
+      out.set("xHat", typed_array_copy(j.x_hat));
+      out.set("stds", typed_array_copy(j.stds));
+      return out;
+    });
+  }
+
+  // { label, train: { bnOutputs: [Float32Array], probabilities }, inference: { ... }, beta: [...] }
+  val single_example(int arm, int index) {
+    return guarded([&] {
+      const SingleExample e = exp_.single_example(arm, index);
+      const auto arrays = [](const std::vector<std::vector<float>>& vs) {
+        val list = val::array();
+        for (const auto& v : vs) list.call<void>("push", typed_array_copy(v));
+        return list;
+      };
+      const auto mode = [&](const std::vector<std::vector<float>>& bn,
+                            const std::vector<float>& probabilities) {
+        val m = val::object();
+        m.set("bnOutputs", arrays(bn));
+        m.set("probabilities", typed_array_copy(probabilities));
+        return m;
+      };
+      val out = val::object();
+      out.set("label", e.label);
+      out.set("train", mode(e.bn_output_train, e.probabilities_train));
+      out.set("inference", mode(e.bn_output_inference, e.probabilities_inference));
+      out.set("beta", arrays(e.beta));
+      return out;
+    });
+  }
+
+  int tracked_unit(int layer) const { return guarded([&] { return exp_.tracked_unit(layer); }); }
 
   val grid_info() const {
     const GridInfo& g = exp_.grid_info();
@@ -257,7 +348,12 @@ EMSCRIPTEN_BINDINGS(bnlab) {
       .function("history", &ExperimentHandle::history)
       .function("gridInfo", &ExperimentHandle::grid_info)
       .function("grid", &ExperimentHandle::grid)
-      .function("data", &ExperimentHandle::data);
+      .function("data", &ExperimentHandle::data)
+      .function("bnTrace", &ExperimentHandle::bn_trace)
+      .function("batchSizeSweep", &ExperimentHandle::batch_size_sweep)
+      .function("sameExampleJitter", &ExperimentHandle::same_example_jitter)
+      .function("singleExample", &ExperimentHandle::single_example)
+      .function("trackedUnit", &ExperimentHandle::tracked_unit);
 
   emscripten::class_<BatchNormHandle>("BatchNorm")
       .constructor<int, double, double>()

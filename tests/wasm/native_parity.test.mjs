@@ -1,5 +1,6 @@
 // The same configuration, run by the native command-line runner and by the wasm module,
-// gives the same numbers: a figure made from the command line is the figure the page shows.
+// gives the same numbers, probes included: a figure made from the command line is the figure
+// the page shows.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
@@ -17,8 +18,8 @@ function runNative(config) {
 
 const configs = {
   default: {},
-  'bn-after tanh momentum': { dataset: 'circle', activation: 'tanh', init: 'xavier',
-    arms: ['plain', 'bn-before', 'bn-after'], momentum: 0.9, learningRate: 0.1 },
+  'bn-after tanh momentum gradient-ICS': { dataset: 'circle', activation: 'tanh', init: 'xavier',
+    arms: ['plain', 'bn-before', 'bn-after'], momentum: 0.9, learningRate: 0.1, gradientIcs: true },
   'scales standardized relu mse': { dataset: 'scales', standardize: true, activation: 'relu',
     init: 'he', loss: 'mse', hidden: [16, 16], learningRate: 0.05 },
   'diverging plain arm': { learningRate: 0.5, activation: 'relu', init: 'gaussian', initStd: 1 },
@@ -37,18 +38,27 @@ for (const [name, config] of Object.entries(configs)) {
         const nativeArm = native.arms[a];
         assert.equal(arm.name, nativeArm.name);
         assert.equal(exp.arms()[a].diverged, nativeArm.diverged, `${arm.name} divergence`);
-        for (const key of ['batchLoss', 'trainLoss', 'testLoss']) {
-          arm[key].forEach((value, i) => {
-            const expected = nativeArm.history[key][i];
-            if (expected === null) {  // NaN in JSON: before the first step, or after divergence
-              assert.ok(Number.isNaN(value), `${arm.name}.${key}[${i}]: ${value} vs NaN`);
+        const compare = (name, values, expectedValues) => {
+          assert.equal(values.length, expectedValues.length, name);
+          values.forEach((value, i) => {
+            const expected = expectedValues[i];
+            if (expected === null) {  // NaN in JSON: nothing measured yet, or after divergence
+              assert.ok(Number.isNaN(value), `${name}[${i}]: ${value} vs NaN`);
               return;
             }
             const relative = Math.abs(value - expected) / Math.max(Math.abs(expected), 1e-12);
             worst = Math.max(worst, relative);
-            assert.ok(relative <= 1e-4, `${arm.name}.${key}[${i}]: wasm ${value} vs native ${expected}`);
+            assert.ok(relative <= 1e-4, `${name}[${i}]: wasm ${value} vs native ${expected}`);
           });
-        }
+        };
+        // Every recorded series: the losses and accuracies, and every probe of every layer.
+        for (const key of Object.keys(arm).filter((k) => k !== 'name' && k !== 'layers'))
+          compare(`${arm.name}.${key}`, arm[key], nativeArm.history[key]);
+        assert.equal(arm.layers.length, nativeArm.history.layers.length);
+        arm.layers.forEach((layer, l) => {
+          for (const key of Object.keys(layer))
+            compare(`${arm.name}.layers[${l}].${key}`, layer[key], nativeArm.history.layers[l][key]);
+        });
       });
       t.diagnostic(`largest relative difference: ${worst.toExponential(2)}`);
     } finally {

@@ -3,6 +3,7 @@
 #   ./build.sh serve   install what is missing, build, serve dist/ at http://localhost:8080
 #   ./build.sh test    install what is missing, build native and wasm, run every test
 #   ./build.sh build   install what is missing and build (native tools, dist/)
+#   ./build.sh web     only bundle the page into dist/ (after a build)
 #   ./build.sh deps    only install what is missing
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -75,12 +76,17 @@ build_wasm() {
   cmake --build build/wasm -j"$JOBS"
 }
 
+# The page's modules bundled into classic scripts (pages opened from file:// cannot load ES
+# modules or module workers), Chart.js included from node_modules: no third-party host.
 build_web() {
   log "page (dist/)"
   mkdir -p dist
   cp web/index.html web/style.css dist/
   rm -rf dist/src
-  cp -r web/src dist/src
+  local esbuild=(node_modules/.bin/esbuild --bundle --format=iife --target=es2020 --minify
+                 --sourcemap --log-level=warning)
+  "${esbuild[@]}" web/src/app.js --outfile=dist/app.js
+  "${esbuild[@]}" web/src/worker.js --outfile=dist/worker.js
 }
 
 build_all() {
@@ -101,6 +107,7 @@ run_tests() {
 
 case ${1:-} in
   deps) install_deps ;;
+  web) build_web ;;
   build) build_all ;;
   test) build_all && run_tests ;;
   serve)
@@ -108,5 +115,5 @@ case ${1:-} in
     log "serving dist/ at http://localhost:$PORT (Ctrl-C stops)"
     exec node web/serve.mjs dist "$PORT"
     ;;
-  *) die "usage: ./build.sh serve | test | build | deps" ;;
+  *) die "usage: ./build.sh serve | test | build | web | deps" ;;
 esac

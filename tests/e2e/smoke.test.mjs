@@ -18,21 +18,20 @@ after(async () => {
 
 const steps = async (page) => Number((await page.locator('#steps').textContent()).replaceAll(',', ''));
 
-test('the page trains: the step counter advances, both arms report, no console error', async () => {
+test('the page trains: the step counter advances, no console error', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors = watchErrors(page);
   await page.goto(server.url);
-  await page.waitForFunction(() => document.querySelectorAll('#metrics tbody tr').length === 2,
+  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0,
     null, { timeout: 15000 });
   const first = await steps(page);
   await page.waitForTimeout(1000);
   const second = await steps(page);
   assert.ok(second > first, `step counter ${first} -> ${second}`);
-  const rows = await page.locator('#metrics tbody tr').allTextContents();
-  assert.match(rows[0], /^plain/);
-  assert.match(rows[1], /^bn-before/);
-  for (const row of rows) assert.match(row, /\d\.\d{4}/, 'a loss is shown');
   assert.equal(await page.locator('#status').textContent(), 'Training.');
+  // The settings form is made from the engine's schema: the data set menu lists its choices.
+  assert.deepEqual(await page.locator('#field-dataset option').allTextContents(),
+    ['circle', 'xor', 'gauss', 'spiral', 'scales']);
   await page.screenshot({ path: join(screenshotDir, 'smoke-1280x800.png') });
   assert.deepEqual(errors, []);
 });
@@ -40,13 +39,13 @@ test('the page trains: the step counter advances, both arms report, no console e
 test('pause stops the steps', async () => {
   const page = await browser.newPage();
   await page.goto(server.url);
-  await page.waitForFunction(() => !document.getElementById('toggle').disabled, null, { timeout: 15000 });
-  await page.click('#toggle');
+  await page.waitForFunction(() => !document.getElementById('play').disabled, null, { timeout: 15000 });
+  await page.click('#play');
   await page.waitForTimeout(300);  // a snapshot already in flight may still arrive
   const paused = await steps(page);
   await page.waitForTimeout(700);
   assert.equal(await steps(page), paused);
-  assert.equal(await page.locator('#toggle').textContent(), 'Play');
+  assert.equal(await page.locator('#play').textContent(), 'Play');
 });
 
 test('a wasm load failure is shown on the page, not only in the console', async () => {

@@ -1,51 +1,116 @@
-// The page: starts the worker, shows its snapshots. It only displays.
+// The page: starts the training worker, shows its snapshots, sends the user's changes.
+// It only displays; the engine in the worker computes and validates everything.
+import { armLabel } from './arms.js';
+import { createCharts } from './charts.js';
+import { createControls } from './controls.js';
+import { createBoundaries } from './heatmap.js';
+
 const $ = (id) => document.getElementById(id);
 const status = $('status');
-const toggle = $('toggle');
+const buttons = { play: $('play'), step: $('step'), reset: $('reset'), speed: $('speed') };
+
+let controls = null;
+let accepted = null;  // the configuration of the running experiment
 let playing = true;
+const charts = createCharts(document);
+const boundaries = createBoundaries($('boundaries'));
 
-function showError(message) {
-  status.textContent = message;
-  status.classList.add('error');
+function setStatus(text, isError = false) {
+  status.textContent = text;  // text, never markup: messages can carry user input
+  status.classList.toggle('error', isError);
 }
 
-function cell(row, text, className) {
-  const td = row.insertCell();
-  td.textContent = text;  // never innerHTML: messages can carry user text
-  if (className) td.className = className;
+function setPlaying(value) {
+  playing = value;
+  buttons.play.textContent = value ? 'Pause' : 'Play';
+  buttons.play.setAttribute('aria-pressed', String(value));
 }
 
-function render({ steps, arms, metrics }) {
-  $('steps').textContent = steps.toLocaleString('en');
-  const body = $('metrics').tBodies[0];
-  body.replaceChildren();
-  arms.forEach((arm, i) => {
-    const row = body.insertRow();
-    cell(row, arm.name);
-    cell(row, metrics.trainLoss[i].toFixed(4));
-    cell(row, metrics.testLoss[i].toFixed(4));
-    cell(row, `${(100 * metrics.testAccuracy[i]).toFixed(1)}%`);
-    cell(row, arm.diverged ? arm.message : 'training', arm.diverged ? 'diverged' : '');
-  });
+function showArmStates(arms) {
+  const list = $('arm-states');
+  const items = arms.map((arm) => {
+    const li = document.createElement('li');
+    li.className = arm.diverged ? 'diverged' : '';
+    li.dataset.arm = arm.name;
+    li.textContent = arm.diverged ? `${armLabel(arm.name)} stopped: ${arm.message}` : '';
+    return li;
+  }).filter((li) => li.textContent);
+  list.replaceChildren(...items);
 }
 
-const worker = new Worker('src/worker.js');
-worker.onerror = (event) => showError(`The training worker failed: ${event.message}`);
-worker.onmessage = ({ data }) => {
-  if (data.type === 'ready') {
-    status.textContent = 'Training.';
-    $('config').textContent = JSON.stringify(data.config, null, 2);
-    toggle.disabled = false;
-  } else if (data.type === 'snapshot') {
-    render(data);
-  } else if (data.type === 'error') {
-    const what = { load: 'The WebAssembly engine failed to load', start: 'Could not start the experiment' };
-    showError(`${what[data.where] ?? `Could not ${data.where}`}: ${data.message}`);
-  }
+function fillLayers(depth, focus) {
+  const select = $('focus-layer');
+  select.replaceChildren(...Array.from({ length: depth }, (_, l) => new Option(`${l + 1} of ${depth}`, String(l))));
+  select.value = String(Math.min(focus, depth - 1));
+  select.disabled = depth === 0;
+}
+
+const worker = new Worker('worker.js');
+worker.onerror = (event) => setStatus(`The training worker failed: ${event.message}`, true);
+
+const handlers = {
+  loaded({ schema }) {
+    controls = createControls($('controls'), schema, (config, { live }) => {
+      if (live) worker.postMessage({ type: 'learningRate', value: config.learningRate });
+      else worker.postMessage({ type: 'start', config, paused: !playing });
+    });
+    for (const b of Object.values(buttons)) b.disabled = false;
+  },
+  ready(message) {
+    accepted = message.config;
+    controls?.set(accepted);
+    fillLayers(message.depth, Number($('focus-layer').value) || message.depth - 1);
+    worker.postMessage({ type: 'focus', layer: Number($('focus-layer').value) || 0 });
+    charts.reset(message);
+    boundaries.reset(message);
+    setStatus(playing ? 'Training.' : 'Paused.');
+  },
+  snapshot(message) {
+    $('steps').textContent = message.steps.toLocaleString('en');
+    showArmStates(message.arms);
+    charts.update(message);
+    boundaries.update(message);
+  },
+  configChanged({ config }) {
+    accepted = config;
+    controls?.set(config);
+  },
+  error({ where, message, fields }) {
+    if (where === 'load') {
+      setStatus(`The WebAssembly engine failed to load: ${message}`, true);
+      return;
+    }
+    if (fields) {
+      controls?.showErrors(fields);
+      const kept = accepted ? ' The previous run goes on.' : '';
+      setStatus(`Invalid configuration: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}.${kept}`, true);
+      return;
+    }
+    setStatus(`Could not ${where === 'start' ? 'start the experiment' : where}: ${message}`, true);
+  },
 };
-toggle.addEventListener('click', () => {
-  playing = !playing;
+
+worker.onmessage = ({ data }) => handlers[data.type]?.(data);
+
+buttons.play.addEventListener('click', () => {
+  setPlaying(!playing);
   worker.postMessage({ type: playing ? 'play' : 'pause' });
-  toggle.textContent = playing ? 'Pause' : 'Play';
+  setStatus(playing ? 'Training.' : 'Paused.');
 });
+buttons.step.addEventListener('click', () => {
+  setPlaying(false);
+  worker.postMessage({ type: 'step', n: 1 });
+  setStatus('Paused.');
+});
+buttons.reset.addEventListener('click', () => {
+  if (accepted) worker.postMessage({ type: 'start', config: accepted, paused: !playing });
+});
+buttons.speed.addEventListener('change', () => {
+  worker.postMessage({ type: 'speed', stepsPerSecond: Number(buttons.speed.value) });
+});
+$('focus-layer').addEventListener('change', (event) => {
+  worker.postMessage({ type: 'focus', layer: Number(event.target.value) });
+});
+$('loss-log').addEventListener('change', (event) => charts.setLossLog(event.target.checked));
+
 worker.postMessage({ type: 'start', config: {} });

@@ -1,34 +1,57 @@
-// Owns the experiment: loads the engine, steps it, posts metric snapshots to the page.
-/* global createBnLab */
-importScripts('../bnlab.js');
+// The training worker: owns the engine and the experiment, steps it, and posts snapshots to
+// the page at a steady rate. It only translates between the engine and messages.
+//
+// Page -> worker
+//   { type: 'start', config }        build a new experiment (also: reset), then train
+//   { type: 'play' } / { type: 'pause' }
+//   { type: 'step', n }              n steps now (while paused), then one snapshot
+//   { type: 'speed', stepsPerSecond }  0 = as fast as possible
+//   { type: 'learningRate', value }  without restarting
+//   { type: 'focus', layer }         the hidden layer the per-layer views show
+// Worker -> page
+//   { type: 'loaded', schema, defaults }                       the engine is ready
+//   { type: 'ready', config, arms, depth, grid, data }         an experiment was built
+//   { type: 'snapshot', ... }                                  see snapshot() below
+//   { type: 'error', where, message, fields? }                 where: load | start | step | ...
+/* global createBnLab, importScripts */
+import { snapshotTransferables } from './protocol.js';
 
-const STEPS_PER_TICK = 25;
-const SNAPSHOT_MS = 100;
+importScripts('bnlab.js');  // the engine's glue, beside this script in dist/
+
+const SNAPSHOT_MS = 100;  // at least 10 snapshots a second
+const JITTER_REPEATS = 32;
+const SWEEP_BATCHES = 400;
+const SWEEP_EVERY = 10;  // snapshots: the batch-size sweep about once a second
 
 let engine = null;
 let experiment = null;
 let running = false;
+let stepsPerSecond = 0;
+let focusLayer = 0;
+let sentRows = 0;       // history rows the page already has
+let sentStride = 1;     // the history's stride when they were sent
+let snapshots = 0;
+let timer = null;
 
-function snapshot() {
-  return {
-    type: 'snapshot',
-    steps: experiment.steps(),
-    arms: experiment.arms(),
-    metrics: experiment.evaluate(),
-  };
+function post(message, transfer = []) {
+  self.postMessage(message, transfer);
 }
 
-function loop() {
-  if (!running || !experiment) return;
-  const until = performance.now() + SNAPSHOT_MS;
-  while (performance.now() < until) experiment.step(STEPS_PER_TICK);
-  postMessage(snapshot());
-  setTimeout(loop, 0);
+function fail(where, err) {
+  const message = err?.message ?? String(err);
+  // The validator's message is "invalid configuration: field: reason; field: reason".
+  const fields = message.startsWith('invalid configuration: ')
+    ? message.slice('invalid configuration: '.length).split('; ').map((part) => {
+      const colon = part.indexOf(': ');
+      return { field: part.slice(0, colon), message: part.slice(colon + 2) };
+    })
+    : undefined;
+  post({ type: 'error', where, message, fields });
 }
 
 // Fetches the wasm bytes here rather than in the glue, so a failure can say what happened.
 async function loadEngine() {
-  const url = new URL('../bnlab.wasm', self.location.href).href;
+  const url = new URL('bnlab.wasm', self.location.href).href;
   let response;
   try {
     response = await fetch(url);
@@ -43,33 +66,157 @@ async function loadEngine() {
   }
 }
 
-function fail(where, err) {
-  postMessage({ type: 'error', where, message: err?.message ?? String(err) });
+// Rows of the history the page has not seen. When the bounded history compacted (its stride
+// grew), the page's copy is stale: send it whole.
+function historyUpdate() {
+  const history = experiment.history();
+  const rows = history.step.length;
+  const stride = history.step.length > 1 ? history.step[1] - history.step[0] : sentStride;
+  const reset = stride !== sentStride || rows < sentRows;
+  const from = reset ? 0 : sentRows;
+  const slice = (a) => a.slice(from);
+  const update = {
+    reset,
+    step: slice(history.step),
+    arms: history.arms.map((arm) => {
+      const out = { name: arm.name };
+      for (const [key, value] of Object.entries(arm)) {
+        if (key === 'layers') out.layers = value.map((layer) => Object.fromEntries(
+          Object.entries(layer).map(([k, v]) => [k, slice(v)])));
+        else if (key !== 'name') out[key] = slice(value);
+      }
+      return out;
+    }),
+  };
+  sentRows = rows;
+  sentStride = stride;
+  return update;
 }
 
+function armHasBn(arm) {
+  return arm !== 'plain' && experiment.config().hidden.length > 0;
+}
+
+function snapshot() {
+  const names = experiment.arms().map((a) => a.name);
+  const grid = experiment.gridInfo();
+  const message = {
+    type: 'snapshot',
+    steps: experiment.steps(),
+    running,
+    focusLayer,
+    arms: experiment.arms(),
+    metrics: experiment.evaluate(),
+    history: historyUpdate(),
+    grids: grid.size > 0 ? names.map((_, a) => experiment.grid(a)) : [],
+    // Per arm, for the focused layer: BN's batch statistics, and the same-example jitter.
+    traces: names.map((name, a) => (armHasBn(name) ? experiment.bnTrace(a, focusLayer) : null)),
+    jitter: names.map((name, a) => (armHasBn(name)
+      ? experiment.sameExampleJitter(a, focusLayer, JITTER_REPEATS) : null)),
+    // One test example alone, in training mode and in inference mode.
+    single: names.map((_, a) => experiment.singleExample(a, 0)),
+    // The spread of the batch mean against sigma / sqrt(B), now and then.
+    sweep: snapshots++ % SWEEP_EVERY === 0
+      ? names.map((_, a) => experiment.batchSizeSweep(a, focusLayer, SWEEP_BATCHES)) : null,
+  };
+  return message;
+}
+
+function sendSnapshot() {
+  const message = snapshot();
+  post(message, snapshotTransferables(message));
+}
+
+// Trains for one tick of SNAPSHOT_MS, at the chosen speed, then posts a snapshot.
+function tick() {
+  timer = null;
+  if (!running || !experiment) return;
+  const start = performance.now();
+  try {
+    if (stepsPerSecond > 0) {
+      experiment.step(Math.max(1, Math.round(stepsPerSecond * SNAPSHOT_MS / 1000)));
+    } else {
+      while (performance.now() - start < SNAPSHOT_MS * 0.8) experiment.step(10);
+    }
+    sendSnapshot();
+  } catch (err) {
+    running = false;
+    fail('step', err);
+    return;
+  }
+  timer = setTimeout(tick, Math.max(0, SNAPSHOT_MS - (performance.now() - start)));
+}
+
+function play() {
+  running = true;
+  if (timer === null) tick();
+}
+
+function start(config) {
+  // Built before the old one goes: an invalid configuration throws here and the run goes on.
+  const next = new engine.Experiment(config);
+  experiment?.delete();
+  experiment = next;
+  sentRows = 0;
+  sentStride = 1;
+  snapshots = 0;
+  focusLayer = Math.min(focusLayer, Math.max(0, experiment.config().hidden.length - 1));
+  post({
+    type: 'ready',
+    config: experiment.config(),
+    arms: experiment.arms().map((a) => a.name),
+    depth: experiment.config().hidden.length,
+    grid: experiment.gridInfo(),
+    data: experiment.data(),
+  });
+  sendSnapshot();
+}
+
+const handlers = {
+  start: ({ config, paused }) => {
+    start(config);
+    if (paused) running = false;
+    else play();
+  },
+  play: () => play(),
+  pause: () => {
+    running = false;
+    sendSnapshot();
+  },
+  step: ({ n }) => {
+    running = false;
+    experiment.step(n ?? 1);
+    sendSnapshot();
+  },
+  speed: ({ stepsPerSecond: value }) => {
+    stepsPerSecond = value;
+  },
+  learningRate: ({ value }) => {
+    experiment.setLearningRate(value);
+    post({ type: 'configChanged', config: experiment.config() });
+  },
+  focus: ({ layer }) => {
+    focusLayer = layer;
+    snapshots = 0;  // a fresh sweep for the new layer
+    if (!running) sendSnapshot();
+  },
+};
+
 self.onmessage = async ({ data }) => {
-  if (data.type === 'start' && !engine) {
+  if (!engine) {
     try {
       engine = await loadEngine();
+      post({ type: 'loaded', schema: engine.configSchema(), defaults: engine.defaultConfig() });
     } catch (err) {
       fail('load', err);
       return;
     }
   }
+  const handler = handlers[data.type];
+  if (!handler || (data.type !== 'start' && !experiment)) return;
   try {
-    if (data.type === 'start') {
-      experiment?.delete();
-      experiment = new engine.Experiment(data.config ?? {});
-      postMessage({ type: 'ready', config: experiment.config() });
-      running = true;
-      loop();
-    } else if (data.type === 'pause') {
-      running = false;
-    } else if (data.type === 'play') {
-      if (!running) { running = true; loop(); }
-    }
+    handler(data);
   } catch (err) {
-    running = false;
     fail(data.type, err);
   }
 };

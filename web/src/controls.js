@@ -1,0 +1,156 @@
+// The settings form, made from the configuration schema the engine exports: every field's
+// range, choices and meaning come from the one validator. The form only collects values; the
+// engine validates them and its messages are shown next to the fields they name.
+
+// Fields in the order and groups the page shows them; the rest go under "Measurement".
+const GROUPS = [
+  ['Data', ['dataset', 'samples', 'noise', 'trainFraction', 'standardize']],
+  ['Network', ['arms', 'hidden', 'activation', 'init', 'initStd']],
+  ['Training', ['batchSize', 'learningRate', 'momentum', 'bnMomentum', 'bnEps', 'seed']],
+];
+
+const LABELS = {
+  dataset: 'Data set', samples: 'Examples', noise: 'Noise', trainFraction: 'Training fraction',
+  standardize: 'Standardize inputs', arms: 'Networks', hidden: 'Hidden layers',
+  activation: 'Activation', init: 'Initial weights', initStd: 'Initial std (Gaussian)',
+  batchSize: 'Batch size', learningRate: 'Learning rate', momentum: 'Momentum',
+  bnMomentum: 'BN momentum', bnEps: 'BN ε', seed: 'Seed', recordEvery: 'Record every (steps)',
+  gridSize: 'Grid points per side', probes: 'Measure (probes)', probeExamples: 'Probe examples',
+  trackedUnit: 'Tracked unit', gradientIcs: 'Gradient ICS',
+};
+
+// Fields that take effect without restarting the run.
+const LIVE = new Set(['learningRate']);
+
+function input(field, value) {
+  const id = `field-${field.name}`;
+  let element;
+  if (field.type === 'choice') {
+    element = document.createElement('select');
+    for (const choice of field.choices) element.add(new Option(choice, choice));
+  } else if (field.type === 'boolean') {
+    element = document.createElement('input');
+    element.type = 'checkbox';
+  } else if (field.type === 'choice[]') {
+    element = document.createElement('fieldset');
+    element.className = 'choices';
+    for (const choice of field.choices) {
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.value = choice;
+      box.name = field.name;
+      label.append(box, ` ${choice}`);
+      element.append(label);
+    }
+  } else if (field.type === 'integer[]') {
+    element = document.createElement('input');
+    element.type = 'text';
+    element.inputMode = 'numeric';
+    element.placeholder = 'e.g. 16,16,16 (empty: none)';
+  } else {
+    element = document.createElement('input');
+    element.type = 'number';
+    element.min = field.min;
+    element.max = field.max;
+    element.step = field.type === 'integer' ? '1' : 'any';
+  }
+  element.id = id;
+  element.dataset.field = field.name;
+  return element;
+}
+
+function setValue(element, field, value) {
+  if (field.type === 'boolean') element.checked = value;
+  else if (field.type === 'choice[]') {
+    for (const box of element.querySelectorAll('input')) box.checked = value.includes(box.value);
+  } else if (field.type === 'integer[]') element.value = value.join(',');
+  else element.value = String(value);
+}
+
+// The value the user typed, as the schema's type; text that is not a number stays text so the
+// engine's validator can say what is wrong with it.
+function readValue(element, field) {
+  if (field.type === 'boolean') return element.checked;
+  if (field.type === 'choice[]') return [...element.querySelectorAll('input:checked')].map((b) => b.value);
+  if (field.type === 'choice') return element.value;
+  if (field.type === 'integer[]') {
+    const text = element.value.trim();
+    if (text === '') return [];
+    return text.split(/[\s,]+/).map((part) => (part === '' || Number.isNaN(Number(part)) ? part : Number(part)));
+  }
+  const text = element.value.trim();
+  return text === '' || Number.isNaN(Number(text)) ? text : Number(text);
+}
+
+// Builds the form in `form`. onChange(config, { live }) is called with the whole
+// configuration after a change; live is true when only live fields changed.
+export function createControls(form, schema, onChange) {
+  const fields = new Map(schema.map((f) => [f.name, f]));
+  const elements = new Map();
+  const errors = new Map();
+  let config = null;
+
+  const grouped = new Set(GROUPS.flatMap(([, names]) => names));
+  const groups = [...GROUPS, ['Measurement', schema.map((f) => f.name).filter((n) => !grouped.has(n))]];
+  form.replaceChildren();
+  for (const [title, names] of groups) {
+    const group = document.createElement(title === 'Measurement' ? 'details' : 'fieldset');
+    group.className = 'group';
+    const legend = document.createElement(title === 'Measurement' ? 'summary' : 'legend');
+    legend.textContent = title;
+    group.append(legend);
+    for (const name of names) {
+      const field = fields.get(name);
+      if (!field) continue;
+      const row = document.createElement('div');
+      row.className = `field field-${field.type.replace('[]', '-list')}`;
+      const label = document.createElement('label');
+      label.htmlFor = `field-${name}`;
+      label.textContent = LABELS[name] ?? name;
+      label.title = field.doc;
+      const element = input(field);
+      element.setAttribute('aria-describedby', `error-${name}`);
+      const error = document.createElement('p');
+      error.className = 'field-error';
+      error.id = `error-${name}`;
+      error.setAttribute('role', 'alert');
+      row.append(label, element, error);
+      group.append(row);
+      elements.set(name, element);
+      errors.set(name, error);
+      element.addEventListener('change', () => {
+        const next = { ...config, [name]: readValue(element, field) };
+        const live = LIVE.has(name);
+        config = next;
+        onChange(next, { live, field: name });
+      });
+    }
+    form.append(group);
+  }
+
+  return {
+    // Shows a configuration the engine accepted, and clears every field's error.
+    set(accepted) {
+      config = { ...accepted };
+      for (const [name, element] of elements) setValue(element, fields.get(name), accepted[name]);
+      this.showErrors([]);
+    },
+    // errors: [{ field, message }] from the engine's validator.
+    showErrors(list) {
+      for (const [name, p] of errors) {
+        p.textContent = '';
+        elements.get(name).removeAttribute('aria-invalid');
+      }
+      for (const { field, message } of list) {
+        const p = errors.get(field);
+        if (!p) continue;
+        p.textContent = message;  // text, never markup
+        elements.get(field).setAttribute('aria-invalid', 'true');
+      }
+    },
+    get config() {
+      return config;
+    },
+  };
+}

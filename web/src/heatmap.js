@@ -1,0 +1,4 @@
+// Decision-boundary heatmaps (to be written).
+export function createBoundaries() {
+  return { reset() {}, update() {} };
+}

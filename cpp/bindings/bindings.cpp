@@ -18,21 +18,39 @@ using namespace bnlab;
 
 namespace {
 
-// Throws a JavaScript Error from wasm; nothing on the C++ side needs unwinding by then.
-EM_JS(void, throw_js_error, (const char* message), { throw new Error(UTF8ToString(message)); });
+// Throws a JavaScript Error from wasm; nothing on the C++ side needs unwinding by then. A
+// configuration error also carries its fields, [{ field, message }], as error.fields.
+EM_JS(void, throw_js_error, (const char* message, const char* fields_json), {
+  const error = new Error(UTF8ToString(message));
+  const fields = UTF8ToString(fields_json);
+  if (fields) error.fields = JSON.parse(fields);
+  throw error;
+});
 
 // Runs f, turning any C++ exception into a JavaScript Error with the same message.
 template <class F>
 auto guarded(F&& f) -> decltype(f()) {
-  static std::string message;  // static: no C++ object is left to destroy when JS throws
+  // static: no C++ object is left to destroy when JavaScript throws
+  static std::string message, fields;
+  fields.clear();
   try {
     return f();
+  } catch (const ConfigError& e) {
+    message = e.what();
+    Json list = Json::array();
+    for (const FieldError& error : e.errors()) {
+      Json entry = Json::object();
+      entry.set("field", error.field);
+      entry.set("message", error.message);
+      list.push_back(std::move(entry));
+    }
+    fields = list.dump();
   } catch (const std::exception& e) {
     message = e.what();
   } catch (...) {
     message = "bnlab: unknown C++ error";
   }
-  throw_js_error(message.c_str());
+  throw_js_error(message.c_str(), fields.c_str());
   __builtin_unreachable();
 }
 

@@ -163,3 +163,25 @@ test('1000 create/step/delete cycles leave the heap no larger than after the fir
   for (let i = 0; i < 200; i++) assert.throws(() => new m.Experiment({ hidden: [0] }));
   assert.ok(m.heapBytesInUse() <= inUse, `heap in use after errors ${m.heapBytesInUse()}`);
 });
+
+test('configuration errors carry their fields, whatever the messages contain', () => {
+  try {
+    m.validateConfig({ dataset: 'a; b: c', learningRate: 'fast', bogus: 1 });
+    assert.fail('accepted');
+  } catch (err) {
+    assert.ok(err instanceof Error);
+    assert.deepEqual(err.fields.map((f) => f.field), ['dataset', 'learningRate', 'bogus']);
+    assert.match(err.fields[0].message, /^must be one of "circle".*; got "a; b: c"$/);
+    assert.match(err.fields[1].message, /^must be a number from 1e-06 to 1000; got "fast"$/);
+  }
+  // Other errors have no fields.
+  const bn = new m.BatchNorm(2, 0.1, 1e-5);
+  try {
+    bn.forward(new Float32Array(2), 1, true);
+    assert.fail('accepted');
+  } catch (err) {
+    assert.equal(err.fields, undefined);
+  } finally {
+    bn.delete();
+  }
+});

@@ -37,16 +37,9 @@ function post(message, transfer = []) {
   self.postMessage(message, transfer);
 }
 
+// err.fields, from the engine's validator: [{ field, message }] for a configuration error.
 function fail(where, err) {
-  const message = err?.message ?? String(err);
-  // The validator's message is "invalid configuration: field: reason; field: reason".
-  const fields = message.startsWith('invalid configuration: ')
-    ? message.slice('invalid configuration: '.length).split('; ').map((part) => {
-      const colon = part.indexOf(': ');
-      return { field: part.slice(0, colon), message: part.slice(colon + 2) };
-    })
-    : undefined;
-  post({ type: 'error', where, message, fields });
+  post({ type: 'error', where, message: err?.message ?? String(err), fields: err?.fields });
 }
 
 // Fetches the wasm bytes here rather than in the glue, so a failure can say what happened.

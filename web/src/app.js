@@ -1,6 +1,6 @@
 // The page: starts the training worker, shows its snapshots, sends the user's changes.
 // It only displays; the engine in the worker computes and validates everything.
-import { armLabel } from './arms.js';
+import { armColor, armLabel, armShortLabel } from './arms.js';
 import { createCharts } from './charts.js';
 import { createControls } from './controls.js';
 import { createBoundaries } from './heatmap.js';
@@ -38,6 +38,33 @@ function showArmStates(arms) {
   list.replaceChildren(...items);
 }
 
+// One row per arm: the losses and accuracy the engine just measured.
+function showScoreboard(arms, metrics) {
+  const body = $('scoreboard').tBodies[0];
+  if (body.rows.length !== arms.length) {
+    body.replaceChildren(...arms.map((arm) => {
+      const row = document.createElement('tr');
+      row.dataset.arm = arm.name;
+      const name = document.createElement('th');
+      name.scope = 'row';
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = armColor(arm.name);
+      name.title = armLabel(arm.name);
+      name.append(swatch, armShortLabel(arm.name));
+      row.append(name, ...[0, 1, 2].map(() => document.createElement('td')));
+      return row;
+    }));
+  }
+  const format = (v, digits) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
+  arms.forEach((arm, i) => {
+    const cells = body.rows[i].cells;
+    cells[1].textContent = format(metrics.trainLoss[i], 3);
+    cells[2].textContent = format(metrics.testLoss[i], 3);
+    cells[3].textContent = Number.isFinite(metrics.testAccuracy[i]) ? `${(100 * metrics.testAccuracy[i]).toFixed(1)}%` : '—';
+  });
+}
+
 function fillLayers(depth, focus) {
   const select = $('focus-layer');
   select.replaceChildren(...Array.from({ length: depth }, (_, l) => new Option(`${l + 1} of ${depth}`, String(l))));
@@ -61,6 +88,7 @@ const handlers = {
     controls?.set(accepted);
     fillLayers(message.depth, Number($('focus-layer').value) || message.depth - 1);
     worker.postMessage({ type: 'focus', layer: Number($('focus-layer').value) || 0 });
+    $('scoreboard').tBodies[0].replaceChildren();
     charts.reset(message);
     boundaries.reset(message);
     setStatus(playing ? 'Training.' : 'Paused.');
@@ -68,6 +96,7 @@ const handlers = {
   snapshot(message) {
     $('steps').textContent = message.steps.toLocaleString('en');
     showArmStates(message.arms);
+    showScoreboard(message.arms, message.metrics);
     charts.update(message);
     boundaries.update(message);
   },

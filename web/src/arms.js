@@ -1,13 +1,14 @@
 // One colour and one label per arm, the same in every chart (Paul Tol's colour-blind-safe
 // "bright" scheme).
 export const ARMS = {
-  plain: { color: '#cc6677', label: 'plain' },
-  'bn-before': { color: '#4477aa', label: 'BN before activation' },
-  'bn-after': { color: '#228833', label: 'BN after activation' },
+  plain: { color: '#cc6677', label: 'plain', short: 'plain' },
+  'bn-before': { color: '#4477aa', label: 'BN before activation', short: 'BN before' },
+  'bn-after': { color: '#228833', label: 'BN after activation', short: 'BN after' },
 };
 
 export const armColor = (name) => ARMS[name]?.color ?? '#666666';
 export const armLabel = (name) => ARMS[name]?.label ?? name;
+export const armShortLabel = (name) => ARMS[name]?.short ?? name;
 
 // The colour with an alpha, for bands and fills.
 export function withAlpha(hex, alpha) {

@@ -10,6 +10,9 @@ export const armColor = (name) => ARMS[name]?.color ?? '#666666';
 export const armLabel = (name) => ARMS[name]?.label ?? name;
 export const armShortLabel = (name) => ARMS[name]?.short ?? name;
 
+// Whether an arm has BatchNorm layers: every arm but plain, when there is a hidden layer.
+export const hasBn = (name, depth) => name !== 'plain' && depth > 0;
+
 // The colour with an alpha, for bands and fills.
 export function withAlpha(hex, alpha) {
   const n = parseInt(hex.slice(1), 16);

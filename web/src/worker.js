@@ -2,7 +2,8 @@
 // the page at a steady rate. It only translates between the engine and messages.
 //
 // Page -> worker
-//   { type: 'start', config }        build a new experiment (also: reset), then train
+//   { type: 'start', config, id }    build a new experiment (also: reset), then train; the
+//                                    answer (ready or error) carries the same id
 //   { type: 'play' } / { type: 'pause' }
 //   { type: 'step', n }              n steps now (while paused), then one snapshot
 //   { type: 'speed', stepsPerSecond }  0 = as fast as possible
@@ -10,10 +11,11 @@
 //   { type: 'focus', layer }         the hidden layer the per-layer views show
 // Worker -> page
 //   { type: 'loaded', schema, defaults }                       the engine is ready
-//   { type: 'ready', config, arms, depth, grid, data }         an experiment was built
+//   { type: 'ready', id, config, arms, depth, grid, data }     an experiment was built
 //   { type: 'snapshot', ... }                                  see snapshot() below
-//   { type: 'error', where, message, fields? }                 where: load | start | step | ...
+//   { type: 'error', where, message, fields?, id? }            where: load | start | step | ...
 /* global createBnLab, importScripts */
+import { hasBn } from './arms.js';
 import { snapshotTransferables } from './protocol.js';
 
 importScripts('bnlab.js');  // the engine's glue, beside this script in dist/
@@ -38,8 +40,8 @@ function post(message, transfer = []) {
 }
 
 // err.fields, from the engine's validator: [{ field, message }] for a configuration error.
-function fail(where, err) {
-  post({ type: 'error', where, message: err?.message ?? String(err), fields: err?.fields });
+function fail(where, err, id) {
+  post({ type: 'error', where, message: err?.message ?? String(err), fields: err?.fields, id });
 }
 
 // Fetches the wasm bytes here rather than in the glue, so a failure can say what happened.
@@ -86,12 +88,9 @@ function historyUpdate() {
   return update;
 }
 
-function armHasBn(arm) {
-  return arm !== 'plain' && experiment.config().hidden.length > 0;
-}
-
 function snapshot() {
   const names = experiment.arms().map((a) => a.name);
+  const depth = experiment.config().hidden.length;
   const grid = experiment.gridInfo();
   const message = {
     type: 'snapshot',
@@ -103,13 +102,13 @@ function snapshot() {
     history: historyUpdate(),
     grids: grid.size > 0 ? names.map((_, a) => experiment.grid(a)) : [],
     // Per arm, for the focused layer: BN's batch statistics, and the same-example jitter.
-    traces: names.map((name, a) => (armHasBn(name) ? experiment.bnTrace(a, focusLayer) : null)),
-    jitter: names.map((name, a) => (armHasBn(name)
+    traces: names.map((name, a) => (hasBn(name, depth) ? experiment.bnTrace(a, focusLayer) : null)),
+    jitter: names.map((name, a) => (hasBn(name, depth)
       ? experiment.sameExampleJitter(a, focusLayer, JITTER_REPEATS) : null)),
     // One test example alone, in training mode and in inference mode.
     single: names.map((_, a) => experiment.singleExample(a, 0)),
     // The spread of the batch mean against sigma / sqrt(B), now and then.
-    sweep: snapshots++ % SWEEP_EVERY === 0
+    sweep: depth > 0 && snapshots++ % SWEEP_EVERY === 0
       ? names.map((_, a) => experiment.batchSizeSweep(a, focusLayer, SWEEP_BATCHES)) : null,
   };
   return message;
@@ -145,7 +144,7 @@ function play() {
   if (timer === null) tick();
 }
 
-function start(config) {
+function start(config, id) {
   // Built before the old one goes: an invalid configuration throws here and the run goes on.
   const next = new engine.Experiment(config);
   experiment?.delete();
@@ -156,6 +155,7 @@ function start(config) {
   focusLayer = Math.min(focusLayer, Math.max(0, experiment.config().hidden.length - 1));
   post({
     type: 'ready',
+    id,
     config: experiment.config(),
     arms: experiment.arms().map((a) => a.name),
     depth: experiment.config().hidden.length,
@@ -166,8 +166,8 @@ function start(config) {
 }
 
 const handlers = {
-  start: ({ config, paused }) => {
-    start(config);
+  start: ({ config, paused, id }) => {
+    start(config, id);
     if (paused) running = false;
     else play();
   },
@@ -210,6 +210,6 @@ self.onmessage = async ({ data }) => {
   try {
     handler(data);
   } catch (err) {
-    fail(data.type, err);
+    fail(data.type, err, data.id);
   }
 };

@@ -12,6 +12,12 @@ const buttons = { play: $('play'), step: $('step'), reset: $('reset'), speed: $(
 let controls = null;
 let accepted = null;  // the configuration of the running experiment
 let playing = true;
+let lastStart = 0;    // id of the latest start: older answers must not overwrite newer edits
+let runningStart = 0; // id of the start whose experiment is running
+
+function start(config) {
+  worker.postMessage({ type: 'start', config, paused: !playing, id: ++lastStart });
+}
 const charts = createCharts(document);
 const boundaries = createBoundaries($('boundaries'));
 
@@ -72,6 +78,9 @@ function fillLayers(depth, focus) {
   select.disabled = depth === 0;
 }
 
+// On a phone the views come first: the settings start folded.
+if (window.matchMedia('(max-width: 760px)').matches) $('settings').open = false;
+
 const worker = new Worker('worker.js');
 worker.onerror = (event) => setStatus(`The training worker failed: ${event.message}`, true);
 
@@ -79,13 +88,14 @@ const handlers = {
   loaded({ schema }) {
     controls = createControls($('controls'), schema, (config, { live }) => {
       if (live) worker.postMessage({ type: 'learningRate', value: config.learningRate });
-      else worker.postMessage({ type: 'start', config, paused: !playing });
+      else start(config);
     });
     for (const b of Object.values(buttons)) b.disabled = false;
   },
   ready(message) {
     accepted = message.config;
-    controls?.set(accepted);
+    runningStart = message.id;
+    if (message.id === lastStart) controls?.set(accepted);
     fillLayers(message.depth, Number($('focus-layer').value) || message.depth - 1);
     worker.postMessage({ type: 'focus', layer: Number($('focus-layer').value) || 0 });
     $('scoreboard').tBodies[0].replaceChildren();
@@ -102,15 +112,15 @@ const handlers = {
   },
   configChanged({ config }) {
     accepted = config;
-    controls?.set(config);
+    if (runningStart === lastStart) controls?.set(config);
   },
-  error({ where, message, fields }) {
+  error({ where, message, fields, id }) {
     if (where === 'load') {
       setStatus(`The WebAssembly engine failed to load: ${message}`, true);
       return;
     }
     if (fields) {
-      controls?.showErrors(fields);
+      if (id === lastStart) controls?.showErrors(fields);
       const kept = accepted ? ' The previous run goes on.' : '';
       setStatus(`Invalid configuration: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}.${kept}`, true);
       return;
@@ -132,7 +142,7 @@ buttons.step.addEventListener('click', () => {
   setStatus('Paused.');
 });
 buttons.reset.addEventListener('click', () => {
-  if (accepted) worker.postMessage({ type: 'start', config: accepted, paused: !playing });
+  if (accepted) start(accepted);
 });
 buttons.speed.addEventListener('change', () => {
   worker.postMessage({ type: 'speed', stepsPerSecond: Number(buttons.speed.value) });
@@ -142,4 +152,4 @@ $('focus-layer').addEventListener('change', (event) => {
 });
 $('loss-log').addEventListener('change', (event) => charts.setLossLog(event.target.checked));
 
-worker.postMessage({ type: 'start', config: {} });
+start({});

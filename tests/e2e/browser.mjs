@@ -4,6 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { after, before } from 'node:test';
+
 import { chromium } from 'playwright-core';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,3 +48,22 @@ export function watchErrors(page) {
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
   return errors;
 }
+
+// For a test file: dist/ served and a browser launched before its tests, both closed after.
+// Returns { url(), browser() } to read once the tests run.
+export function useBrowser() {
+  let server;
+  let browser;
+  before(async () => {
+    server = await serveDist();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+  return { url: () => server.url, browser: () => browser };
+}
+
+// The step counter the page shows.
+export const steps = async (page) => Number((await page.locator('#steps').textContent()).replaceAll(',', ''));

@@ -1,27 +1,17 @@
 // The page `./build.sh serve` serves loads the engine in a worker and trains.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launchBrowser, screenshotDir, serveDist, watchErrors } from './browser.mjs';
+import { screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const session = useBrowser();
 
-const steps = async (page) => Number((await page.locator('#steps').textContent()).replaceAll(',', ''));
 
 test('the page trains: the step counter advances, no console error', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await session.browser().newPage({ viewport: { width: 1280, height: 800 } });
   const errors = watchErrors(page);
-  await page.goto(server.url);
+  await page.goto(session.url());
   await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0,
     null, { timeout: 15000 });
   const first = await steps(page);
@@ -37,8 +27,8 @@ test('the page trains: the step counter advances, no console error', async () =>
 });
 
 test('pause stops the steps', async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url);
+  const page = await session.browser().newPage();
+  await page.goto(session.url());
   await page.waitForFunction(() => !document.getElementById('play').disabled, null, { timeout: 15000 });
   await page.click('#play');
   await page.waitForTimeout(300);  // a snapshot already in flight may still arrive
@@ -49,9 +39,9 @@ test('pause stops the steps', async () => {
 });
 
 test('a wasm load failure is shown on the page, not only in the console', async () => {
-  const page = await browser.newPage();
+  const page = await session.browser().newPage();
   await page.route('**/bnlab.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
-  await page.goto(server.url);
+  await page.goto(session.url());
   await page.waitForFunction(() => document.getElementById('status').classList.contains('error'),
     null, { timeout: 15000 });
   assert.match(await page.locator('#status').textContent(),

@@ -20,3 +20,13 @@ export function throwsError(assert, fn, pattern) {
     return true;
   });
 }
+
+// Runs fn with a new experiment of the engine m, and frees it afterwards.
+export function withExperiment(m, config, fn) {
+  const exp = new m.Experiment(config);
+  try {
+    return fn(exp);
+  } finally {
+    exp.delete();
+  }
+}

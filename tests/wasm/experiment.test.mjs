@@ -2,18 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { loadEngine, throwsError } from './engine.mjs';
+import { loadEngine, throwsError, withExperiment as withExperimentOf } from './engine.mjs';
 
 const m = await loadEngine();
 
-function withExperiment(config, fn) {
-  const exp = new m.Experiment(config);
-  try {
-    return fn(exp);
-  } finally {
-    exp.delete();
-  }
-}
+const withExperiment = (config, fn) => withExperimentOf(m, config, fn);
 
 test('an empty configuration takes the documented defaults', () => {
   const defaults = m.defaultConfig();

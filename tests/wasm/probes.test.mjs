@@ -2,20 +2,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { loadEngine, throwsError } from './engine.mjs';
+import { loadEngine, throwsError, withExperiment as withExperimentOf } from './engine.mjs';
 
 const m = await loadEngine();
 const LAYER_SERIES = ['p15', 'p50', 'p85', 'meanOfMeans', 'spreadOfMeans', 'meanOfStds',
   'spreadOfStds', 'shift', 'gradientNorm', 'saturation', 'icsDistance', 'icsCosine', 'jitterStd'];
 
-function withExperiment(config, fn) {
-  const exp = new m.Experiment(config);
-  try {
-    return fn(exp);
-  } finally {
-    exp.delete();
-  }
-}
+const withExperiment = (config, fn) => withExperimentOf(m, config, fn);
 
 const config = { samples: 300, hidden: [8, 8, 8], recordEvery: 10, gradientIcs: true,
   arms: ['plain', 'bn-before', 'bn-after'] };

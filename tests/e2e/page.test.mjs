@@ -1,0 +1,234 @@
+// The page as a user meets it, in headless Chromium: it trains, every view draws data, the
+// controls do what they say, a diverging arm is reported while the others go on, and it
+// looks right from a phone to a desktop.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import { screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
+
+const ARM_COLORS = { plain: [0xcc, 0x66, 0x77], 'bn-before': [0x44, 0x77, 0xaa], 'bn-after': [0x22, 0x88, 0x33] };
+const CHARTS = ['chart-loss', 'chart-shift', 'chart-gradnorm', 'chart-saturation', 'chart-modes'];
+const BN_CHARTS = ['chart-batch-mean', 'chart-batch-var', 'chart-jitter', 'chart-sweep'];
+
+const session = useBrowser();
+
+async function openPage(viewport = { width: 1280, height: 800 }) {
+  const page = await session.browser().newPage({ viewport });
+  const errors = watchErrors(page);
+  await page.goto(session.url());
+  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0,
+    null, { timeout: 15000 });
+  return { page, errors };
+}
+
+
+// Pixels of a canvas within a small distance of each colour: a series drawn in an arm's
+// colour leaves such pixels; axes, grid lines and labels are grey.
+function countColors(page, selector, colors) {
+  return page.evaluate(([sel, cols]) => {
+    const canvas = document.querySelector(sel);
+    if (!canvas) return null;
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const counts = Object.fromEntries(Object.keys(cols).map((k) => [k, 0]));
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] < 128) continue;
+      for (const [name, [r, g, b]] of Object.entries(cols)) {
+        if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 40) counts[name]++;
+      }
+    }
+    return counts;
+  }, [selector, colors]);
+}
+
+async function setField(page, name, value) {
+  const field = page.locator(`#field-${name}`);
+  if ((await field.getAttribute('type')) === 'checkbox') await field.setChecked(value);
+  else if (await field.evaluate((e) => e.tagName === 'SELECT')) await field.selectOption(String(value));
+  else await field.fill(String(value));
+  await field.dispatchEvent('change');
+}
+
+// A screenshot that is not blank: decoded in the page, it has many colours and plenty of ink.
+async function assertNotBlank(page, png, what) {
+  const { colors, inked } = await page.evaluate(async (base64) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const { data } = context.getImageData(0, 0, image.width, image.height);
+    const seen = new Set();
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      if (data[i] + data[i + 1] + data[i + 2] < 600) ink++;
+    }
+    return { colors: seen.size, inked: ink / (data.length / 4) };
+  }, png.toString('base64'));
+  assert.ok(colors > 200, `${what}: only ${colors} colours`);
+  assert.ok(inked > 0.03, `${what}: only ${(100 * inked).toFixed(1)}% of pixels inked`);
+}
+
+test('every chart draws both arms within a few seconds, and their losses differ', async () => {
+  const { page, errors } = await openPage();
+  await page.waitForTimeout(4000);
+  for (const id of [...CHARTS, ...BN_CHARTS]) {
+    await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+    const counts = await countColors(page, `#${id}`, ARM_COLORS);
+    assert.ok(counts, `#${id} exists`);
+    assert.ok(counts['bn-before'] > 20, `#${id} draws the BN arm: ${JSON.stringify(counts)}`);
+    if (!BN_CHARTS.includes(id)) assert.ok(counts.plain > 20, `#${id} draws the plain arm: ${JSON.stringify(counts)}`);
+  }
+  // One percentile chart per arm, each drawing its arm.
+  const percentile = await page.locator('#percentile-charts canvas').count();
+  assert.equal(percentile, 2);
+  const bands = await countColors(page, '#percentile-charts .chart:nth-child(2) canvas', ARM_COLORS);
+  assert.ok(bands['bn-before'] > 20, JSON.stringify(bands));
+  // The boundary heatmaps: one per arm, not blank.
+  assert.equal(await page.locator('#boundaries canvas').count(), 2);
+
+  const rows = await page.locator('#scoreboard tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+    arm: tr.dataset.arm, trainLoss: Number(tr.cells[1].textContent), testAccuracy: parseFloat(tr.cells[3].textContent),
+  })));
+  assert.deepEqual(rows.map((r) => r.arm), ['plain', 'bn-before']);
+  // By now (thousands of steps) BN has learned the spiral and the plain network has not.
+  assert.ok(rows[0].trainLoss - rows[1].trainLoss > 0.1, JSON.stringify(rows));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('pause, step and reset do what they say; speed slows the run', async () => {
+  const { page, errors } = await openPage();
+  await page.click('#play');
+  await page.waitForTimeout(300);
+  const paused = await steps(page);
+  await page.waitForTimeout(600);
+  assert.equal(await steps(page), paused, 'paused: no steps');
+  assert.equal(await page.locator('#status').textContent(), 'Paused.');
+
+  await page.click('#step');
+  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) === n + 1, paused);
+  await page.click('#step');
+  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) === n + 2, paused);
+
+  await page.click('#reset');
+  await page.waitForFunction(() => document.getElementById('steps').textContent === '0');
+  await page.waitForTimeout(400);
+  assert.equal(await steps(page), 0, 'reset keeps a paused run paused');
+
+  await page.locator('#speed').selectOption('100');
+  await page.click('#play');
+  await page.waitForTimeout(1000);
+  const slow = await steps(page);
+  assert.ok(slow > 30 && slow < 250, `at 100 steps/s, about 100 steps a second: ${slow}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a change to the network restarts the run; a learning rate change does not', async () => {
+  const { page, errors } = await openPage();
+  await page.waitForTimeout(800);
+  const before = await steps(page);
+  await setField(page, 'learningRate', 0.5);
+  await page.waitForTimeout(600);
+  assert.ok(await steps(page) > before, 'the run goes on after a learning rate change');
+  assert.equal(await page.locator('#field-learningRate').inputValue(), '0.5');
+
+  await setField(page, 'dataset', 'circle');
+  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) < 500);
+  const restarted = await steps(page);
+  assert.ok(restarted < before, `restarted: ${before} -> ${restarted}`);
+  assert.equal(await page.locator('#field-dataset').inputValue(), 'circle');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an invalid value is refused at its field and the run goes on', async () => {
+  const { page, errors } = await openPage();
+  await setField(page, 'hidden', '8, 0, 8');
+  await page.waitForFunction(() => document.getElementById('status').classList.contains('error'));
+  assert.match(await page.locator('#status').textContent(), /^Invalid configuration: hidden: must be an array of 0 to 10 integers, each from 1 to 128; got .*The previous run goes on\.$/);
+  assert.match(await page.locator('#error-hidden').textContent(), /must be an array of 0 to 10 integers/);
+  assert.equal(await page.locator('#field-hidden').getAttribute('aria-invalid'), 'true');
+  const now = await steps(page);
+  await page.waitForTimeout(500);
+  assert.ok(await steps(page) > now, 'the previous run goes on');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a diverging plain arm is reported while the BN arm keeps training', async () => {
+  const { page, errors } = await openPage();
+  // ReLU with N(0, 1) weights at learning rate 0.5: the plain network's activations grow layer
+  // by layer until its loss overflows; BN rescales every layer.
+  await setField(page, 'activation', 'relu');
+  await setField(page, 'initStd', 1);
+  await setField(page, 'learningRate', 0.5);
+  await setField(page, 'seed', 1);  // a restart with all of the above
+  await page.waitForSelector('#arm-states li.diverged', { timeout: 10000 });
+  assert.match(await page.locator('#arm-states li.diverged').textContent(),
+    /^plain stopped: plain diverged at step \d+: the training loss became (NaN|infinite)/);
+  assert.equal(await page.locator('#arm-states li.diverged').count(), 1);
+  const now = await steps(page);
+  await page.waitForTimeout(2000);
+  assert.ok(await steps(page) > now, 'training goes on');
+  const bn = await page.locator('#scoreboard tbody tr[data-arm="bn-before"] td').allTextContents();
+  assert.ok(parseFloat(bn[2]) > 70, `the BN arm learns: ${bn}`);
+  const plain = await page.locator('#scoreboard tbody tr[data-arm="plain"] td').allTextContents();
+  assert.equal(plain[0], '—', 'the diverged arm has no loss to show');
+  await page.locator('#view-boundary').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(screenshotDir, 'diverged-1280x800.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the controls are reachable by keyboard with a visible focus', async () => {
+  const { page } = await openPage();
+  const reached = new Set();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const e = document.activeElement;
+      const style = getComputedStyle(e);
+      return { id: e.id, outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
+    });
+    if (focused.id) reached.add(focused.id);
+    if (['play', 'field-dataset', 'field-learningRate'].includes(focused.id)) assert.ok(focused.outline, `${focused.id} shows focus`);
+  }
+  for (const id of ['play', 'step', 'reset', 'speed', 'field-dataset', 'field-learningRate', 'field-batchSize'])
+    assert.ok(reached.has(id), `Tab reaches #${id}`);
+  // Space on the focused play button pauses.
+  await page.focus('#play');
+  await page.keyboard.press('Space');
+  assert.equal(await page.locator('#play').textContent(), 'Play');
+  await page.close();
+});
+
+test('on a phone the settings start folded and open on request', async () => {
+  const { page } = await openPage({ width: 390, height: 844 });
+  assert.equal(await page.locator('#settings').getAttribute('open'), null);
+  assert.equal(await page.locator('#field-dataset').isVisible(), false);
+  await page.click('#settings > summary');
+  assert.equal(await page.locator('#field-dataset').isVisible(), true);
+  await page.close();
+});
+
+for (const [width, height] of [[1280, 800], [390, 844], [360, 740]]) {
+  test(`at ${width}x${height} nothing overflows, the layout holds still while training, and the screenshot is not blank`, async () => {
+    const { page, errors } = await openPage({ width, height });
+    await page.waitForTimeout(1500);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `horizontal overflow of ${overflow}px`);
+    const boxes = () => page.evaluate(() => [...document.querySelectorAll('.view, .panel, .chart, #boundaries')]
+      .map((e) => { const r = e.getBoundingClientRect(); return [r.x, r.y + window.scrollY, r.width, r.height].map(Math.round).join(','); }));
+    const first = await boxes();
+    await page.waitForTimeout(1500);
+    assert.deepEqual(await boxes(), first, 'no layout jumps while training');
+    const png = await page.screenshot({ path: join(screenshotDir, `page-${width}x${height}.png`) });
+    await assertNotBlank(page, png, `${width}x${height}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

@@ -87,6 +87,7 @@ build_web() {
                  --sourcemap --log-level=warning)
   "${esbuild[@]}" web/src/app.js --outfile=dist/app.js
   "${esbuild[@]}" web/src/worker.js --outfile=dist/worker.js
+  node web/standalone.mjs dist build/wasm/bnlab-single.js
 }
 
 build_all() {

@@ -4,6 +4,11 @@ import { armColor, armLabel, armShortLabel } from './arms.js';
 import { createCharts } from './charts.js';
 import { createControls } from './controls.js';
 import { createBoundaries } from './heatmap.js';
+import {
+  DEFAULT_EMBED_VIEWS, applyEmbed, download, embedSnippet, initShareDialog, openShareDialog, pageUrl,
+  renderScenarios, showScenario,
+} from './share.js';
+import { configToFragment, parseFragment } from './url-state.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -14,9 +19,45 @@ let accepted = null;  // the configuration of the running experiment
 let playing = true;
 let lastStart = 0;    // id of the latest start: older answers must not overwrite newer edits
 let runningStart = 0; // id of the start whose experiment is running
+let schema = null;
+let defaults = null;
+let options = {};     // the link's page options: embed, views, paused, scenario
+let linkNotes = [];   // what reading the link ignored
+let writtenHash = null;
 
-function start(config) {
-  worker.postMessage({ type: 'start', config, paused: !playing, id: ++lastStart });
+function start(config, lenient = false) {
+  worker.postMessage({ type: 'start', config, paused: !playing, id: ++lastStart, lenient });
+}
+
+// The configuration and page options in the address bar, so the address is a share link.
+function writeHash() {
+  if (!accepted || !schema) return;
+  writtenHash = configToFragment(accepted, schema, options);
+  if (window.location.hash !== writtenHash) window.history.replaceState(null, '', writtenHash);
+}
+
+function fullPageUrl() {
+  return pageUrl(configToFragment(accepted, schema, { scenario: options.scenario }));
+}
+
+// Reads the address's fragment and starts what it describes; every value goes through the
+// engine's validator (in the worker), which drops what it refuses and says so.
+function openLink() {
+  const link = parseFragment(window.location.hash, schema);
+  options = link.options;
+  linkNotes = link.notes;
+  if (options.paused) setPlaying(false);
+  applyEmbed(options, window.location.href);
+  showScenario(options.scenario, schema, defaults);
+  start(link.config, true);
+}
+
+function showNotes(notes) {
+  $('link-notes').replaceChildren(...notes.map((note) => {
+    const li = document.createElement('li');
+    li.textContent = note;
+    return li;
+  }));
 }
 const charts = createCharts(document);
 const boundaries = createBoundaries($('boundaries'));
@@ -81,21 +122,33 @@ function fillLayers(depth, focus) {
 // On a phone the views come first: the settings start folded.
 if (window.matchMedia('(max-width: 760px)').matches) $('settings').open = false;
 
-const worker = new Worker('worker.js');
+// The standalone page carries its worker's code (engine included) in a text script: a worker
+// made from a Blob runs from file://, where Chromium refuses worker files.
+const workerSource = document.getElementById('bnlab-worker-source');
+const worker = workerSource
+  ? new Worker(URL.createObjectURL(new Blob([workerSource.textContent], { type: 'text/javascript' })))
+  : new Worker('worker.js');
 worker.onerror = (event) => setStatus(`The training worker failed: ${event.message}`, true);
 
 const handlers = {
-  loaded({ schema }) {
+  loaded(message) {
+    ({ schema, defaults } = message);
     controls = createControls($('controls'), schema, (config, { live }) => {
       if (live) worker.postMessage({ type: 'learningRate', value: config.learningRate });
       else start(config);
     });
-    for (const b of Object.values(buttons)) b.disabled = false;
+    renderScenarios(schema, defaults);
+    for (const b of [...Object.values(buttons), $('copy-link'), $('embed'), $('download')]) b.disabled = false;
+    openLink();
   },
   ready(message) {
     accepted = message.config;
     runningStart = message.id;
     if (message.id === lastStart) controls?.set(accepted);
+    showNotes([...linkNotes, ...(message.notes ?? [])]);
+    linkNotes = [];
+    writeHash();
+    $('open-full').href = fullPageUrl();
     fillLayers(message.depth, Number($('focus-layer').value) || message.depth - 1);
     worker.postMessage({ type: 'focus', layer: Number($('focus-layer').value) || 0 });
     $('scoreboard').tBodies[0].replaceChildren();
@@ -113,6 +166,10 @@ const handlers = {
   configChanged({ config }) {
     accepted = config;
     if (runningStart === lastStart) controls?.set(config);
+    writeHash();
+  },
+  export({ json }) {
+    download(`bnlab-${accepted.dataset}-seed${accepted.seed}.json`, json);
   },
   error({ where, message, fields, id }) {
     if (where === 'load') {
@@ -152,4 +209,20 @@ $('focus-layer').addEventListener('change', (event) => {
 });
 $('loss-log').addEventListener('change', (event) => charts.setLossLog(event.target.checked));
 
-start({});
+initShareDialog();
+// A link pasted into the address bar of an open page: run what it describes.
+window.addEventListener('hashchange', () => {
+  if (schema && window.location.hash !== writtenHash) openLink();
+});
+$('copy-link').addEventListener('click', () => openShareDialog('Share this run',
+  'The link holds every setting, the seed included: whoever opens it sees the same run, step for step.',
+  fullPageUrl()));
+$('embed').addEventListener('click', () => {
+  const views = options.views?.length ? options.views : DEFAULT_EMBED_VIEWS;
+  const url = pageUrl(configToFragment(accepted, schema, { embed: true, views }));
+  openShareDialog('Embed this run', `Paste this into a page. It shows the ${views.join(' and ')} views `
+    + 'with a play/pause button; views= in the address picks others (boundary, loss, ics, gradients, noise).',
+  embedSnippet(url, `bnlab: ${accepted.dataset}, ${accepted.arms.join(' vs ')}`));
+});
+$('download').addEventListener('click', () => worker.postMessage({ type: 'export' }));
+worker.postMessage({ type: 'load' });

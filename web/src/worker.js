@@ -2,23 +2,32 @@
 // the page at a steady rate. It only translates between the engine and messages.
 //
 // Page -> worker
-//   { type: 'start', config, id }    build a new experiment (also: reset), then train; the
-//                                    answer (ready or error) carries the same id
+//   { type: 'load' }                 load the engine (answered by 'loaded')
+//   { type: 'start', config, id, lenient }
+//                                    build a new experiment (also: reset), then train; the
+//                                    answer (ready or error) carries the same id. lenient (a
+//                                    share link): fields the validator refuses are dropped,
+//                                    with notes, instead of refusing the whole configuration
 //   { type: 'play' } / { type: 'pause' }
 //   { type: 'step', n }              n steps now (while paused), then one snapshot
 //   { type: 'speed', stepsPerSecond }  0 = as fast as possible
 //   { type: 'learningRate', value }  without restarting
 //   { type: 'focus', layer }         the hidden layer the per-layer views show
+//   { type: 'export' }               the whole run's configuration and history, as JSON text
 // Worker -> page
 //   { type: 'loaded', schema, defaults }                       the engine is ready
-//   { type: 'ready', id, config, arms, depth, grid, data }     an experiment was built
+//   { type: 'ready', id, config, notes, arms, depth, grid, data }  an experiment was built
+//   { type: 'export', json }
 //   { type: 'snapshot', ... }                                  see snapshot() below
 //   { type: 'error', where, message, fields?, id? }            where: load | start | step | ...
 /* global createBnLab, importScripts */
 import { hasBn } from './arms.js';
 import { snapshotTransferables } from './protocol.js';
+import { resolveConfig } from './url-state.js';
 
-importScripts('bnlab.js');  // the engine's glue, beside this script in dist/
+// The engine's glue: beside this script in dist/, or already in the standalone page's
+// worker source, with the wasm inlined (self.bnlabSingleFile).
+if (!self.bnlabSingleFile) importScripts('bnlab.js');
 
 const SNAPSHOT_MS = 100;  // at least 10 snapshots a second
 const JITTER_REPEATS = 32;
@@ -46,6 +55,7 @@ function fail(where, err, id) {
 
 // Fetches the wasm bytes here rather than in the glue, so a failure can say what happened.
 async function loadEngine() {
+  if (self.bnlabSingleFile) return createBnLab();
   const url = new URL('bnlab.wasm', self.location.href).href;
   let response;
   try {
@@ -144,7 +154,7 @@ function play() {
   if (timer === null) tick();
 }
 
-function start(config, id) {
+function start(config, id, notes = []) {
   // Built before the old one goes: an invalid configuration throws here and the run goes on.
   const next = new engine.Experiment(config);
   experiment?.delete();
@@ -157,6 +167,7 @@ function start(config, id) {
     type: 'ready',
     id,
     config: experiment.config(),
+    notes,
     arms: experiment.arms().map((a) => a.name),
     depth: experiment.config().hidden.length,
     grid: experiment.gridInfo(),
@@ -166,8 +177,14 @@ function start(config, id) {
 }
 
 const handlers = {
-  start: ({ config, paused, id }) => {
-    start(config, id);
+  load: () => {},
+  start: ({ config, paused, id, lenient }) => {
+    if (lenient) {
+      const resolved = resolveConfig(config, (c) => engine.validateConfig(c), engine.configSchema());
+      start(resolved.config, id, resolved.notes);
+    } else {
+      start(config, id);
+    }
     if (paused) running = false;
     else play();
   },
@@ -187,6 +204,16 @@ const handlers = {
   learningRate: ({ value }) => {
     experiment.setLearningRate(value);
     post({ type: 'configChanged', config: experiment.config() });
+  },
+  export: () => {
+    const history = experiment.history();
+    const plain = (value) => (ArrayBuffer.isView(value) ? Array.from(value, (v) => (Number.isFinite(v) ? v : null))
+      : Array.isArray(value) ? value.map(plain)
+        : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) : value);
+    post({
+      type: 'export',
+      json: JSON.stringify({ config: experiment.config(), steps: experiment.steps(), arms: experiment.arms(), history: plain(history) }),
+    });
   },
   focus: ({ layer }) => {
     focusLayer = layer;

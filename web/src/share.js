@@ -1,0 +1,116 @@
+// Sharing what the page shows: the share and embed dialog, the data download, the embed
+// layout and the scenario menu. Every text here goes in with textContent, never as markup.
+import { SCENARIOS } from './scenarios.js';
+import { VIEWS, configToFragment } from './url-state.js';
+
+const $ = (id) => document.getElementById(id);
+const VIEW_SECTIONS = { boundary: 'view-boundary', loss: 'view-loss', ics: 'view-ics', gradients: 'view-gradients', noise: 'view-noise' };
+export const DEFAULT_EMBED_VIEWS = ['boundary', 'loss'];
+
+// A dialog showing `text` to copy. Copying goes through the clipboard API when the page may
+// use it, and otherwise leaves the text selected for Ctrl+C (a page opened from file:// or
+// inside an iframe may not write to the clipboard).
+export function openShareDialog(title, help, text) {
+  const dialog = $('share-dialog');
+  $('share-title').textContent = title;
+  $('share-help').textContent = help;
+  $('share-text').value = text;
+  $('share-status').textContent = '';
+  if (!dialog.open) dialog.showModal();
+  $('share-text').select();
+}
+
+export function initShareDialog() {
+  const dialog = $('share-dialog');
+  $('share-close').addEventListener('click', () => dialog.close());
+  $('share-copy').addEventListener('click', async () => {
+    const area = $('share-text');
+    area.select();
+    try {
+      await navigator.clipboard.writeText(area.value);
+      $('share-status').textContent = 'Copied.';
+    } catch {
+      $('share-status').textContent = 'Press Ctrl+C (⌘C) to copy the selected text.';
+    }
+  });
+}
+
+// The full page's address for a fragment: the current page without its fragment.
+export function pageUrl(fragment) {
+  return `${window.location.href.split('#')[0]}${fragment}`;
+}
+
+export function embedSnippet(url, title) {
+  const escape = (text) => text.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+  return `<iframe src="${escape(url)}" width="640" height="480" style="border:0;max-width:100%" `
+    + `title="${escape(title)}" loading="lazy"></iframe>`;
+}
+
+export function download(filename, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// The embed layout: only the chosen views, a play/pause control, and a link to the full page.
+export function applyEmbed(options, fullUrl) {
+  const embed = Boolean(options.embed);
+  document.body.classList.toggle('embed', embed);
+  const views = embed ? (options.views?.length ? options.views : DEFAULT_EMBED_VIEWS) : VIEWS;
+  for (const [view, id] of Object.entries(VIEW_SECTIONS)) $(id).hidden = !views.includes(view);
+  $('notes').hidden = embed;
+  document.body.dataset.views = String(views.length);
+  const link = $('open-full');
+  link.hidden = !embed;
+  link.href = fullUrl;
+}
+
+// The scenario menu: each variant is a share link; `scenario=` shows its explanation.
+export function renderScenarios(schema, defaults) {
+  const list = $('scenario-list');
+  list.replaceChildren(...SCENARIOS.map((scenario) => {
+    const li = document.createElement('li');
+    const title = document.createElement('strong');
+    title.textContent = scenario.title;
+    li.append(title, ' ');
+    scenario.variants.forEach((variant, i) => {
+      const a = document.createElement('a');
+      a.href = scenarioFragment(scenario, variant, schema, defaults);
+      a.textContent = variant.label;
+      if (i) li.append(' · ');
+      li.append(a);
+    });
+    return li;
+  }));
+}
+
+function scenarioFragment(scenario, variant, schema, defaults) {
+  return `${configToFragment({ ...defaults, ...variant.config }, schema)}&scenario=${scenario.id}`;
+}
+
+// The explanation of the scenario a link names (or none), with its variants' links.
+export function showScenario(id, schema, defaults) {
+  const scenario = SCENARIOS.find((s) => s.id === id);
+  const banner = $('scenario-banner');
+  banner.hidden = !scenario;
+  if (!scenario) return;
+  $('scenario-title').textContent = scenario.title;
+  $('scenario-text').textContent = scenario.text;
+  const variants = $('scenario-variants');
+  variants.replaceChildren();
+  if (scenario.variants.length > 1) {
+    scenario.variants.forEach((variant, i) => {
+      const a = document.createElement('a');
+      a.href = scenarioFragment(scenario, variant, schema, defaults);
+      a.textContent = variant.label;
+      if (i) variants.append(' · ');
+      variants.append(a);
+    });
+  }
+  return scenario;
+}

@@ -1,0 +1,115 @@
+// Share links: the whole configuration in the URL fragment, with the schema's names,
+// e.g. #seed=1&dataset=spiral&hidden=32,32&activation=sigmoid&...&arms=plain,bn-before
+// Page options sit beside it (embed, views, paused). Reading a link never trusts it: text is
+// converted by the schema's types only, the engine's validator judges every value, and
+// whatever it refuses is dropped with a note naming the field.
+
+export const MAX_FRAGMENT = 4096;       // longer fragments are refused whole
+const MAX_LIST = 64;                    // items read from one list value
+export const PAGE_OPTIONS = ['embed', 'views', 'paused', 'scenario'];
+export const VIEWS = ['boundary', 'loss', 'ics', 'gradients', 'noise'];
+
+// The configuration as a fragment, every field written: a link keeps its meaning even if a
+// default changes later.
+export function configToFragment(config, schema, options = {}) {
+  const parts = schema.map(({ name }) => {
+    const value = config[name];
+    const text = Array.isArray(value) ? value.join(',') : String(value);
+    return `${name}=${encodeURIComponent(text).replaceAll('%2C', ',')}`;
+  });
+  for (const key of PAGE_OPTIONS) {
+    const value = options[key];
+    if (value === undefined || value === false || (Array.isArray(value) && value.length === 0)) continue;
+    parts.push(`${key}=${Array.isArray(value) ? value.join(',') : value === true ? '1' : encodeURIComponent(value)}`);
+  }
+  return `#${parts.join('&')}`;
+}
+
+function decode(text) {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    return text;  // a malformed escape stays as typed; the validator will say what is wrong
+  }
+}
+
+// A number when the whole text is one, else the text itself (so the message can quote it).
+function number(text) {
+  const trimmed = text.trim();
+  return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : text;
+}
+
+function convert(field, text) {
+  switch (field.type) {
+    case 'integer':
+    case 'number': return number(text);
+    case 'boolean': return { true: true, 1: true, false: false, 0: false }[text.trim().toLowerCase()] ?? text;
+    case 'integer[]':
+      return text.trim() === '' ? [] : text.split(',').slice(0, MAX_LIST + 1).map(number);
+    case 'choice[]':
+      return text.trim() === '' ? [] : text.split(',').slice(0, MAX_LIST + 1).map((s) => s.trim());
+    default: return text;
+  }
+}
+
+// A fragment -> { config, options, notes }. config holds only the fields the link sets,
+// converted to the schema's types but not yet validated; notes say what was ignored.
+export function parseFragment(fragment, schema) {
+  const fields = new Map(schema.map((f) => [f.name, f]));
+  const config = {};
+  const options = {};
+  const notes = [];
+  let text = String(fragment ?? '');
+  if (text.startsWith('#')) text = text.slice(1);
+  if (text.length > MAX_FRAGMENT) {
+    notes.push(`The link's settings are ${text.length} characters long (at most ${MAX_FRAGMENT}): ignored.`);
+    return { config, options, notes };
+  }
+  for (const part of text.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const key = decode(eq < 0 ? part : part.slice(0, eq));
+    const value = decode(eq < 0 ? '' : part.slice(eq + 1));
+    if (fields.has(key)) {
+      config[key] = convert(fields.get(key), value);
+    } else if (key === 'embed' || key === 'paused') {
+      options[key] = value === '' || value === '1' || value === 'true';
+    } else if (key === 'scenario') {
+      options.scenario = clip(value);
+    } else if (key === 'views') {
+      const views = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+      const unknown = views.filter((v) => !VIEWS.includes(v));
+      if (unknown.length) notes.push(`views: ignored ${unknown.map((v) => `"${clip(v)}"`).join(', ')} (known: ${VIEWS.join(', ')}).`);
+      options.views = [...new Set(views.filter((v) => VIEWS.includes(v)))];
+    } else {
+      notes.push(`Ignored the unknown setting "${clip(key)}".`);
+    }
+  }
+  return { config, options, notes };
+}
+
+function clip(text, length = 40) {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+// Keeps the fields the validator accepts: validate(config) returns the normalized config or
+// throws the engine's Error, whose `fields` lists [{ field, message }]. Each refused field is
+// dropped (its default applies) with a note; at most one pass per field.
+export function resolveConfig(config, validate, schema) {
+  const notes = [];
+  const kept = { ...config };
+  for (let pass = 0; pass <= schema.length; pass++) {
+    try {
+      return { config: validate(kept), notes };
+    } catch (err) {
+      const named = (err?.fields ?? []).filter(({ field }) => field in kept);
+      if (named.length === 0) break;
+      for (const { field, message } of named) {
+        delete kept[field];
+        notes.push(`${field}: ${message}; using the default.`);
+      }
+    }
+  }
+  notes.push('The link\'s settings could not be used together; using the defaults.');
+  return { config: validate({}), notes };
+}

@@ -1,0 +1,31 @@
+// Builds dist/bnlab-standalone.html: the page in one file that works from disk (file://) and
+// on a blog that hosts a single file. Styles, the page script, the worker script and the
+// engine (wasm inlined as base64 by -sSINGLE_FILE) all go inside; the worker starts from a
+// Blob URL made from a text script, since Chromium refuses module scripts and worker files
+// on file://.
+//   node web/standalone.mjs DIST_DIR SINGLE_FILE_GLUE
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [dist, glue] = process.argv.slice(2);
+const read = (path) => readFileSync(path, 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
+
+// Inside <script>, the HTML parser would end the script at "</script" and treat "<!--"
+// specially; both only occur in strings and regular expressions, where "\/" and "\!" mean the
+// same characters.
+const scriptSafe = (code) => code.replaceAll('</script', '<\\/script').replaceAll('<!--', '<\\!--');
+
+const html = read(join(dist, 'index.html'));
+const style = read(join(dist, 'style.css'));
+const workerSource = `self.bnlabSingleFile = true;\n${read(glue)}\n${read(join(dist, 'worker.js'))}`;
+const scripts = `<script id="bnlab-worker-source" type="text/plain">${scriptSafe(workerSource)}</script>\n`
+  + `  <script>${scriptSafe(read(join(dist, 'app.js')))}</script>`;
+
+const replace = (text, from, to) => {
+  if (!text.includes(from)) throw new Error(`standalone: index.html has no ${from}`);
+  return text.replace(from, () => to);
+};
+let out = replace(html, '<link rel="stylesheet" href="style.css">', `<style>${style}</style>`);
+out = replace(out, '<script src="app.js"></script>', scripts);
+writeFileSync(join(dist, 'bnlab-standalone.html'), out);
+console.log(`bnlab: wrote ${join(dist, 'bnlab-standalone.html')} (${out.length} bytes)`);

@@ -25,13 +25,16 @@ export function configToFragment(config, schema, options = {}) {
   return `#${parts.join('&')}`;
 }
 
+// toWellFormed: a lone surrogate (which no JSON text may carry to the engine) becomes U+FFFD.
 function decode(text) {
   try {
-    return decodeURIComponent(text.replaceAll('+', ' '));
+    return decodeURIComponent(text.replaceAll('+', ' ')).toWellFormed();
   } catch {
-    return text;  // a malformed escape stays as typed; the validator will say what is wrong
+    return text.toWellFormed();  // a malformed escape stays as typed; the validator says what is wrong
   }
 }
+
+const BOOLEANS = new Map([['true', true], ['1', true], ['false', false], ['0', false]]);
 
 // A number when the whole text is one, else the text itself (so the message can quote it).
 function number(text) {
@@ -43,7 +46,7 @@ function convert(field, text) {
   switch (field.type) {
     case 'integer':
     case 'number': return number(text);
-    case 'boolean': return { true: true, 1: true, false: false, 0: false }[text.trim().toLowerCase()] ?? text;
+    case 'boolean': return BOOLEANS.get(text.trim().toLowerCase()) ?? text;
     case 'integer[]':
       return text.trim() === '' ? [] : text.split(',').slice(0, MAX_LIST + 1).map(number);
     case 'choice[]':
@@ -78,8 +81,11 @@ export function parseFragment(fragment, schema) {
       options.scenario = clip(value);
     } else if (key === 'views') {
       const views = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
-      const unknown = views.filter((v) => !VIEWS.includes(v));
-      if (unknown.length) notes.push(`views: ignored ${unknown.map((v) => `"${clip(v)}"`).join(', ')} (known: ${VIEWS.join(', ')}).`);
+      const unknown = [...new Set(views.filter((v) => !VIEWS.includes(v)))];
+      if (unknown.length) {
+        const more = unknown.length > 3 ? ` and ${unknown.length - 3} more` : '';
+        notes.push(`views: ignored ${unknown.slice(0, 3).map((v) => `"${clip(v)}"`).join(', ')}${more} (known: ${VIEWS.join(', ')}).`);
+      }
       options.views = [...new Set(views.filter((v) => VIEWS.includes(v)))];
     } else {
       notes.push(`Ignored the unknown setting "${clip(key)}".`);
@@ -94,7 +100,9 @@ function clip(text, length = 40) {
 
 // Keeps the fields the validator accepts: validate(config) returns the normalized config or
 // throws the engine's Error, whose `fields` lists [{ field, message }]. Each refused field is
-// dropped (its default applies) with a note; at most one pass per field.
+// dropped (its default applies) with a note. When the validator blames a field the link did
+// not set (a rule between fields, say a batch larger than the link's training set), the link's
+// fields are taken one at a time, each kept if it still fits with those before it.
 export function resolveConfig(config, validate, schema) {
   const notes = [];
   const kept = { ...config };
@@ -102,14 +110,23 @@ export function resolveConfig(config, validate, schema) {
     try {
       return { config: validate(kept), notes };
     } catch (err) {
-      const named = (err?.fields ?? []).filter(({ field }) => field in kept);
+      const named = (err?.fields ?? []).filter(({ field }) => Object.hasOwn(kept, field));
       if (named.length === 0) break;
       for (const { field, message } of named) {
         delete kept[field];
-        notes.push(`${field}: ${message}; using the default.`);
+        notes.push(`${field}: ${clip(message, 160)}; using the default.`);
       }
     }
   }
-  notes.push('The link\'s settings could not be used together; using the defaults.');
-  return { config: validate({}), notes };
+  const fitting = {};
+  for (const [field, value] of Object.entries(kept)) {
+    try {
+      validate({ ...fitting, [field]: value });
+      fitting[field] = value;
+    } catch (err) {
+      const reason = err?.fields?.map((f) => `${f.field}: ${f.message}`).join('; ') ?? err?.message ?? String(err);
+      notes.push(`${field}: does not fit the rest of the link (${clip(reason, 160)}); using the default.`);
+    }
+  }
+  return { config: validate(fitting), notes };
 }

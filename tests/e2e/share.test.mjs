@@ -1,0 +1,209 @@
+// Share links, the embed view, the single-file page and the scenarios, as people meet them:
+// a link restores the run exactly, a hostile link never breaks or hijacks the page, an
+// embedded view fits its frame, and the standalone file works from disk.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+import { root, screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
+
+const session = useBrowser();
+
+async function open(fragment = '', viewport = { width: 1280, height: 800 }) {
+  const page = await session.browser().newPage({ viewport, acceptDownloads: true });
+  const errors = watchErrors(page);
+  await page.goto(`${session.url()}${fragment}`);
+  await page.waitForFunction(() => document.getElementById('status').textContent !== 'Loading the WebAssembly engine…',
+    null, { timeout: 15000 });
+  return { page, errors };
+}
+
+const waitForStep = (page, n) => page.waitForFunction(
+  (target) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) >= target, n, { timeout: 20000 });
+
+// The history the page's "Download data" button saves.
+async function downloadHistory(page) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  return JSON.parse(await readFile(await file.path(), 'utf8'));
+}
+
+test('a link restores the run exactly: two loads give identical losses for the first 100 steps', async () => {
+  const link = '#seed=7&dataset=circle&hidden=8,8&activation=tanh&init=xavier&learningRate=0.3&recordEvery=10&arms=plain,bn-after';
+  const runs = [];
+  for (let i = 0; i < 2; i++) {
+    const { page, errors } = await open(link);
+    await waitForStep(page, 120);
+    const data = await downloadHistory(page);
+    assert.equal(data.config.seed, 7);
+    assert.deepEqual(data.config.arms, ['plain', 'bn-after']);
+    const rows = data.history.step.filter((s) => s <= 100).length;
+    assert.equal(rows, 11, 'steps 0, 10, ..., 100');
+    runs.push(data.history.arms.map((arm) => ({
+      train: arm.trainLoss.slice(0, rows), test: arm.testLoss.slice(0, rows), batch: arm.batchLoss.slice(0, rows),
+    })));
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  assert.deepEqual(runs[0], runs[1]);
+  assert.ok(runs[0][0].train.every((v) => typeof v === 'number' && v > 0), 'losses were recorded');
+});
+
+test('the address follows the settings, and Copy link offers it', async () => {
+  const { page, errors } = await open();
+  await page.waitForFunction(() => window.location.hash.includes('dataset=spiral'));
+  await page.locator('#field-dataset').selectOption('xor');
+  await page.waitForFunction(() => window.location.hash.includes('dataset=xor'));
+  const hash = await page.evaluate(() => window.location.hash);
+  // Every field is written, so the link keeps its meaning if a default changes.
+  for (const field of ['seed', 'samples', 'noise', 'hidden', 'learningRate', 'bnMomentum', 'bnEps', 'arms'])
+    assert.match(hash, new RegExp(`[#&]${field}=`), field);
+  await page.click('#copy-link');
+  assert.equal(await page.locator('#share-dialog').getAttribute('open'), '');
+  assert.equal(await page.locator('#share-text').inputValue(), `${session.url()}${hash}`);
+  await page.click('#share-close');
+
+  // The link opened in a fresh page runs the same settings.
+  const fresh = await open(hash);
+  await fresh.page.waitForFunction(() => document.getElementById('field-dataset').value === 'xor');
+  assert.equal(await fresh.page.locator('#field-hidden').inputValue(), '32,32,32,32');
+  assert.deepEqual([...errors, ...fresh.errors], []);
+  await fresh.page.close();
+  await page.close();
+});
+
+test('refused and unknown link values are named in a note, and the rest of the link applies', async () => {
+  const { page, errors } = await open('#dataset=xor&learningRate=5000&hidden=8,0&colour=red&batchSize=16');
+  await page.waitForFunction(() => document.querySelectorAll('#link-notes li').length >= 3);
+  const notes = await page.locator('#link-notes li').allTextContents();
+  assert.ok(notes.some((n) => n === 'Ignored the unknown setting "colour".'), notes.join(' | '));
+  assert.ok(notes.some((n) => /^learningRate: must be a number from 1e-06 to 1000; got 5000; using the default\.$/.test(n)), notes.join(' | '));
+  assert.ok(notes.some((n) => n.startsWith('hidden: must be an array')), notes.join(' | '));
+  assert.equal(await page.locator('#field-dataset').inputValue(), 'xor');
+  assert.equal(await page.locator('#field-batchSize').inputValue(), '16');
+  assert.equal(await page.locator('#field-learningRate').inputValue(), '2');
+  const now = await steps(page);
+  await page.waitForTimeout(500);
+  assert.ok(await steps(page) > now, 'it trains');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// A sample of hostile fragments; tests/wasm/url_state.test.mjs runs thousands against the
+// parser in Node.
+const HOSTILE = [
+  '#dataset=<script>window.pwned=1</script>',
+  '#hidden=%3Cimg%20src%3Dx%20onerror%3D%22window.pwned%3D1%22%3E',
+  '#"><img src=x onerror=window.pwned=1>=1',
+  '#__proto__=1&constructor=2&arms=__proto__',
+  `#hidden=${Array(10000).fill(1).join(',')}`,
+  '#samples=1e309&noise=NaN&seed=-1&batchSize=-5',
+  '#learningRate=Infinity&momentum=-0&bnEps=1e-400',
+  '#%E0%A4%A&%zz=%&&&===&=',
+  '#dataset=%F0%9F%A7%A0&activation=%E2%80%AEdiomgis',
+  '#embed=1&views=<b>x</b>,loss,boundary,boundary',
+  '#scenario=<img src=x onerror=window.pwned=1>',
+  `#${'a=b&'.repeat(3000)}`,
+];
+
+test('hostile links end in a working page or a clear message, never injected markup', async () => {
+  for (const fragment of HOSTILE) {
+    const { page, errors } = await open(fragment);
+    const label = fragment.slice(0, 60);
+    await page.waitForTimeout(700);
+    assert.deepEqual(errors, [], label);
+    const state = await page.evaluate(() => ({
+      pwned: window.pwned,
+      injected: document.querySelectorAll('img, script:not([src]):not(#bnlab-worker-source), iframe').length,
+      status: document.getElementById('status').textContent,
+      steps: Number(document.getElementById('steps').textContent.replaceAll(',', '')),
+      scenarioBanner: document.getElementById('scenario-banner').hidden,
+    }));
+    assert.equal(state.pwned, undefined, label);
+    assert.equal(state.injected, 0, label);
+    assert.ok(state.steps > 0 || /Invalid|could not/i.test(state.status), `${label}: ${state.status}`);
+    assert.equal(state.scenarioBanner, true, `${label}: no scenario banner for an unknown scenario`);
+    await page.close();
+  }
+});
+
+test('the embed view fits a 640x480 frame without scrollbars, with play/pause and a link back', async () => {
+  const page = await session.browser().newPage({ viewport: { width: 900, height: 700 } });
+  const errors = watchErrors(page);
+  const src = `${session.url()}#dataset=circle&hidden=8,8&embed=1&views=boundary,ics`;
+  await page.setContent(`<!doctype html><p>A blog post.</p><iframe src="${src}" width="640" height="480"></iframe>`);
+  const frame = page.frames()[1];
+  await frame.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 200, null, { timeout: 15000 });
+  const layout = await frame.evaluate(() => {
+    const d = document.documentElement;
+    const shown = [...document.querySelectorAll('.view')].filter((v) => !v.hidden).map((v) => v.id);
+    return { scroll: [d.scrollWidth - d.clientWidth, d.scrollHeight - d.clientHeight], shown,
+      playVisible: getComputedStyle(document.getElementById('play')).display !== 'none',
+      link: document.getElementById('open-full').href, linkHidden: document.getElementById('open-full').hidden };
+  });
+  assert.deepEqual(layout.scroll, [0, 0], 'no scrollbars');
+  assert.deepEqual(layout.shown, ['view-boundary', 'view-ics']);
+  assert.ok(layout.playVisible);
+  assert.equal(layout.linkHidden, false);
+  assert.match(layout.link, /#seed=1&dataset=circle&.*hidden=8,8/);
+  assert.doesNotMatch(layout.link, /embed=1/);
+  // Its charts have data: the percentile chart of the BN arm carries the BN colour.
+  const blue = await frame.evaluate(() => {
+    const canvas = document.querySelectorAll('#percentile-charts canvas')[1];
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 0x44) + Math.abs(data[i + 1] - 0x77) + Math.abs(data[i + 2] - 0xaa) < 40) n++;
+    return n;
+  });
+  assert.ok(blue > 20, `the BN band is drawn (${blue} pixels)`);
+  await page.screenshot({ path: join(screenshotDir, 'embed-640x480.png') });
+  await frame.click('#play');
+  assert.equal(await frame.locator('#play').textContent(), 'Play');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the standalone file trains and draws its charts when opened from disk', async () => {
+  const page = await session.browser().newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = watchErrors(page);
+  await page.goto(pathToFileURL(join(root, 'dist', 'bnlab-standalone.html')).href);
+  await waitForStep(page, 500);
+  assert.equal(await page.locator('#status').textContent(), 'Training.');
+  await page.waitForTimeout(1500);
+  for (const id of ['chart-loss', 'chart-shift']) {
+    await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+    const drawn = await page.evaluate((sel) => {
+      const canvas = document.getElementById(sel);
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 0x44) + Math.abs(data[i + 1] - 0x77) + Math.abs(data[i + 2] - 0xaa) < 40) n++;
+      return n;
+    }, id);
+    assert.ok(drawn > 20, `#${id} draws the BN arm from file://`);
+  }
+  await page.screenshot({ path: join(screenshotDir, 'standalone-file.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('every scenario is a link that runs its settings and explains itself', async () => {
+  const { page, errors } = await open();
+  await page.click('#scenarios > summary');
+  const links = await page.locator('#scenario-list a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(links.length >= 8, `${links.length} scenario links`);
+  const scenarios = new Set(links.map((href) => new URLSearchParams(href.slice(1)).get('scenario')));
+  for (const id of ['vanishing', 'rescaling', 'covariate-shift', 'batch-noise', 'placement', 'inference'])
+    assert.ok(scenarios.has(id), id);
+  // Batch noise: three variants at batch sizes 4, 32 and 256.
+  const batches = links.filter((h) => h.includes('scenario=batch-noise')).map((h) => new URLSearchParams(h.slice(1)).get('batchSize'));
+  assert.deepEqual(batches, ['4', '32', '256']);
+
+  await page.click('#scenario-list a >> text=standardized');
+  await page.waitForFunction(() => document.getElementById('field-dataset').value === 'scales'
+    && document.getElementById('field-standardize').checked);
+  assert.equal(await page.locator('#scenario-title').textContent(), 'Rescaling the inputs');
+  assert.match(await page.locator('#scenario-text').textContent(), /Height in metres next to weight in kilograms/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

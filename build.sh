@@ -4,6 +4,7 @@
 #   ./build.sh test    install what is missing, build native and wasm, run every test
 #   ./build.sh build   install what is missing and build (native tools, dist/)
 #   ./build.sh web     only bundle the page into dist/ (after a build)
+#   ./build.sh figure1 [STEPS]   the BatchNorm paper's Figure 1 on the digits, docs/figure1.png
 #   ./build.sh deps    only install what is missing
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -81,7 +82,7 @@ build_wasm() {
 build_web() {
   log "page (dist/)"
   mkdir -p dist
-  cp web/index.html web/style.css dist/
+  cp web/index.html web/style.css web/data/digits.bin dist/
   rm -rf dist/src
   local esbuild=(node_modules/.bin/esbuild --bundle --format=iife --target=es2020 --minify
                  --sourcemap --log-level=warning)
@@ -111,10 +112,15 @@ case ${1:-} in
   web) build_web ;;
   build) build_all ;;
   test) build_all && run_tests ;;
+  figure1)
+    build_all
+    log "Ioffe & Szegedy 2015, Figure 1 (docs/figure1.png)"
+    node web/figure1.mjs "${2:-5000}"
+    ;;
   serve)
     build_all
     log "serving dist/ at http://localhost:$PORT (Ctrl-C stops)"
     exec node web/serve.mjs dist "$PORT"
     ;;
-  *) die "usage: ./build.sh serve | test | build | web | deps" ;;
+  *) die "usage: ./build.sh serve | test | build | web | figure1 [STEPS] | deps" ;;
 esac

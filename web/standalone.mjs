@@ -2,7 +2,7 @@
 // on a blog that hosts a single file. Styles, the page script, the worker script and the
 // engine (wasm inlined as base64 by -sSINGLE_FILE) all go inside; the worker starts from a
 // Blob URL made from a text script, since Chromium refuses module scripts and worker files
-// on file://.
+// on file://. The digits data rides along as base64.
 //   node web/standalone.mjs DIST_DIR SINGLE_FILE_GLUE
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,9 @@ const scriptSafe = (code) => code.replaceAll('</script', '<\\/script').replaceAl
 
 const html = read(join(dist, 'index.html'));
 const style = read(join(dist, 'style.css'));
-const workerSource = `self.bnlabSingleFile = true;\n${read(glue)}\n${read(join(dist, 'worker.js'))}`;
+const digits = readFileSync(join(dist, 'digits.bin')).toString('base64');
+const workerSource = `self.bnlabSingleFile = true;\nself.bnlabDigits = "${digits}";\n`
+  + `${read(glue)}\n${read(join(dist, 'worker.js'))}`;
 const scripts = `<script id="bnlab-worker-source" type="text/plain">${scriptSafe(workerSource)}</script>\n`
   + `  <script>${scriptSafe(read(join(dist, 'app.js')))}</script>`;
 

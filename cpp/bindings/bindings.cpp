@@ -11,6 +11,7 @@
 
 #include "bnlab/batchnorm.hpp"
 #include "bnlab/config.hpp"
+#include "bnlab/digits.hpp"
 #include "bnlab/experiment.hpp"
 
 using emscripten::val;
@@ -253,6 +254,15 @@ class ExperimentHandle {
     return out;
   }
 
+  // The predicted class of every test example, in inference mode: an Int32Array.
+  val predict(int arm) {
+    return guarded([&] {
+      std::vector<std::int32_t> out(exp_.data().test_y.size());
+      exp_.predict(arm, Split::Test, out.data());
+      return typed_array_copy(out);
+    });
+  }
+
   // Probability of class 1 at each grid point, row iy = 0 at yMin.
   val grid(int arm) {
     return guarded([&] {
@@ -342,6 +352,17 @@ class BatchNormHandle {
   Matrix<float> y_, dx_;
 };
 
+// The digits data (web/data/digits.bin) for experiments on "digits"; once per module.
+void load_digits(const val& bytes) {
+  guarded([&] {
+    const bool is_bytes = val::global("ArrayBuffer").call<bool>("isView", bytes);
+    if (!is_bytes) throw std::invalid_argument("loadDigits: expected a Uint8Array");
+    const std::vector<std::uint8_t> data = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
+    provide_digits(decode_digits(data.data(), data.size()));
+  });
+}
+bool digits_loaded() { return loaded_digits() != nullptr; }
+
 val validate_config(const val& config) {
   return guarded([&] { return from_json(config_to_json(parse_config(config_text(config)))); });
 }
@@ -366,6 +387,7 @@ EMSCRIPTEN_BINDINGS(bnlab) {
       .function("history", &ExperimentHandle::history)
       .function("gridInfo", &ExperimentHandle::grid_info)
       .function("grid", &ExperimentHandle::grid)
+      .function("predict", &ExperimentHandle::predict)
       .function("data", &ExperimentHandle::data)
       .function("bnTrace", &ExperimentHandle::bn_trace)
       .function("batchSizeSweep", &ExperimentHandle::batch_size_sweep)
@@ -387,6 +409,8 @@ EMSCRIPTEN_BINDINGS(bnlab) {
       .function("setBeta", &BatchNormHandle::set_beta);
 
   emscripten::function("validateConfig", &validate_config);
+  emscripten::function("loadDigits", &load_digits);
+  emscripten::function("digitsLoaded", &digits_loaded);
   emscripten::function("defaultConfig", &default_config);
   emscripten::function("configSchema", &config_schema_js);
   emscripten::function("heapBytesInUse", &heap_bytes_in_use);

@@ -5,6 +5,8 @@
 #include <limits>
 #include <variant>
 
+#include "digits.hpp"
+
 namespace bnlab {
 namespace {
 
@@ -24,7 +26,7 @@ struct Field {
   const char* doc;
 };
 
-const std::vector<std::string> kDatasets = {"circle", "xor", "gauss", "spiral", "scales"};
+const std::vector<std::string> kDatasets = {"circle", "xor", "gauss", "spiral", "scales", "digits"};
 const std::vector<std::string> kArms = {"plain", "bn-before", "bn-after"};
 
 const std::vector<Field>& fields() {
@@ -33,10 +35,11 @@ const std::vector<Field>& fields() {
        "Seeds the data, the initial weights and the mini-batch order: the same seed gives the "
        "same run."},
       {"dataset", Kind::Choice, &Config::dataset, 0, 0, kDatasets, 0, 0,
-       "The data set: four two-class 2-D sets from TensorFlow Playground, and scales, whose two "
-       "features (height in metres, weight in kilograms) live on very different ranges."},
+       "The data set: four two-class 2-D sets from TensorFlow Playground; scales, whose two "
+       "features (height in metres, weight in kilograms) live on very different ranges; and "
+       "digits, 1797 handwritten digits of 8x8 pixels scaled to [0, 1], 10 classes (UCI)."},
       {"samples", Kind::Integer, &Config::samples, 20, 5000, {}, 0, 0,
-       "Number of examples generated, train and test together."},
+       "Number of examples generated, train and test together (digits: always all 1797)."},
       {"noise", Kind::Number, &Config::noise, 0, 1, {}, 0, 0,
        "Standard deviation of the Gaussian noise added to each feature, in units of that "
        "feature's scale."},
@@ -215,9 +218,9 @@ void check_together(const Config& c, std::vector<FieldError>& errors) {
   const int train = train_size(c);
   if (c.batchSize > train)
     errors.push_back({"batchSize", "must be at most the training set size, " +
-                                       std::to_string(train) +
-                                       " examples (samples x trainFraction); got " +
-                                       std::to_string(c.batchSize)});
+                                       std::to_string(train) + " examples (" +
+                                       (c.dataset == "digits" ? "1797" : "samples") +
+                                       " x trainFraction); got " + std::to_string(c.batchSize)});
   const int classes = dataset_classes(c.dataset);
   if (c.loss == "bce" && classes != 2)
     errors.push_back({"loss", "\"bce\" needs a two-class data set; " + c.dataset + " has " +
@@ -305,14 +308,19 @@ Json config_schema() {
   return schema;
 }
 
-int dataset_features(const std::string&) { return 2; }
-int dataset_classes(const std::string&) { return 2; }
+int dataset_features(const std::string& dataset) {
+  return dataset == "digits" ? Digits::kFeatures : 2;
+}
+int dataset_classes(const std::string& dataset) {
+  return dataset == "digits" ? Digits::kClasses : 2;
+}
+int dataset_size(const Config& c) { return c.dataset == "digits" ? Digits::kCount : c.samples; }
 
 int train_size(const Config& c) {
-  // samples * trainFraction is rounded in binary: 90 * 0.7 gives 62.99999999999999. The
+  // size * trainFraction is rounded in binary: 90 * 0.7 gives 62.99999999999999. The
   // product of an integer and a decimal fraction of at most a few digits is never within
   // 1e-9 of an integer unless it is one.
-  return static_cast<int>(std::floor(c.samples * c.trainFraction + 1e-9));
+  return static_cast<int>(std::floor(dataset_size(c) * c.trainFraction + 1e-9));
 }
 
 }  // namespace bnlab

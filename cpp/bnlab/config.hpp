@@ -68,6 +68,7 @@ Json config_schema();
 // Derived from a valid configuration.
 int dataset_features(const std::string& dataset);
 int dataset_classes(const std::string& dataset);
+int dataset_size(const Config& config);  // examples, train and test together
 int train_size(const Config& config);
 
 }  // namespace bnlab

@@ -4,6 +4,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "digits.hpp"
 #include "rng.hpp"
 
 namespace bnlab {
@@ -66,10 +67,32 @@ void generate_points(const std::string& dataset, int samples, double noise, std:
   }
 }
 
+namespace {
+
+// The loaded digits, pixels scaled to [0, 1], with the configuration's noise.
+void digit_points(double noise, std::uint64_t seed, Matrix<double>& points,
+                  std::vector<std::int32_t>& labels) {
+  const Digits* digits = loaded_digits();
+  if (!digits)
+    throw std::invalid_argument(
+        "dataset: the digits are not loaded (the page loads digits.bin first; bnlab-run reads "
+        "it from its data folder)");
+  Rng rng(seed, kPointsStream);
+  points.resize(Digits::kCount, Digits::kFeatures);
+  for (Eigen::Index i = 0; i < points.size(); ++i)
+    points.data()[i] = digits->pixels[i] / double(Digits::kMaxPixel) + noise * rng.normal();
+  labels = digits->labels;
+}
+
+}  // namespace
+
 Dataset make_dataset(const Config& config) {
   Matrix<double> points;
   std::vector<std::int32_t> labels;
-  generate_points(config.dataset, config.samples, config.noise, config.seed, points, labels);
+  if (config.dataset == "digits")
+    digit_points(config.noise, config.seed, points, labels);
+  else
+    generate_points(config.dataset, config.samples, config.noise, config.seed, points, labels);
 
   Dataset d;
   d.features = static_cast<int>(points.cols());

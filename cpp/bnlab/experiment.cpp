@@ -278,6 +278,15 @@ Evaluation Experiment::evaluate(int arm_index, Split split, Mode mode) {
   return {float(loss / n), float(correct / n)};
 }
 
+void Experiment::predict(int arm_index, Split split, std::int32_t* out) {
+  Arm& arm = at(arm_index);
+  const Matrix<float>& x = split == Split::Train ? data_.train_x : data_.test_x;
+  infer(arm, x, Mode::Inference, [&](Eigen::Index start, const TopRows<float>& logits) {
+    for (Eigen::Index i = 0; i < logits.rows(); ++i)
+      out[start + i] = predict_class<float>(loss_, logits.row(i));
+  });
+}
+
 void Experiment::grid(int arm_index, float* out) {
   Arm& arm = at(arm_index);
   infer(arm, grid_x_, Mode::Inference, [&](Eigen::Index start, const TopRows<float>& logits) {

@@ -91,6 +91,9 @@ class Experiment {
   // examples with its own statistics, as training does.
   Evaluation evaluate(int arm, Split split, Mode mode = Mode::Inference);
 
+  // The class each example of a split is predicted to be, in inference mode.
+  void predict(int arm, Split split, std::int32_t* out);
+
   // Probability of class 1 on a grid over the data (two-feature data sets), in inference mode.
   const GridInfo& grid_info() const { return grid_info_; }
   void grid(int arm, float* out);  // out[grid_size^2]

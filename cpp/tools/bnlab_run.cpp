@@ -1,7 +1,8 @@
 // bnlab-run: trains one configuration natively and writes its recorded metrics as JSON.
 //
-//   bnlab-run [--steps N] [--sweep-batches M] [CONFIG.json | -]
-//                                    (no file or '-': the configuration from stdin)
+//   bnlab-run [--steps N] [--sweep-batches M] [--data DIR] [CONFIG.json | -]
+//                                    (no file or '-': the configuration from stdin; DIR holds
+//                                    digits.bin, by default the repository's web/data)
 //   bnlab-run --schema                          every configuration field, as JSON
 //   bnlab-run --defaults                        the default configuration, as JSON
 #include <cstdlib>
@@ -10,14 +11,16 @@
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include "bnlab/digits.hpp"
 #include "bnlab/experiment.hpp"
 
 namespace {
 
 int usage(const std::string& problem) {
   std::cerr << "bnlab-run: " << problem << "\n"
-            << "usage: bnlab-run [--steps N] [--sweep-batches M] [CONFIG.json | -]\n"
+            << "usage: bnlab-run [--steps N] [--sweep-batches M] [--data DIR] [CONFIG.json | -]\n"
             << "       bnlab-run --schema | --defaults\n";
   return 2;
 }
@@ -144,11 +147,20 @@ Json results(Experiment& exp, int sweep_batches) {
   return out;
 }
 
+void load_digits(const std::string& dir) {
+  const std::string path = dir + "/digits.bin";
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw std::runtime_error("cannot read " + path + " (see --data)");
+  const std::vector<std::uint8_t> bytes(std::istreambuf_iterator<char>(file), {});
+  bnlab::provide_digits(bnlab::decode_digits(bytes.data(), bytes.size()));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   long steps = 1000;
   long sweep_batches = 1000;
+  std::string data_dir = BNLAB_DATA_DIR;
   std::string path = "-";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -166,6 +178,9 @@ int main(int argc, char** argv) {
       steps = std::strtol(argv[i], &end, 10);
       if (*end != '\0' || steps < 0 || steps > 100000000)
         return usage("--steps must be an integer from 0 to 100000000");
+    } else if (arg == "--data") {
+      if (++i == argc) return usage("--data needs a folder");
+      data_dir = argv[i];
     } else if (arg == "--sweep-batches") {
       if (++i == argc) return usage("--sweep-batches needs a number");
       char* end = nullptr;
@@ -188,7 +203,9 @@ int main(int argc, char** argv) {
     text.assign(std::istreambuf_iterator<char>(file), {});
   }
   try {
-    bnlab::Experiment exp(bnlab::parse_config(text.empty() ? std::string("{}") : text));
+    const bnlab::Config config = bnlab::parse_config(text.empty() ? std::string("{}") : text);
+    if (config.dataset == "digits") load_digits(data_dir);
+    bnlab::Experiment exp(config);
     exp.step(steps);
     std::cout << results(exp, static_cast<int>(sweep_batches)).dump() << "\n";
   } catch (const std::exception& e) {

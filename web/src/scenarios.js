@@ -1,6 +1,8 @@
 // Guided scenarios: share links with a few sentences each. A scenario's settings are changes
 // to the defaults; its link (made with the schema) writes every field, like any share link.
 // Each was run with bnlab-run before it was written down; the numbers quoted are from there.
+import figure1 from './figure1.json';
+
 export const SCENARIOS = [
   {
     id: 'vanishing',
@@ -60,6 +62,19 @@ export const SCENARIOS = [
       + 'output instead leaves the sigmoid free to saturate. Compare the saturated units and the '
       + 'percentile bands of the two BN networks.',
     variants: [{ label: 'run it', config: { arms: ['plain', 'bn-before', 'bn-after'] } }],
+  },
+  {
+    id: 'figure1',
+    title: 'Ioffe & Szegedy 2015, Figure 1',
+    view: 'view-ics',
+    text: 'The paper\'s first figure, on handwritten digits: three fully connected hidden layers of '
+      + '100 sigmoids from small random Gaussian weights, a 10-way softmax, mini-batches of 60, and '
+      + 'BN before each nonlinearity. (a) Test accuracy against steps — with BN the network learns '
+      + 'almost at once, without it it sits at chance for hundreds of steps. (b, c) The 15th, 50th '
+      + 'and 85th percentiles of the input to one sigmoid of the last hidden layer: without BN they '
+      + 'drift as the layers below learn, with BN they hold still. The paper gives no learning '
+      + 'rate; 0.5 shows the effect.',
+    variants: [{ label: 'run it', config: figure1 }],
   },
   {
     id: 'inference',

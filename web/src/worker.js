@@ -54,6 +54,22 @@ function fail(where, err, id) {
 }
 
 // Fetches the wasm bytes here rather than in the glue, so a failure can say what happened.
+// The digits data, once, before the first experiment on it: beside this script in dist/, or
+// inlined as base64 in the standalone page (self.bnlabDigits).
+async function ensureDigits() {
+  if (engine.digitsLoaded()) return;
+  let bytes;
+  if (self.bnlabDigits) {
+    bytes = Uint8Array.from(atob(self.bnlabDigits), (c) => c.charCodeAt(0));
+  } else {
+    const url = new URL('digits.bin', self.location.href).href;
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status} ${response.statusText}`.trim());
+    bytes = new Uint8Array(await response.arrayBuffer());
+  }
+  engine.loadDigits(bytes);
+}
+
 async function loadEngine() {
   if (self.bnlabSingleFile) return createBnLab();
   const url = new URL('bnlab.wasm', self.location.href).href;
@@ -111,6 +127,8 @@ function snapshot() {
     metrics: experiment.evaluate(),
     history: historyUpdate(),
     grids: grid.size > 0 ? names.map((_, a) => experiment.grid(a)) : [],
+    // Without a 2-D grid (the digits), each arm's predicted class of every test example.
+    predictions: grid.size > 0 ? [] : names.map((_, a) => experiment.predict(a)),
     // Per arm, for the focused layer: BN's batch statistics, and the same-example jitter.
     traces: names.map((name, a) => (hasBn(name, depth) ? experiment.bnTrace(a, focusLayer) : null)),
     jitter: names.map((name, a) => (hasBn(name, depth)
@@ -178,13 +196,12 @@ function start(config, id, notes = []) {
 
 const handlers = {
   load: () => {},
-  start: ({ config, paused, id, lenient }) => {
-    if (lenient) {
-      const resolved = resolveConfig(config, (c) => engine.validateConfig(c), engine.configSchema());
-      start(resolved.config, id, resolved.notes);
-    } else {
-      start(config, id);
-    }
+  start: async ({ config, paused, id, lenient }) => {
+    const resolved = lenient
+      ? resolveConfig(config, (c) => engine.validateConfig(c), engine.configSchema())
+      : { config, notes: [] };
+    if (resolved.config.dataset === 'digits') await ensureDigits();
+    start(resolved.config, id, resolved.notes);
     if (paused) running = false;
     else play();
   },
@@ -235,7 +252,7 @@ self.onmessage = async ({ data }) => {
   const handler = handlers[data.type];
   if (!handler || (data.type !== 'start' && !experiment)) return;
   try {
-    handler(data);
+    await handler(data);
   } catch (err) {
     fail(data.type, err, data.id);
   }

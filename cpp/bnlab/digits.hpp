@@ -1,0 +1,29 @@
+// The UCI handwritten digits (1797 examples, 8x8 pixels of 0..16, 10 classes), decoded from
+// the packed file web/data/digits.bin (its format: web/data/make-digits.mjs). The core reads
+// no files: the command-line runner and the page's worker hand it the bytes once, and
+// experiments on "digits" take them from here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace bnlab {
+
+struct Digits {
+  static constexpr int kCount = 1797;
+  static constexpr int kFeatures = 64;  // 8 x 8, row-major
+  static constexpr int kClasses = 10;
+  static constexpr int kMaxPixel = 16;
+  std::vector<std::uint8_t> pixels;  // kCount * kFeatures, 0..16
+  std::vector<std::int32_t> labels;  // kCount, 0..9
+};
+
+// Throws std::invalid_argument saying what is wrong with the bytes.
+Digits decode_digits(const std::uint8_t* bytes, std::size_t size);
+
+// The process's digits, once provided; nullptr before.
+void provide_digits(Digits digits);
+const Digits* loaded_digits();
+
+}  // namespace bnlab

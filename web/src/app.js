@@ -3,6 +3,7 @@
 import { armColor, armLabel, armShortLabel } from './arms.js';
 import { createCharts } from './charts.js';
 import { createControls } from './controls.js';
+import { createDigits } from './digits.js';
 import { createBoundaries } from './heatmap.js';
 import {
   DEFAULT_EMBED_VIEWS, applyEmbed, download, embedSnippet, initShareDialog, openShareDialog, pageUrl,
@@ -19,6 +20,7 @@ let accepted = null;  // the configuration of the running experiment
 let playing = true;
 let lastStart = 0;    // id of the latest start: older answers must not overwrite newer edits
 let runningStart = 0; // id of the start whose experiment is running
+let liveEdits = {};   // live settings (learning rate) changed since the latest start
 let schema = null;
 let defaults = null;
 let options = {};     // the link's page options: embed, views, paused, scenario
@@ -26,7 +28,12 @@ let linkNotes = [];   // what reading the link ignored
 let writtenHash = null;
 
 function start(config, lenient = false) {
+  liveEdits = {};
   worker.postMessage({ type: 'start', config, paused: !playing, id: ++lastStart, lenient });
+}
+
+function sendLive(name, value) {
+  if (name === 'learningRate') worker.postMessage({ type: 'learningRate', value });
 }
 
 // The configuration and page options in the address bar, so the address is a share link.
@@ -61,6 +68,7 @@ function showNotes(notes) {
 }
 const charts = createCharts(document);
 const boundaries = createBoundaries($('boundaries'));
+const digits = createDigits($('boundaries'));
 
 function setStatus(text, isError = false) {
   status.textContent = text;  // text, never markup: messages can carry user input
@@ -133,9 +141,13 @@ worker.onerror = (event) => setStatus(`The training worker failed: ${event.messa
 const handlers = {
   loaded(message) {
     ({ schema, defaults } = message);
-    controls = createControls($('controls'), schema, (config, { live }) => {
-      if (live) worker.postMessage({ type: 'learningRate', value: config.learningRate });
-      else start(config);
+    controls = createControls($('controls'), schema, (config, { live, field }) => {
+      if (!live) {
+        start(config);
+        return;
+      }
+      liveEdits[field] = config[field];
+      sendLive(field, config[field]);
     });
     renderScenarios(schema, defaults);
     for (const b of [...Object.values(buttons), $('copy-link'), $('embed'), $('download')]) b.disabled = false;
@@ -144,7 +156,11 @@ const handlers = {
   ready(message) {
     accepted = message.config;
     runningStart = message.id;
-    if (message.id === lastStart) controls?.set(accepted);
+    if (message.id === lastStart) {
+      // A live edit made while this start was on its way applies to the new run too.
+      for (const [name, value] of Object.entries(liveEdits)) sendLive(name, value);
+      controls?.set({ ...accepted, ...liveEdits });
+    }
     showNotes([...linkNotes, ...(message.notes ?? [])]);
     linkNotes = [];
     writeHash();
@@ -154,6 +170,9 @@ const handlers = {
     $('scoreboard').tBodies[0].replaceChildren();
     charts.reset(message);
     boundaries.reset(message);
+    digits.reset(message);
+    // The boundary picture's explanation fits the 2-D data sets only.
+    document.querySelector('#view-boundary .two-d').hidden = message.grid.size === 0;
     setStatus(playing ? 'Training.' : 'Paused.');
   },
   snapshot(message) {
@@ -162,10 +181,11 @@ const handlers = {
     showScoreboard(message.arms, message.metrics);
     charts.update(message);
     boundaries.update(message);
+    digits.update(message);
   },
   configChanged({ config }) {
     accepted = config;
-    if (runningStart === lastStart) controls?.set(config);
+    if (runningStart === lastStart) controls?.set({ ...config, ...liveEdits });
     writeHash();
   },
   export({ json }) {

@@ -5,7 +5,8 @@
 // size x size ImageData, repainted per snapshot and scaled up by drawImage with smoothing, and
 // the axes and points, which only change with the canvas size, so they are drawn once per
 // resize into an offscreen canvas and composited on top.
-import { armColor, armLabel } from './arms.js';
+import { armLabel } from './arms.js';
+import { createArmCard, cssColors, drawNotice } from './cards.js';
 
 // TensorFlow Playground's colours: class 0 blue, class 1 orange.
 const CLASS_RGB = [[8, 119, 189], [245, 147, 34]];
@@ -157,51 +158,6 @@ function drawPoints(ctx, frame, view) {
   }
 }
 
-// The "diverged at step N" notice, centred on the plot.
-function drawNotice(ctx, frame, text, view) {
-  ctx.font = `600 ${FONT_PX + 2}px ${view.font}`;
-  const width = ctx.measureText(text).width + 16;
-  const height = FONT_PX + 14;
-  const cx = frame.x0 + frame.size / 2;
-  const cy = frame.y0 + frame.size / 2;
-  ctx.fillStyle = 'rgba(255, 255, 255, 0.9)';
-  ctx.fillRect(cx - width / 2, cy - height / 2, width, height);
-  ctx.strokeStyle = view.colors.bad;
-  ctx.lineWidth = 1;
-  ctx.strokeRect(cx - width / 2 + 0.5, cy - height / 2 + 0.5, width - 1, height - 1);
-  ctx.fillStyle = view.colors.bad;
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  ctx.fillText(text, cx, cy);
-}
-
-function createCard(name) {
-  const card = document.createElement('div');
-  card.className = 'boundary';
-  card.dataset.arm = name;
-  const title = document.createElement('h3');
-  title.className = 'boundary-title';
-  const swatch = document.createElement('span');
-  swatch.className = 'swatch';
-  swatch.style.background = armColor(name);
-  const accuracy = document.createElement('span');
-  accuracy.className = 'boundary-accuracy';
-  title.append(swatch, armLabel(name), accuracy);
-  const canvas = document.createElement('canvas');
-  canvas.setAttribute('role', 'img');
-  // Sized by the layout, never by its pixel buffer: as wide as the card, and square from the
-  // start, so nothing moves when the first drawing arrives.
-  canvas.style.cssText = 'display: block; width: 100%; aspect-ratio: 1;';
-  card.append(title, canvas);
-  return { name, element: card, canvas, accuracy, side: 0, decor: null, frame: null, divergedAt: null, text: '', label: '' };
-}
-
-// The page's palette, from its stylesheet, so the canvas and the text around it agree.
-function cssColors(style) {
-  const read = (name) => style.getPropertyValue(name).trim();
-  return { ink: read('--ink'), muted: read('--muted'), line: read('--line'), bad: read('--bad') };
-}
-
 export function createBoundaries(container) {
   let view = null;  // the experiment's grid, data and cards, set on reset
   const scratch = document.createElement('canvas');  // the ImageData's size, to scale it by drawImage
@@ -275,11 +231,10 @@ export function createBoundaries(container) {
   function reset(ready) {
     observer.disconnect();
     view = null;
+    // Without a 2-D grid (the digits) the digits view shows the predictions instead.
+    container.hidden = ready.grid.size === 0;
     if (ready.grid.size === 0) {
-      const note = document.createElement('p');
-      note.className = 'explain';
-      note.textContent = 'This experiment computes no prediction grid, so there is no picture to show.';
-      container.replaceChildren(note);
+      container.replaceChildren();
       return;
     }
     const style = getComputedStyle(container);
@@ -289,7 +244,7 @@ export function createBoundaries(container) {
       axisNames: axisNames(ready.config.dataset),
       colors: cssColors(style),
       font: style.fontFamily,
-      cards: ready.arms.map(createCard),
+      cards: ready.arms.map((name) => ({ ...createArmCard(name, 'boundary'), decor: null, frame: null })),
     };
     scratch.width = scratch.height = ready.grid.size;
     for (const card of view.cards) {

@@ -167,7 +167,11 @@ test('a diverging plain arm is reported while the BN arm keeps training', async 
   await setField(page, 'initStd', 1);
   await setField(page, 'learningRate', 0.5);
   await setField(page, 'seed', 1);  // a restart with all of the above
-  await page.waitForSelector('#arm-states li.diverged', { timeout: 10000 });
+  await page.waitForSelector('#arm-states li.diverged', { timeout: 10000 }).catch(async (err) => {
+    const state = await page.evaluate(() => ({ status: document.getElementById('status').textContent,
+      hash: window.location.hash, steps: document.getElementById('steps').textContent }));
+    throw new Error(`${err.message}\npage: ${JSON.stringify(state)}`);
+  });
   assert.match(await page.locator('#arm-states li.diverged').textContent(),
     /^plain stopped: plain diverged at step \d+: the training loss became (NaN|infinite)/);
   assert.equal(await page.locator('#arm-states li.diverged').count(), 1);

@@ -183,6 +183,10 @@ test('the standalone file trains and draws its charts when opened from disk', as
     assert.ok(drawn > 20, `#${id} draws the BN arm from file://`);
   }
   await page.screenshot({ path: join(screenshotDir, 'standalone-file.png') });
+  // The digits ride inside the file: a digits link works from disk too.
+  await page.goto(`${pathToFileURL(join(root, 'dist', 'bnlab-standalone.html')).href}#dataset=digits&noise=0&hidden=16`);
+  await page.waitForFunction(() => document.querySelectorAll('#digits .digit').length > 0
+    && Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 100, null, { timeout: 20000 });
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -204,6 +208,32 @@ test('every scenario is a link that runs its settings and explains itself', asyn
     && document.getElementById('field-standardize').checked);
   assert.equal(await page.locator('#scenario-title').textContent(), 'Rescaling the inputs');
   assert.match(await page.locator('#scenario-text').textContent(), /Height in metres next to weight in kilograms/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the Figure 1 scenario on the digits shows test digits, answers and confusion matrices', async () => {
+  const { page, errors } = await open('', { width: 1280, height: 900 });
+  await page.click('#scenarios > summary');
+  await page.click('#scenario-list a[href*="scenario=figure1"]');
+  await page.waitForFunction(() => document.getElementById('field-dataset').value === 'digits');
+  await waitForStep(page, 300);
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('#scenario-title').textContent(), 'Ioffe & Szegedy 2015, Figure 1');
+  assert.equal(await page.locator('#boundaries').isHidden(), true, 'no 2-D boundary picture for the digits');
+  const cells = await page.locator('#digits .digit').count();
+  assert.ok(cells >= 24, `${cells} test digits shown`);
+  // Each digit shows its true label and one answer per network, each a digit 0-9.
+  const answers = await page.locator('#digits .digit').first().locator('.digit-answer').allTextContents();
+  assert.equal(answers.length, 2);
+  for (const a of answers) assert.match(a, /^[0-9]$/);
+  // By step 300 the BN network is right far more often than the plain one (95% against chance).
+  const wrong = await page.locator('#digits .digit').evaluateAll((digits) => [0, 1].map((arm) =>
+    digits.filter((d) => d.querySelectorAll('.digit-answer')[arm].classList.contains('wrong')).length));
+  assert.ok(wrong[1] < wrong[0], `wrong answers: plain ${wrong[0]}, BN ${wrong[1]}`);
+  const matrices = await page.locator('#digits canvas[role="img"]').evaluateAll((cs) => cs.map((c) => c.getAttribute('aria-label')));
+  assert.ok(matrices.filter((label) => /accuracy/i.test(label)).length >= 2, matrices.join(' | '));
+  await page.locator('#view-boundary').screenshot({ path: join(screenshotDir, 'digits-1280.png') });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -21,7 +21,7 @@ test('the page trains: the step counter advances, no console error', async () =>
   assert.equal(await page.locator('#status').textContent(), 'Training.');
   // The settings form is made from the engine's schema: the data set menu lists its choices.
   assert.deepEqual(await page.locator('#field-dataset option').allTextContents(),
-    ['circle', 'xor', 'gauss', 'spiral', 'scales']);
+    ['circle', 'xor', 'gauss', 'spiral', 'scales', 'digits']);
   await page.screenshot({ path: join(screenshotDir, 'smoke-1280x800.png') });
   assert.deepEqual(errors, []);
 });

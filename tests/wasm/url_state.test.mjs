@@ -2,9 +2,10 @@
 // configuration survives a link exactly, and no link, however hostile, throws, pollutes, or
 // yields anything but a valid configuration with short notes.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { loadEngine, withExperiment } from './engine.mjs';
+import { loadEngine, root, withExperiment } from './engine.mjs';
 import {
   MAX_FRAGMENT, PAGE_OPTIONS, VIEWS, configToFragment, parseFragment, resolveConfig,
 } from '../../web/src/url-state.js';
@@ -47,7 +48,9 @@ function prng(seed) {
   return { next, unit, int, pick, shuffle, chance: (p) => unit() < p };
 }
 
-// Which data sets have two classes, asked of the engine rather than assumed.
+// Which data sets have two classes, asked of the engine rather than assumed (the digits
+// must be loaded for an experiment on them).
+m.loadDigits(new Uint8Array(readFileSync(`${root}web/data/digits.bin`)));
 const twoClass = new Set(field.dataset.choices.filter((dataset) =>
   withExperiment(m, { dataset, samples: 20, batchSize: 2, hidden: [], gridSize: 2, probes: false },
     (exp) => exp.data().classes) === 2));
@@ -72,7 +75,7 @@ function drawInteger(r, lo, hi) {
 }
 
 // A random valid configuration: every field drawn from its schema range or choices, batchSize
-// within the training set (samples x trainFraction, rounded down), bce only on two classes.
+// within the training set (examples x trainFraction, rounded down), bce only on two classes.
 function randomConfig(r) {
   const c = {};
   for (const f of schema) {
@@ -89,7 +92,8 @@ function randomConfig(r) {
       default: throw new Error(`no generator for ${f.name}: ${f.type}`);
     }
   }
-  const train = Math.floor(c.samples * c.trainFraction);
+  // The digits always use all 1797 examples; the 2-D sets generate `samples`.
+  const train = Math.floor((c.dataset === 'digits' ? 1797 : c.samples) * c.trainFraction);
   c.batchSize = drawInteger(r, field.batchSize.min, Math.min(field.batchSize.max, train));
   c.loss = r.pick(field.loss.choices.filter((loss) => loss !== 'bce' || twoClass.has(c.dataset)));
   return Object.fromEntries(names.map((name) => [name, c[name]]));

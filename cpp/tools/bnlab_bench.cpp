@@ -3,7 +3,11 @@
 // their ratio, so the machine's noise hits them alike. A benchmark, not a test: it asserts
 // nothing.
 //
-//   bnlab-bench [--rounds R] [--seconds S]     results as JSON on stdout
+//   bnlab-bench [--rounds R] [--seconds S]     the probe-cost cases, as JSON on stdout
+//   bnlab-bench --config JSON [--seconds S] [--data DIR]
+//                                              one measurement of one configuration: its
+//                                              steps per second, for an orchestrator that
+//                                              interleaves it with other engines
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -11,6 +15,10 @@
 #include <string>
 #include <vector>
 
+#include <fstream>
+#include <iterator>
+
+#include "bnlab/digits.hpp"
 #include "bnlab/experiment.hpp"
 
 namespace {
@@ -54,13 +62,30 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
   int rounds = 7;
   double seconds = 0.3;
+  std::string config, data_dir = BNLAB_DATA_DIR;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--rounds" && i + 1 < argc) rounds = std::max(1, std::atoi(argv[++i]));
     else if (arg == "--seconds" && i + 1 < argc) seconds = std::max(0.01, std::atof(argv[++i]));
+    else if (arg == "--config" && i + 1 < argc) config = argv[++i];
+    else if (arg == "--data" && i + 1 < argc) data_dir = argv[++i];
     else {
-      std::cerr << "usage: bnlab-bench [--rounds R] [--seconds S]\n";
+      std::cerr << "usage: bnlab-bench [--rounds R] [--seconds S] | --config JSON [--seconds S] [--data DIR]\n";
       return 2;
+    }
+  }
+  if (!config.empty()) {
+    try {
+      if (bnlab::parse_config(config).dataset == "digits") {
+        std::ifstream file(data_dir + "/digits.bin", std::ios::binary);
+        const std::vector<std::uint8_t> bytes(std::istreambuf_iterator<char>(file), {});
+        bnlab::provide_digits(bnlab::decode_digits(bytes.data(), bytes.size()));
+      }
+      std::cout << steps_per_second(config, seconds) << "\n";
+      return 0;
+    } catch (const std::exception& e) {
+      std::cerr << "bnlab-bench: " << e.what() << "\n";
+      return 1;
     }
   }
 

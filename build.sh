@@ -5,6 +5,8 @@
 #   ./build.sh build   install what is missing and build (native tools, dist/)
 #   ./build.sh web     only bundle the page into dist/ (after a build)
 #   ./build.sh figure1 [STEPS]   the BatchNorm paper's Figure 1 on the digits, docs/figure1.png
+#   ./build.sh bench [--rounds R] [--seconds S]   steps/s against native and TensorFlow.js,
+#                      bytes; bench/results.md
 #   ./build.sh deps    only install what is missing
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -112,6 +114,17 @@ case ${1:-} in
   web) build_web ;;
   build) build_all ;;
   test) build_all && run_tests ;;
+  bench)
+    build_all
+    # The peers measured against (TensorFlow.js, ~290 MB) live in bench/'s own lockfile, so
+    # the project's install and CI do not carry them.
+    if [[ ! -f bench/node_modules/.package-lock.json || bench/package-lock.json -nt bench/node_modules/.package-lock.json ]]; then
+      log "installing the benchmark's npm packages (npm ci in bench/)"
+      (cd bench && npm ci --no-audit --no-fund)
+    fi
+    log "benchmark (bench/results.md)"
+    node bench/run.mjs "${@:2}"
+    ;;
   figure1)
     build_all
     log "Ioffe & Szegedy 2015, Figure 1 (docs/figure1.png)"
@@ -122,5 +135,5 @@ case ${1:-} in
     log "serving dist/ at http://localhost:$PORT (Ctrl-C stops)"
     exec node web/serve.mjs dist "$PORT"
     ;;
-  *) die "usage: ./build.sh serve | test | build | web | figure1 [STEPS] | deps" ;;
+  *) die "usage: ./build.sh serve | test | build | web | figure1 [STEPS] | bench | deps" ;;
 esac

@@ -1,0 +1,184 @@
+// ./build.sh bench: how fast bnlab trains, against native and against TensorFlow.js, and
+// what it weighs. A benchmark, not a test: it measures and reports, asserting nothing.
+//
+// Every engine trains the same models on mini-batches of the same shape; in each round every
+// engine is measured once per model, one after the other (interleaved), so the machine's
+// noise falls on all of them alike; the table gives medians over the rounds and the ratios
+// of those medians. Results go to bench/results.md and bench/results.json.
+//   node bench/run.mjs [--rounds R] [--seconds S]
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+import { launchBrowser, root, serveDist } from '../tests/e2e/browser.mjs';
+import { loadEngine } from '../tests/wasm/engine.mjs';
+import { createTfjsTrainer, selfCheck, setBackend } from './tfjs.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const ROUNDS = option('--rounds', 5);
+const SECONDS = option('--seconds', 0.4);
+
+// The models: TensorFlow Playground's size, deep and narrow, and the Figure 1 digits network.
+const MODELS = [
+  { name: 'playground: 2-8-8-2 tanh, batch 10', bnlab: { dataset: 'circle', hidden: [8, 8], activation: 'tanh', batchSize: 10 },
+    tfjs: { inputs: 2, hidden: [8, 8], activation: 'tanh', classes: 2, batchSize: 10 } },
+  { name: 'deep: 2-16x6-2 sigmoid, batch 32', bnlab: { dataset: 'circle', hidden: [16, 16, 16, 16, 16, 16], batchSize: 32 },
+    tfjs: { inputs: 2, hidden: [16, 16, 16, 16, 16, 16], activation: 'sigmoid', classes: 2, batchSize: 32 } },
+  { name: 'digits: 64-100x3-10 sigmoid, batch 60', bnlab: { dataset: 'digits', noise: 0, hidden: [100, 100, 100], batchSize: 60 },
+    tfjs: { inputs: 64, hidden: [100, 100, 100], activation: 'sigmoid', classes: 10, batchSize: 60 } },
+];
+// A training step only: no probes, no evaluations.
+const STEP_ONLY = { probes: false, recordEvery: 100000, gridSize: 2, learningRate: 0.1, initStd: 0.1 };
+const VARIANTS = [{ name: 'plain', arm: 'plain', bn: false }, { name: 'BN before', arm: 'bn-before', bn: 'before' }];
+
+const median = (values) => {
+  const v = [...values].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+
+// Steps per second of step() over about SECONDS, after a warm-up.
+function timeSteps(step, batch = 10) {
+  for (let i = 0; i < batch * 5; i++) step();
+  let steps = 0;
+  const start = performance.now();
+  while (performance.now() - start < SECONDS * 1000) {
+    for (let i = 0; i < batch; i++) step();
+    steps += batch;
+  }
+  return steps / ((performance.now() - start) / 1000);
+}
+
+function native(binary, config) {
+  return Number(execFileSync(join(root, 'build/native', binary), ['--config', JSON.stringify(config), '--seconds', String(SECONDS)],
+    { encoding: 'utf8' }));
+}
+
+const m = await loadEngine();
+m.loadDigits(new Uint8Array(readFileSync(join(root, 'web/data/digits.bin'))));
+
+function wasm(config) {
+  const exp = new m.Experiment(config);
+  try {
+    return timeSteps(() => exp.step(1));
+  } finally {
+    exp.delete();
+  }
+}
+
+async function tfjs(backend, config) {
+  await setBackend(backend);
+  const trainer = await createTfjsTrainer(backend, config);
+  try {
+    return timeSteps(() => trainer.step(), 2);
+  } finally {
+    trainer.dispose();
+  }
+}
+
+const ENGINES = [
+  { key: 'wasm', label: 'bnlab wasm (Node)', run: (model, variant, config) => wasm(config) },
+  { key: 'native', label: 'bnlab native, scalar Eigen (as wasm)', run: (model, variant, config) => native('bnlab-bench', config) },
+  { key: 'nativeSimd', label: 'bnlab native, Eigen SSE2', run: (model, variant, config) => native('bnlab-bench-simd', config) },
+  { key: 'tfjsWasm', label: 'TensorFlow.js wasm', run: (model, variant) => tfjs('wasm', { ...model.tfjs, bn: variant.bn, learningRate: 0.1, initStd: 0.1 }) },
+  { key: 'tfjsCpu', label: 'TensorFlow.js cpu', run: (model, variant) => tfjs('cpu', { ...model.tfjs, bn: variant.bn, learningRate: 0.1, initStd: 0.1 }) },
+];
+
+console.error(`TensorFlow.js self-check: training accuracy ${(await selfCheck()).toFixed(3)} (must be > 0.9)`);
+const samples = {};
+for (let round = 0; round < ROUNDS; round++) {
+  for (const model of MODELS) {
+    for (const variant of VARIANTS) {
+      const config = { ...model.bnlab, ...STEP_ONLY, arms: [variant.arm] };
+      for (const engine of ENGINES) {
+        const key = `${model.name} | ${variant.name} | ${engine.key}`;
+        (samples[key] ??= []).push(await engine.run(model, variant, config));
+      }
+    }
+  }
+  console.error(`round ${round + 1} of ${ROUNDS} done`);
+}
+const speed = (model, variant, engine) => median(samples[`${model.name} | ${variant.name} | ${engine}`]);
+
+// What the probes cost, in wasm: the default experiment with probes off and on.
+const PROBE_VARIANTS = { 'probes off': { probes: false }, 'probes at the default interval': {}, 'probes and gradient-ICS': { gradientIcs: true } };
+const probeCost = Object.fromEntries(Object.keys(PROBE_VARIANTS).map((name) => [name, []]));
+for (let round = 0; round < ROUNDS; round++)
+  for (const [name, config] of Object.entries(PROBE_VARIANTS)) probeCost[name].push(wasm(config));
+
+// In Chromium: the default scenario in the page's worker, and the main thread's longest task.
+async function browserRun() {
+  const server = await serveDist();
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(server.url);
+    await page.waitForTimeout(2000);
+    return await page.evaluate(async () => {
+      const read = () => Number(document.getElementById('steps').textContent.replaceAll(',', ''));
+      const tasks = [];
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push(e.duration))).observe({ type: 'longtask' });
+      const s0 = read();
+      const t0 = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      return { stepsPerSecond: (read() - s0) / ((performance.now() - t0) / 1000), longTasks: tasks.length, longestTask: Math.max(0, ...tasks) };
+    });
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+const browser = await browserRun();
+
+// Bytes, raw and gzipped (level 9).
+const size = (file) => {
+  const bytes = readFileSync(join(root, 'dist', file));
+  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+};
+const sum = (files) => files.map(size).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }));
+const bytes = {
+  'bnlab.wasm + bnlab.js': sum(['bnlab.wasm', 'bnlab.js']),
+  'the page (html, css, app.js with Chart.js, worker.js, wasm, glue)': sum(['index.html', 'style.css', 'app.js', 'worker.js', 'bnlab.wasm', 'bnlab.js']),
+  'digits.bin (loaded only for the digits)': size('digits.bin'),
+  'bnlab-standalone.html': size('bnlab-standalone.html'),
+};
+
+// The report.
+const machine = `${cpus().length} × ${cpus()[0].model.trim()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(1));
+const lines = [
+  '# bnlab benchmark', '',
+  `Made by \`./build.sh bench\` (bench/run.mjs) on ${machine}; ${ROUNDS} interleaved rounds of ${SECONDS} s per measurement, medians.`,
+  '', '## Training steps per second (forward, backward, SGD update on one mini-batch)', '',
+  `| model | BN | ${ENGINES.map((e) => e.label).join(' | ')} | wasm / native scalar | wasm / native SSE2 | wasm / TF.js wasm | wasm / TF.js cpu |`,
+  `| --- | --- | ${ENGINES.map(() => '---').join(' | ')} | --- | --- | --- | --- |`,
+];
+const table = [];
+for (const model of MODELS) {
+  for (const variant of VARIANTS) {
+    const s = Object.fromEntries(ENGINES.map((e) => [e.key, speed(model, variant, e.key)]));
+    const row = { model: model.name, variant: variant.name, ...s,
+      wasmOverNative: s.wasm / s.native, wasmOverNativeSimd: s.wasm / s.nativeSimd,
+      wasmOverTfjsWasm: s.wasm / s.tfjsWasm, wasmOverTfjsCpu: s.wasm / s.tfjsCpu };
+    table.push(row);
+    lines.push(`| ${model.name} | ${variant.name} | ${ENGINES.map((e) => fmt(s[e.key])).join(' | ')} | `
+      + `${row.wasmOverNative.toFixed(2)}× | ${row.wasmOverNativeSimd.toFixed(2)}× | ${row.wasmOverTfjsWasm.toFixed(1)}× | ${row.wasmOverTfjsCpu.toFixed(1)}× |`);
+  }
+}
+const probeMedians = Object.fromEntries(Object.entries(probeCost).map(([k, v]) => [k, median(v)]));
+lines.push('', '## What measuring costs (wasm, default experiment: 2 arms, 4×32 sigmoid, batch 32)', '',
+  '| variant | steps/s | extra time per step |', '| --- | --- | --- |',
+  ...Object.entries(probeMedians).map(([k, v]) => `| ${k} | ${fmt(v)} | ${((probeMedians['probes off'] / v - 1) * 100).toFixed(1)}% |`));
+lines.push('', '## In Chromium (headless, the page\'s default scenario, 5 s)', '',
+  `The worker trained ${fmt(browser.stepsPerSecond)} steps/s (two arms, every probe, snapshots at 10 per second); `
+  + `${browser.longTasks} main-thread tasks over 50 ms, the longest ${browser.longestTask.toFixed(0)} ms.`);
+lines.push('', '## Bytes', '', '| what | raw | gzip -9 |', '| --- | --- | --- |',
+  ...Object.entries(bytes).map(([k, v]) => `| ${k} | ${(v.raw / 1024).toFixed(1)} KB | ${(v.gzip / 1024).toFixed(1)} KB |`), '');
+writeFileSync(join(root, 'bench/results.md'), lines.join('\n'));
+writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify({ machine, rounds: ROUNDS, seconds: SECONDS, steps: table, probes: probeMedians, browser, bytes }, null, 2)}\n`);
+console.log(lines.join('\n'));

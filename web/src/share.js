@@ -72,25 +72,23 @@ export function applyEmbed(options, fullUrl) {
 
 // The scenario menu: each variant is a share link; `scenario=` shows its explanation.
 export function renderScenarios(schema, defaults) {
-  const list = $('scenario-list');
-  list.replaceChildren(...SCENARIOS.map((scenario) => {
+  $('scenario-list').replaceChildren(...SCENARIOS.map((scenario) => {
     const li = document.createElement('li');
     const title = document.createElement('strong');
     title.textContent = scenario.title;
-    li.append(title, ' ');
-    scenario.variants.forEach((variant, i) => {
-      const a = document.createElement('a');
-      a.href = scenarioFragment(scenario, variant, schema, defaults);
-      a.textContent = variant.label;
-      if (i) li.append(' · ');
-      li.append(a);
-    });
+    li.append(title, ' ', ...variantLinks(scenario, schema, defaults));
     return li;
   }));
 }
 
-function scenarioFragment(scenario, variant, schema, defaults) {
-  return `${configToFragment({ ...defaults, ...variant.config }, schema)}&scenario=${scenario.id}`;
+// A scenario's variants as links, separated by middle dots.
+function variantLinks(scenario, schema, defaults) {
+  return scenario.variants.flatMap((variant, i) => {
+    const a = document.createElement('a');
+    a.href = `${configToFragment({ ...defaults, ...variant.config }, schema)}&scenario=${scenario.id}`;
+    a.textContent = variant.label;
+    return i ? [' · ', a] : [a];
+  });
 }
 
 // The explanation of the scenario a link names (or none), with its variants' links.
@@ -101,16 +99,5 @@ export function showScenario(id, schema, defaults) {
   if (!scenario) return;
   $('scenario-title').textContent = scenario.title;
   $('scenario-text').textContent = scenario.text;
-  const variants = $('scenario-variants');
-  variants.replaceChildren();
-  if (scenario.variants.length > 1) {
-    scenario.variants.forEach((variant, i) => {
-      const a = document.createElement('a');
-      a.href = scenarioFragment(scenario, variant, schema, defaults);
-      a.textContent = variant.label;
-      if (i) variants.append(' · ');
-      variants.append(a);
-    });
-  }
-  return scenario;
+  $('scenario-variants').replaceChildren(...(scenario.variants.length > 1 ? variantLinks(scenario, schema, defaults) : []));
 }

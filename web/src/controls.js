@@ -1,6 +1,7 @@
 // The settings form, made from the configuration schema the engine exports: every field's
 // range, choices and meaning come from the one validator. The form only collects values; the
 // engine validates them and its messages are shown next to the fields they name.
+import { valueFromText } from './url-state.js';
 
 // Fields in the order and groups the page shows them; the rest go under "Measurement".
 const GROUPS = [
@@ -22,7 +23,7 @@ const LABELS = {
 // Fields that take effect without restarting the run.
 const LIVE = new Set(['learningRate']);
 
-function input(field, value) {
+function input(field) {
   const id = `field-${field.name}`;
   let element;
   if (field.type === 'choice') {
@@ -68,19 +69,12 @@ function setValue(element, field, value) {
   else element.value = String(value);
 }
 
-// The value the user typed, as the schema's type; text that is not a number stays text so the
-// engine's validator can say what is wrong with it.
+// The value the user entered, as the schema's type (typed text through the same conversion
+// as share links).
 function readValue(element, field) {
   if (field.type === 'boolean') return element.checked;
   if (field.type === 'choice[]') return [...element.querySelectorAll('input:checked')].map((b) => b.value);
-  if (field.type === 'choice') return element.value;
-  if (field.type === 'integer[]') {
-    const text = element.value.trim();
-    if (text === '') return [];
-    return text.split(/[\s,]+/).map((part) => (part === '' || Number.isNaN(Number(part)) ? part : Number(part)));
-  }
-  const text = element.value.trim();
-  return text === '' || Number.isNaN(Number(text)) ? text : Number(text);
+  return valueFromText(field, element.value);
 }
 
 // Builds the form in `form`. onChange(config, { live }) is called with the whole

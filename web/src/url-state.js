@@ -42,15 +42,17 @@ function number(text) {
   return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : text;
 }
 
-function convert(field, text) {
+// Text typed in a link or in the settings form, as the schema field's type; list items are
+// separated by commas or spaces. Text that is not of the type stays text, for the validator
+// to quote in its message.
+export function valueFromText(field, text) {
+  const items = () => (text.trim() === '' ? [] : text.trim().split(/[\s,]+/).slice(0, MAX_LIST + 1));
   switch (field.type) {
     case 'integer':
     case 'number': return number(text);
     case 'boolean': return BOOLEANS.get(text.trim().toLowerCase()) ?? text;
-    case 'integer[]':
-      return text.trim() === '' ? [] : text.split(',').slice(0, MAX_LIST + 1).map(number);
-    case 'choice[]':
-      return text.trim() === '' ? [] : text.split(',').slice(0, MAX_LIST + 1).map((s) => s.trim());
+    case 'integer[]': return items().map(number);
+    case 'choice[]': return items();
     default: return text;
   }
 }
@@ -74,7 +76,7 @@ export function parseFragment(fragment, schema) {
     const key = decode(eq < 0 ? part : part.slice(0, eq));
     const value = decode(eq < 0 ? '' : part.slice(eq + 1));
     if (fields.has(key)) {
-      config[key] = convert(fields.get(key), value);
+      config[key] = valueFromText(fields.get(key), value);
     } else if (key === 'embed' || key === 'paused') {
       options[key] = value === '' || value === '1' || value === 'true';
     } else if (key === 'scenario') {

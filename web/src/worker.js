@@ -53,26 +53,9 @@ function fail(where, err, id) {
   post({ type: 'error', where, message: err?.message ?? String(err), fields: err?.fields, id });
 }
 
-// Fetches the wasm bytes here rather than in the glue, so a failure can say what happened.
-// The digits data, once, before the first experiment on it: beside this script in dist/, or
-// inlined as base64 in the standalone page (self.bnlabDigits).
-async function ensureDigits() {
-  if (engine.digitsLoaded()) return;
-  let bytes;
-  if (self.bnlabDigits) {
-    bytes = Uint8Array.from(atob(self.bnlabDigits), (c) => c.charCodeAt(0));
-  } else {
-    const url = new URL('digits.bin', self.location.href).href;
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status} ${response.statusText}`.trim());
-    bytes = new Uint8Array(await response.arrayBuffer());
-  }
-  engine.loadDigits(bytes);
-}
-
-async function loadEngine() {
-  if (self.bnlabSingleFile) return createBnLab();
-  const url = new URL('bnlab.wasm', self.location.href).href;
+// A file beside this script, as bytes; a failure says which file and why.
+async function fetchBytes(name) {
+  const url = new URL(name, self.location.href).href;
   let response;
   try {
     response = await fetch(url);
@@ -80,8 +63,24 @@ async function loadEngine() {
     throw new Error(`could not fetch ${url}: ${err.message}`);
   }
   if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status} ${response.statusText}`.trim());
+  return { url, bytes: await response.arrayBuffer() };
+}
+
+// The digits data, once, before the first experiment on it: beside this script in dist/, or
+// inlined as base64 in the standalone page (self.bnlabDigits).
+async function ensureDigits() {
+  if (engine.digitsLoaded()) return;
+  engine.loadDigits(self.bnlabDigits
+    ? Uint8Array.from(atob(self.bnlabDigits), (c) => c.charCodeAt(0))
+    : new Uint8Array((await fetchBytes('digits.bin')).bytes));
+}
+
+// Fetches the wasm bytes here rather than in the glue, so a failure can say what happened.
+async function loadEngine() {
+  if (self.bnlabSingleFile) return createBnLab();
+  const { url, bytes } = await fetchBytes('bnlab.wasm');
   try {
-    return await createBnLab({ wasmBinary: await response.arrayBuffer() });
+    return await createBnLab({ wasmBinary: bytes });
   } catch (err) {
     throw new Error(`${url} is not a working bnlab module: ${err.message ?? err}`);
   }

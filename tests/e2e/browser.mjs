@@ -67,3 +67,25 @@ export function useBrowser() {
 
 // The step counter the page shows.
 export const steps = async (page) => Number((await page.locator('#steps').textContent()).replaceAll(',', ''));
+
+// The arms' colours (web/src/arms.js) as RGB.
+export const ARM_COLORS = { plain: [0xcc, 0x66, 0x77], 'bn-before': [0x44, 0x77, 0xaa], 'bn-after': [0x22, 0x88, 0x33] };
+
+// Pixels of a canvas (the first the selector matches in a page or frame) within a small
+// distance of each colour: a series drawn in an arm's colour leaves such pixels; axes, grid
+// lines and labels are grey. null when there is no such canvas.
+export function countColors(pageOrFrame, selector, colors = ARM_COLORS) {
+  return pageOrFrame.evaluate(([sel, cols]) => {
+    const canvas = document.querySelector(sel);
+    if (!canvas) return null;
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const counts = Object.fromEntries(Object.keys(cols).map((k) => [k, 0]));
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] < 128) continue;
+      for (const [name, [r, g, b]] of Object.entries(cols)) {
+        if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 40) counts[name]++;
+      }
+    }
+    return counts;
+  }, [selector, colors]);
+}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { root, screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
+import { countColors, root, screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
 
 const session = useBrowser();
 
@@ -151,13 +151,7 @@ test('the embed view fits a 640x480 frame without scrollbars, with play/pause an
   assert.match(layout.link, /#seed=1&dataset=circle&.*hidden=8,8/);
   assert.doesNotMatch(layout.link, /embed=1/);
   // Its charts have data: the percentile chart of the BN arm carries the BN colour.
-  const blue = await frame.evaluate(() => {
-    const canvas = document.querySelectorAll('#percentile-charts canvas')[1];
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 0x44) + Math.abs(data[i + 1] - 0x77) + Math.abs(data[i + 2] - 0xaa) < 40) n++;
-    return n;
-  });
+  const blue = (await countColors(frame, '#percentile-charts .chart:nth-child(2) canvas'))['bn-before'];
   assert.ok(blue > 20, `the BN band is drawn (${blue} pixels)`);
   await page.screenshot({ path: join(screenshotDir, 'embed-640x480.png') });
   await frame.click('#play');
@@ -175,13 +169,7 @@ test('the standalone file trains and draws its charts when opened from disk', as
   await page.waitForTimeout(1500);
   for (const id of ['chart-loss', 'chart-shift']) {
     await page.locator(`#${id}`).scrollIntoViewIfNeeded();
-    const drawn = await page.evaluate((sel) => {
-      const canvas = document.getElementById(sel);
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-      let n = 0;
-      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 0x44) + Math.abs(data[i + 1] - 0x77) + Math.abs(data[i + 2] - 0xaa) < 40) n++;
-      return n;
-    }, id);
+    const drawn = (await countColors(page, `#${id}`))['bn-before'];
     assert.ok(drawn > 20, `#${id} draws the BN arm from file://`);
   }
   await page.screenshot({ path: join(screenshotDir, 'standalone-file.png') });

@@ -33,7 +33,6 @@ class History {
 
   int rows() const { return rows_; }
   int series() const { return series_; }
-  int capacity() const { return capacity_; }
   long stride() const { return stride_; }
   const float* row(int i) const { return &data_[static_cast<std::size_t>(i) * series_]; }
   float at(int row_index, int series_index) const { return row(row_index)[series_index]; }

@@ -3,62 +3,31 @@
 //   weight grad    C = Aᵀ B     x (B, in)  dy (B, out)   -> dW (in, out)
 //   input grad     C = A Bᵀ     dy (B, out) W (in, out)  -> dx (B, in)
 //
-// The optimised variant of Dense's `x * W`, kept in its own file so dense.hpp
-// reads like the math. Why not Eigen's product: Eigen has no WebAssembly SIMD
-// path, so in wasm its product runs a scalar kernel, and that kernel was 58% of
-// a digits training step. These kernels are written once with 16-byte vectors
-// (GCC/Clang vector extensions), which compile to SSE2 natively and to wasm
-// simd128 in the browser.
+// The optimised variant of Dense's `x * W`, kept in its own file so dense.hpp reads like the
+// math. Why not Eigen's product: Eigen has no WebAssembly SIMD path, so in wasm its product
+// runs a scalar kernel, and that kernel was 58% of a digits training step. These use
+// simd.hpp's 16-byte vectors.
 //
-// Every element of C is summed in the same order, k = 0, 1, ..., K-1, from
-// zero, whatever block or lane computes it; multiply and add are separate
-// roundings (no fused multiply-add: wasm has none, and CMakeLists.txt builds
-// with -ffp-contract=off). So a product gives bit-identical results natively
-// and in wasm, which keeps a seeded run reproducible by the command-line
-// runner.
+// Every element of C is summed in the same order, k = 0, 1, ..., K-1, from zero, whatever
+// block or lane computes it, so a product is bit-identical natively and in wasm.
 #pragma once
 
-#include <cstring>
-
+#include "simd.hpp"
 #include "tensor.hpp"
 
 namespace bnlab::gemm {
 
-// A 16-byte vector of T: 4 floats or 2 doubles.
-template <class T>
-struct Vec;
-template <>
-struct Vec<float> {
-  typedef float type __attribute__((vector_size(16)));
-  static type splat(float x) { return type{x, x, x, x}; }
-};
-template <>
-struct Vec<double> {
-  typedef double type __attribute__((vector_size(16)));
-  static type splat(double x) { return type{x, x}; }
-};
-
-template <class T>
-using V = typename Vec<T>::type;
-template <class T>
-constexpr int kLanes = sizeof(V<T>) / sizeof(T);
-
-template <class T>
-inline V<T> load(const T *p) {
-  V<T> v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-template <class T>
-inline void store(T *p, V<T> v) {
-  std::memcpy(p, &v, sizeof v);
-}
+using simd::kLanes;
+using simd::load;
+using simd::store;
+using simd::V;
+using simd::Vec;
 
 // A strided view of A: element (i, k) is at data[i * row + k * col], so one
 // kernel serves A (row = lda, col = 1) and Aᵀ (row = 1, col = lda).
 template <class T>
 struct Strided {
-  const T *data;
+  const T* data;
   Eigen::Index row, col;
   T operator()(Eigen::Index i, Eigen::Index k) const { return data[i * row + k * col]; }
 };
@@ -66,8 +35,8 @@ struct Strided {
 // C[i0 .. i0+MR, j0 .. j0+NV*lanes) = A[i0.., :] B[:, j0..]: MR x NV vector
 // accumulators stay in registers for the whole sum over k.
 template <class T, int MR, int NV>
-inline void block(Eigen::Index K, Strided<T> a, Eigen::Index i0, const T *b, Eigen::Index ldb,
-                  Eigen::Index j0, T *c, Eigen::Index ldc) {
+inline void block(Eigen::Index K, Strided<T> a, Eigen::Index i0, const T* b, Eigen::Index ldb,
+                  Eigen::Index j0, T* c, Eigen::Index ldc) {
   constexpr int L = kLanes<T>;
   V<T> acc[MR][NV] = {};
   for (Eigen::Index k = 0; k < K; ++k) {
@@ -86,8 +55,8 @@ inline void block(Eigen::Index K, Strided<T> a, Eigen::Index i0, const T *b, Eig
 // the last columns one by one, each summed in the same order as a vector lane
 // would.
 template <class T, int MR>
-inline void row_block(Eigen::Index K, Eigen::Index N, Strided<T> a, Eigen::Index i0, const T *b,
-                      Eigen::Index ldb, T *c, Eigen::Index ldc) {
+inline void row_block(Eigen::Index K, Eigen::Index N, Strided<T> a, Eigen::Index i0, const T* b,
+                      Eigen::Index ldb, T* c, Eigen::Index ldc) {
   constexpr int L = kLanes<T>;
   Eigen::Index j = 0;
   for (; j + 2 * L <= N; j += 2 * L) block<T, MR, 2>(K, a, i0, b, ldb, j, c, ldc);
@@ -103,8 +72,8 @@ inline void row_block(Eigen::Index K, Eigen::Index N, Strided<T> a, Eigen::Index
 // C (M, N) = A (M, K) B (K, N), B and C row-major with leading dimensions ldb
 // and ldc.
 template <class T>
-void product(Eigen::Index M, Eigen::Index N, Eigen::Index K, Strided<T> a, const T *b,
-             Eigen::Index ldb, T *c, Eigen::Index ldc) {
+void product(Eigen::Index M, Eigen::Index N, Eigen::Index K, Strided<T> a, const T* b,
+             Eigen::Index ldb, T* c, Eigen::Index ldc) {
   constexpr int MR = 4;
   Eigen::Index i = 0;
   for (; i + MR <= M; i += MR) row_block<T, MR>(K, N, a, i, b, ldb, c, ldc);
@@ -129,7 +98,7 @@ void at_b(ConstMatrixRef<T> a, ConstMatrixRef<T> b, MatrixRef<T> c) {
 // K): the kernel wants its right-hand side row-major, and copying b is cheap
 // next to the product.
 template <class T>
-void a_bt(ConstMatrixRef<T> a, ConstMatrixRef<T> b, Matrix<T> &bt, MatrixRef<T> c) {
+void a_bt(ConstMatrixRef<T> a, ConstMatrixRef<T> b, Matrix<T>& bt, MatrixRef<T> c) {
   bt.noalias() = b.transpose();
   product<T>(a.rows(), bt.cols(), a.cols(), {a.data(), a.outerStride(), 1}, bt.data(),
              bt.outerStride(), c.data(), c.outerStride());

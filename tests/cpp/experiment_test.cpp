@@ -158,16 +158,21 @@ TEST(Experiment, LargeStepDivergesThePlainArmWhileBatchNormKeepsTraining) {
 }
 
 TEST(Experiment, DefaultConfigBatchNormBeatsPlainOnSpiralAfter3000Steps) {
-  // Measured at 3000 steps with the defaults (spiral, 4 x 32 sigmoid, lr 2, seed 1): test
-  // accuracy bn-before 0.795, plain 0.480 (chance). Thresholds 0.7 and a gap of 0.1 leave
-  // 0.095 and 0.2 of headroom. Other seeds measured 0.58-0.86 for bn-before, so a change
-  // of the seed or of the defaults may need a new measurement.
-  Experiment e(parse_config(std::string("{}")));
-  e.step(3000);
-  const float bn = e.evaluate(arm_index(e, "bn-before"), Split::Test).accuracy;
-  const float plain = e.evaluate(arm_index(e, "plain"), Split::Test).accuracy;
-  EXPECT_GT(bn, 0.7f);
-  EXPECT_GT(bn - plain, 0.1f) << "bn-before " << bn << ", plain " << plain;
+  // The defaults (spiral, 4 x 32 sigmoid, lr 2) over seeds 1-5. One seed's accuracy at step
+  // 3000 hangs on the last float rounding (lr 2 is chaotic: a sigmoid 1 ulp different moved
+  // seed 1 from 0.755 to 0.625), so the test holds the average and the gap. Measured test
+  // accuracy, bn-before: 0.625 0.750 0.635 0.900 0.700 (mean 0.722); plain: 0.480 0.515
+  // 0.490 0.500 0.500 (chance). Bounds: mean above 0.65, every seed at least 0.1 above plain.
+  double sum = 0;
+  for (int seed = 1; seed <= 5; ++seed) {
+    Experiment e(parse_config("{\"seed\":" + std::to_string(seed) + "}"));
+    e.step(3000);
+    const float bn = e.evaluate(arm_index(e, "bn-before"), Split::Test).accuracy;
+    const float plain = e.evaluate(arm_index(e, "plain"), Split::Test).accuracy;
+    EXPECT_GT(bn - plain, 0.1f) << "seed " << seed << ": bn-before " << bn << ", plain " << plain;
+    sum += bn;
+  }
+  EXPECT_GT(sum / 5, 0.65);
 }
 
 TEST(Experiment, EveryArmLearnsTheGaussianBlobs) {

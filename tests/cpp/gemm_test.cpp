@@ -31,7 +31,7 @@ Matrix<T> reference(Eigen::Index M, Eigen::Index N, Eigen::Index K, A a, B b) {
 // m in a buffer `pad` columns wider, so a view of it has an outer stride larger
 // than its width.
 template <class T>
-Matrix<T> with_padding(const Matrix<double> &m, int pad) {
+Matrix<T> with_padding(const Matrix<double>& m, int pad) {
   Matrix<T> buffer = Matrix<T>::Constant(m.rows(), m.cols() + pad, T(99));
   buffer.leftCols(m.cols()) = m.cast<T>();
   return buffer;
@@ -54,7 +54,7 @@ std::vector<Shape> shapes() {
 
 TEST(Gemm, ProductsMatchTheTripleLoopInDoubleForEveryTailShape) {
   Rng rng(7);
-  for (const Shape &s : shapes()) {
+  for (const Shape& s : shapes()) {
     SCOPED_TRACE(testing::Message() << "M=" << s.M << " N=" << s.N << " K=" << s.K);
     const Matrix<double> a = test::random_matrix(s.M, s.K, rng),
                          b = test::random_matrix(s.K, s.N, rng);
@@ -78,7 +78,7 @@ TEST(Gemm, ProductsMatchTheTripleLoopInDoubleForEveryTailShape) {
 
 TEST(Gemm, EveryFloatElementIsTheSequentialSumOverKExactly) {
   Rng rng(11);
-  for (const Shape &s : shapes()) {
+  for (const Shape& s : shapes()) {
     SCOPED_TRACE(testing::Message() << "M=" << s.M << " N=" << s.N << " K=" << s.K);
     const Matrix<double> a = test::random_matrix(s.M, s.K, rng),
                          b = test::random_matrix(s.K, s.N, rng);

@@ -80,16 +80,24 @@ class BatchNorm {
 
     // Shifting by the first row before the two-pass mean and variance keeps float32 exact
     // when the features sit far from zero (a mean of 1e4 with a spread of 0.1): the
-    // differences are small numbers computed without cancellation.
+    // differences are small numbers computed without cancellation. Per-feature sums run row
+    // after row, as in column_sums().
     shift_ = x.row(0);
     x_hat = x.rowwise() - shift_;
-    coef_ = x_hat.colwise().mean();  // mean of the shifted values
-    x_hat.rowwise() -= coef_;
+    column_sums<T>(x_hat, coef_);
+    coef_ /= T(rows);  // mean of the shifted values
+    batch_var.setZero();
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      x_hat.row(i) -= coef_;
+      batch_var.array() += x_hat.row(i).array().square();
+    }
     batch_mean = shift_ + coef_;
-    batch_var = x_hat.colwise().squaredNorm() / T(rows);
+    batch_var /= T(rows);
     inv_std_ = (batch_var.array() + eps).sqrt().inverse();
-    x_hat.array().rowwise() *= inv_std_.array();
-    y.array() = (x_hat.array().rowwise() * gamma.array()).rowwise() + beta.array();
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      x_hat.row(i).array() *= inv_std_.array();
+      y.row(i).array() = x_hat.row(i).array() * gamma.array() + beta.array();
+    }
     rows_ = rows;
     if (mode == Mode::BatchStats) return;
 
@@ -109,12 +117,15 @@ class BatchNorm {
                                   " rows of gradient for a forward of " +
                                   std::to_string(rows_) + " rows");
     const auto x_hat = x_hat_.topRows(rows_);
-    grad_beta = dy.colwise().sum();
-    grad_gamma = (dy.array() * x_hat.array()).matrix().colwise().sum();
+    column_sums<T>(dy, grad_beta);
+    grad_gamma.setZero();
+    for (Eigen::Index i = 0; i < rows_; ++i)
+      grad_gamma.array() += dy.row(i).array() * x_hat.row(i).array();
     coef_ = gamma.array() * inv_std_.array() / T(rows_);
-    dx.array() = (T(rows_) * dy.array()).rowwise() - grad_beta.array();
-    dx.array() -= x_hat.array().rowwise() * grad_gamma.array();
-    dx.array().rowwise() *= coef_.array();
+    for (Eigen::Index i = 0; i < rows_; ++i)
+      dx.row(i).array() = ((T(rows_) * dy.row(i).array() - grad_beta.array()) -
+                           x_hat.row(i).array() * grad_gamma.array()) *
+                          coef_.array();
   }
 
   // Normalized values of the last training forward, (B, F).

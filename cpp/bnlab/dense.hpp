@@ -13,7 +13,7 @@ struct Dense {
   Matrix<T> dW;     // (in, out)
   RowVector<T> db;  // (out)
   bool has_bias = true;
-  Matrix<T> Wt;     // (out, in) scratch for backward_input
+  Matrix<T> Wt;  // (out, in) scratch for backward_input
 
   Dense(int in, int out, bool with_bias)
       : W(Matrix<T>::Zero(in, out)),
@@ -35,7 +35,7 @@ struct Dense {
   // dy (B, out) -> dW, db; and dx (B, in) when the caller needs it.
   void backward(ConstMatrixRef<T> x, ConstMatrixRef<T> dy) {
     gemm::at_b<T>(x, dy, dW);
-    if (has_bias) db.noalias() = dy.colwise().sum();
+    if (has_bias) column_sums<T>(dy, db);
   }
   void backward_input(ConstMatrixRef<T> dy, MatrixRef<T> dx) { gemm::a_bt<T>(dy, W, Wt, dx); }
 };

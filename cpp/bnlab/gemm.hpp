@@ -12,6 +12,8 @@
 // block or lane computes it, so a product is bit-identical natively and in wasm.
 #pragma once
 
+#include <type_traits>
+
 #include "simd.hpp"
 #include "tensor.hpp"
 
@@ -94,12 +96,46 @@ void at_b(ConstMatrixRef<T> a, ConstMatrixRef<T> b, MatrixRef<T> c) {
              b.outerStride(), c.data(), c.outerStride());
 }
 
-// c (M, K) = a (M, N) bᵀ, b (K, N); bt is scratch of b's transposed shape (N,
-// K): the kernel wants its right-hand side row-major, and copying b is cheap
-// next to the product.
+// bt (N, K) = bᵀ, b (K, N). For floats in 4 x 4 tiles of vectors: Eigen's scalar transpose
+// (the only one it has in wasm) cost a quarter of a digits layer's input gradient.
+template <class T>
+void transpose(ConstMatrixRef<T> b, Matrix<T>& bt) {
+  if constexpr (!std::is_same_v<T, float>) {
+    bt.noalias() = b.transpose();
+  } else {
+    const Eigen::Index K = b.rows(), N = b.cols(), ldb = b.outerStride();
+    bt.resize(N, K);  // a no-op at the right size, which the layers keep
+    const Eigen::Index ldt = bt.outerStride();
+    const float* src = b.data();
+    float* dst = bt.data();
+    Eigen::Index k = 0;
+    for (; k + 4 <= K; k += 4) {
+      Eigen::Index j = 0;
+      for (; j + 4 <= N; j += 4) {
+        const V<float> r0 = load(src + k * ldb + j), r1 = load(src + (k + 1) * ldb + j),
+                       r2 = load(src + (k + 2) * ldb + j), r3 = load(src + (k + 3) * ldb + j);
+        const V<float> t0 = __builtin_shufflevector(r0, r1, 0, 4, 1, 5),
+                       t1 = __builtin_shufflevector(r0, r1, 2, 6, 3, 7),
+                       t2 = __builtin_shufflevector(r2, r3, 0, 4, 1, 5),
+                       t3 = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
+        store(dst + j * ldt + k, __builtin_shufflevector(t0, t2, 0, 1, 4, 5));
+        store(dst + (j + 1) * ldt + k, __builtin_shufflevector(t0, t2, 2, 3, 6, 7));
+        store(dst + (j + 2) * ldt + k, __builtin_shufflevector(t1, t3, 0, 1, 4, 5));
+        store(dst + (j + 3) * ldt + k, __builtin_shufflevector(t1, t3, 2, 3, 6, 7));
+      }
+      for (; j < N; ++j)
+        for (Eigen::Index r = k; r < k + 4; ++r) dst[j * ldt + r] = src[r * ldb + j];
+    }
+    for (; k < K; ++k)
+      for (Eigen::Index j = 0; j < N; ++j) dst[j * ldt + k] = src[k * ldb + j];
+  }
+}
+
+// c (M, K) = a (M, N) bᵀ, b (K, N); bt is scratch of b's transposed shape (N, K): the kernel
+// wants its right-hand side row-major, and copying b is cheap next to the product.
 template <class T>
 void a_bt(ConstMatrixRef<T> a, ConstMatrixRef<T> b, Matrix<T>& bt, MatrixRef<T> c) {
-  bt.noalias() = b.transpose();
+  transpose<T>(b, bt);
   product<T>(a.rows(), bt.cols(), a.cols(), {a.data(), a.outerStride(), 1}, bt.data(),
              bt.outerStride(), c.data(), c.outerStride());
 }

@@ -46,43 +46,76 @@ inline void store(T* p, V<T> v) {
   std::memcpy(p, &v, sizeof v);
 }
 
-// e^x for x <= 0, to within 2 units in the last place where the result is a normal float; below
+// The bits of a float vector as 32-bit integers, and back.
+inline Vec<float>::bits bits_of(V<float> x) {
+  Vec<float>::bits b;
+  std::memcpy(&b, &x, sizeof b);
+  return b;
+}
+inline V<float> float_of(Vec<float>::bits b) {
+  V<float> x;
+  std::memcpy(&x, &b, sizeof x);
+  return x;
+}
+
+// The constants of exp_nonpositive(), splatted. sigmoid() copies them into locals once per call
+// and hands them down: given literal constants, clang re-materializes each v128.const at every
+// use inside the loop, V8 builds each with three or four x86 instructions, and that was a fifth
+// of the sigmoid's time. The copy comes from a mutable variable so the compiler cannot fold
+// the values back into literals; nothing writes it.
+struct ExpConstants {
+  V<float> lowest, log2e, magic, ln2_hi, ln2_lo, p0, p1, p2, p3, p4, p5, one;
+};
+inline ExpConstants exp_constants = {
+    Vec<float>::splat(-87.33654f),       Vec<float>::splat(1.44269504088896341f),
+    Vec<float>::splat(12582912.0f),      Vec<float>::splat(0.693359375f),
+    Vec<float>::splat(-2.12194440e-4f),  Vec<float>::splat(1.9875691500e-4f),
+    Vec<float>::splat(1.3981999507e-3f), Vec<float>::splat(8.3334519073e-3f),
+    Vec<float>::splat(4.1665795894e-2f), Vec<float>::splat(1.6666665459e-1f),
+    Vec<float>::splat(5.0000001201e-1f), Vec<float>::splat(1.0f)};
+
+// e^x for x <= 0, to within 1 unit in the last place where the result is a normal float; below
 // x = -87.3 (e^x < 1.2e-38) it returns e^-87.3. Cephes' expf: x = n ln 2 + r with |r| <= ln2 / 2,
-// e^r by its degree-7 polynomial, 2^n through the exponent bits.
-inline V<float> exp_nonpositive(V<float> x) {
-  using F = Vec<float>;
-  const V<float> lowest = F::splat(-87.33654f);
-  x = x < lowest ? lowest : x;
-  // n = round(x / ln 2): adding and subtracting 1.5 * 2^23 rounds to an integer.
-  const V<float> magic = F::splat(12582912.0f);
-  const V<float> n = (x * F::splat(1.44269504088896341f) + magic) - magic;
+// e^r by its degree-7 polynomial, 2^n through the exponent bits. Written with integer masks and
+// bit patterns where the obvious code compiles to slow wasm: x < lo ? lo : x becomes f32x4.max,
+// whose NaN rules V8 spells in eight x86 instructions, and a float-to-int conversion becomes
+// i32x4.trunc_sat, another long sequence. Together they were a quarter of the sigmoid's time.
+inline V<float> exp_nonpositive(V<float> x, const ExpConstants& c = exp_constants) {
+  const Vec<float>::bits below = x < c.lowest;
+  x = float_of((bits_of(x) & ~below) | (bits_of(c.lowest) & below));
+  // n = round(x / ln 2): adding 1.5 * 2^23 rounds to an integer, which then sits in the low
+  // bits of the sum's pattern.
+  const V<float> shifted = x * c.log2e + c.magic;
+  const V<float> n = shifted - c.magic;
   // r = x - n ln 2, with ln 2 split in two so that n * 0.693359375 is exact.
-  V<float> r = x - n * F::splat(0.693359375f);
-  r = r - n * F::splat(-2.12194440e-4f);
-  V<float> p = F::splat(1.9875691500e-4f);
-  p = p * r + F::splat(1.3981999507e-3f);
-  p = p * r + F::splat(8.3334519073e-3f);
-  p = p * r + F::splat(4.1665795894e-2f);
-  p = p * r + F::splat(1.6666665459e-1f);
-  p = p * r + F::splat(5.0000001201e-1f);
-  p = p * (r * r) + r + F::splat(1.0f);
-  const F::bits scale = (__builtin_convertvector(n, F::bits) + 127) << 23;
-  V<float> two_n;
-  std::memcpy(&two_n, &scale, sizeof two_n);
-  return p * two_n;
+  V<float> r = x - n * c.ln2_hi;
+  r = r - n * c.ln2_lo;
+  V<float> p = c.p0;
+  p = p * r + c.p1;
+  p = p * r + c.p2;
+  p = p * r + c.p3;
+  p = p * r + c.p4;
+  p = p * r + c.p5;
+  p = p * (r * r) + r + c.one;
+  const Vec<float>::bits two_n = (bits_of(shifted) - bits_of(c.magic) + 127) << 23;
+  return p * float_of(two_n);
 }
 
 // a = 1 / (1 + e^-u) on every element of u (B, F), as 1 / (1 + e^-u) for u >= 0 and
 // e^u / (1 + e^u) below, so that neither overflows.
 inline void sigmoid(ConstMatrixRef<float> u, MatrixRef<float> a) {
-  using F = Vec<float>;
   constexpr int L = kLanes<float>;
-  const auto one_row = [](const float* in, float* out, Eigen::Index n) {
+  const ExpConstants c = exp_constants;
+  const Vec<float>::bits sign = bits_of(-c.one) ^ bits_of(c.one);  // the sign bit
+  const auto four = [&](V<float> x) {
+    const V<float> e = exp_nonpositive(float_of(bits_of(x) | sign), c);  // e^-|x|
+    return (x < 0 ? e : c.one) / (c.one + e);
+  };
+  for (Eigen::Index i = 0; i < u.rows(); ++i) {
+    const float* in = u.row(i).data();
+    float* out = a.row(i).data();
+    const Eigen::Index n = u.cols();
     Eigen::Index j = 0;
-    const auto four = [](V<float> x) {
-      const V<float> e = exp_nonpositive(x < 0 ? x : -x);
-      return (x < 0 ? e : F::splat(1.0f)) / (F::splat(1.0f) + e);
-    };
     for (; j + L <= n; j += L) store(out + j, four(load(in + j)));
     if (j < n) {  // the last elements of the row, through the same lanes
       float tail[L] = {};
@@ -90,8 +123,7 @@ inline void sigmoid(ConstMatrixRef<float> u, MatrixRef<float> a) {
       store(tail, four(load(tail)));
       std::memcpy(out + j, tail, (n - j) * sizeof(float));
     }
-  };
-  for (Eigen::Index i = 0; i < u.rows(); ++i) one_row(u.row(i).data(), a.row(i).data(), u.cols());
+  }
 }
 
 }  // namespace bnlab::simd

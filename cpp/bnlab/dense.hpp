@@ -35,7 +35,7 @@ struct Dense {
   // dy (B, out) -> dW, db; and dx (B, in) when the caller needs it.
   void backward(ConstMatrixRef<T> x, ConstMatrixRef<T> dy) {
     gemm::at_b<T>(x, dy, dW);
-    if (has_bias) column_sums<T>(dy, db);
+    if (has_bias) simd::column_sums<T>(dy, db);
   }
   void backward_input(ConstMatrixRef<T> dy, MatrixRef<T> dx) { gemm::a_bt<T>(dy, W, Wt, dx); }
 };

@@ -46,6 +46,28 @@ inline void store(T* p, V<T> v) {
   std::memcpy(p, &v, sizeof v);
 }
 
+// out[j] = f(in[j]...) for j < n: a vector at a time, then the last elements one by one. f gets
+// vectors or scalars and does the same elementwise arithmetic on both, so every element is
+// computed the same way whichever path takes it. out may be one of the inputs.
+template <class T, class F, class... In>
+inline void map_row(Eigen::Index n, T* out, F f, const In*... in) {
+  constexpr int L = kLanes<T>;
+  Eigen::Index j = 0;
+  for (; j + L <= n; j += L) store(out + j, f(load(in + j)...));
+  for (; j < n; ++j) out[j] = f(in[j]...);
+}
+
+// sum (F) = the sum of m's (B, F) rows, row after row: contiguous on row-major data and
+// vectorized over the columns (Eigen's colwise().sum() walks each column with a stride and
+// runs scalar in wasm), each column still adding its terms in row order.
+template <class T>
+void column_sums(ConstMatrixRef<T> m, RowVector<T>& sum) {
+  sum.setZero();
+  for (Eigen::Index i = 0; i < m.rows(); ++i)
+    map_row(
+        m.cols(), sum.data(), [](auto s, auto x) { return s + x; }, sum.data(), m.row(i).data());
+}
+
 // The bits of a float vector as 32-bit integers, and back.
 inline Vec<float>::bits bits_of(V<float> x) {
   Vec<float>::bits b;

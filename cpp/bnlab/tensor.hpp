@@ -24,13 +24,4 @@ using TopRows = Eigen::Block<Matrix<T>, Eigen::Dynamic, Eigen::Dynamic, true>;
 template <class T>
 using ConstTopRows = Eigen::Block<const Matrix<T>, Eigen::Dynamic, Eigen::Dynamic, true>;
 
-// sum (F) = the sum of m's (B, F) rows. Row after row rather than Eigen's colwise().sum(): on
-// row-major data the rows are contiguous, so the loop vectorizes over the columns (Eigen's
-// walks each column with a stride), and each column still adds its terms in row order.
-template <class T>
-void column_sums(Eigen::Ref<const Matrix<T>> m, RowVector<T>& sum) {
-  sum.setZero();
-  for (Eigen::Index i = 0; i < m.rows(); ++i) sum += m.row(i);
-}
-
 }  // namespace bnlab

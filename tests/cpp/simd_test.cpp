@@ -45,10 +45,10 @@ TEST(Simd, ExpBelowTheNormalRangeStaysBetweenZeroAndTheSmallestNormalFloat) {
 }
 
 TEST(Simd, SigmoidMatchesDoublePrecisionOnEveryRowLengthAndStride) {
-  // Rows of 1..9 columns exercise the 4-lane body and every tail; a view into a wider buffer
-  // has an outer stride larger than its width, as the layers pass them.
+  // Rows of 1..23 columns exercise the 16- and 4-lane loops and every tail; a view into a wider
+  // buffer has an outer stride larger than its width, as the layers pass them.
   Rng rng(3);
-  for (int cols = 1; cols <= 9; ++cols) {
+  for (int cols : {1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 17, 23}) {
     const Matrix<double> values = test::random_matrix(5, cols, rng, 20.0);
     Matrix<float> u = Matrix<float>::Constant(5, cols + 3, 7.0f);
     Matrix<float> a = Matrix<float>::Constant(5, cols + 2, -1.0f);

@@ -3,8 +3,9 @@
 //
 // Every engine trains the same models on mini-batches of the same shape; in each round every
 // engine is measured once per model, one after the other (interleaved), so the machine's
-// noise falls on all of them alike; the table gives medians over the rounds and the ratios
-// of those medians. Results go to bench/results.md and bench/results.json.
+// noise falls on all of them alike; the table gives medians over the rounds, and each ratio is
+// the median over the rounds of the ratio measured within a round. Results go to
+// bench/results.md and bench/results.json, with the issue's budgets and what held.
 //   node bench/run.mjs [--rounds R] [--seconds S]
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -83,8 +84,8 @@ async function tfjs(backend, config) {
 
 const ENGINES = [
   { key: 'wasm', label: 'bnlab wasm (Node)', run: (model, variant, config) => wasm(config) },
-  { key: 'native', label: 'bnlab native, scalar Eigen (as wasm)', run: (model, variant, config) => native('bnlab-bench', config) },
-  { key: 'nativeSimd', label: 'bnlab native, Eigen SSE2', run: (model, variant, config) => native('bnlab-bench-simd', config) },
+  { key: 'native', label: 'bnlab native (as built for bnlab-run)', run: (model, variant, config) => native('bnlab-bench', config) },
+  { key: 'nativeSimd', label: 'bnlab native, Eigen SSE2 too', run: (model, variant, config) => native('bnlab-bench-simd', config) },
   { key: 'tfjsWasm', label: 'TensorFlow.js wasm', run: (model, variant) => tfjs('wasm', { ...model.tfjs, bn: variant.bn, learningRate: 0.1, initStd: 0.1 }) },
   { key: 'tfjsCpu', label: 'TensorFlow.js cpu', run: (model, variant) => tfjs('cpu', { ...model.tfjs, bn: variant.bn, learningRate: 0.1, initStd: 0.1 }) },
 ];
@@ -103,7 +104,11 @@ for (let round = 0; round < ROUNDS; round++) {
   }
   console.error(`round ${round + 1} of ${ROUNDS} done`);
 }
-const speed = (model, variant, engine) => median(samples[`${model.name} | ${variant.name} | ${engine}`]);
+const runs = (model, variant, engine) => samples[`${model.name} | ${variant.name} | ${engine}`];
+const speed = (model, variant, engine) => median(runs(model, variant, engine));
+// a / b as the median over rounds of the ratio within each round: the two were measured
+// seconds apart, so a slow stretch of the shared machine falls on both sides of a ratio.
+const ratio = (model, variant, a, b) => median(runs(model, variant, a).map((v, i) => v / runs(model, variant, b)[i]));
 
 // What the probes cost, in wasm: the default experiment with probes off and on.
 const PROBE_VARIANTS = { 'probes off': { probes: false }, 'probes at the default interval': {}, 'probes and gradient-ICS': { gradientIcs: true } };
@@ -153,9 +158,10 @@ const machine = `${cpus().length} × ${cpus()[0].model.trim()}, Node ${process.v
 const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(1));
 const lines = [
   '# bnlab benchmark', '',
-  `Made by \`./build.sh bench\` (bench/run.mjs) on ${machine}; ${ROUNDS} interleaved rounds of ${SECONDS} s per measurement, medians.`,
+  `Made by \`./build.sh bench\` (bench/run.mjs) on ${machine}; ${ROUNDS} interleaved rounds of ${SECONDS} s per measurement. `
+  + 'Speeds are medians over the rounds; a ratio is the median over the rounds of the ratio measured within each round.',
   '', '## Training steps per second (forward, backward, SGD update on one mini-batch)', '',
-  `| model | BN | ${ENGINES.map((e) => e.label).join(' | ')} | wasm / native scalar | wasm / native SSE2 | wasm / TF.js wasm | wasm / TF.js cpu |`,
+  `| model | BN | ${ENGINES.map((e) => e.label).join(' | ')} | wasm / native | wasm / native SSE2 | wasm / TF.js wasm | wasm / TF.js cpu |`,
   `| --- | --- | ${ENGINES.map(() => '---').join(' | ')} | --- | --- | --- | --- |`,
 ];
 const table = [];
@@ -163,8 +169,8 @@ for (const model of MODELS) {
   for (const variant of VARIANTS) {
     const s = Object.fromEntries(ENGINES.map((e) => [e.key, speed(model, variant, e.key)]));
     const row = { model: model.name, variant: variant.name, ...s,
-      wasmOverNative: s.wasm / s.native, wasmOverNativeSimd: s.wasm / s.nativeSimd,
-      wasmOverTfjsWasm: s.wasm / s.tfjsWasm, wasmOverTfjsCpu: s.wasm / s.tfjsCpu };
+      wasmOverNative: ratio(model, variant, 'wasm', 'native'), wasmOverNativeSimd: ratio(model, variant, 'wasm', 'nativeSimd'),
+      wasmOverTfjsWasm: ratio(model, variant, 'wasm', 'tfjsWasm'), wasmOverTfjsCpu: ratio(model, variant, 'wasm', 'tfjsCpu') };
     table.push(row);
     lines.push(`| ${model.name} | ${variant.name} | ${ENGINES.map((e) => fmt(s[e.key])).join(' | ')} | `
       + `${row.wasmOverNative.toFixed(2)}× | ${row.wasmOverNativeSimd.toFixed(2)}× | ${row.wasmOverTfjsWasm.toFixed(1)}× | ${row.wasmOverTfjsCpu.toFixed(1)}× |`);
@@ -178,7 +184,30 @@ lines.push('', '## In Chromium (headless, the page\'s default scenario, 5 s)', '
   `The worker trained ${fmt(browser.stepsPerSecond)} steps/s (two arms, every probe, snapshots at 10 per second); `
   + `${browser.longTasks} main-thread tasks over 50 ms, the longest ${browser.longestTask.toFixed(0)} ms.`);
 lines.push('', '## Bytes', '', '| what | raw | gzip -9 |', '| --- | --- | --- |',
-  ...Object.entries(bytes).map(([k, v]) => `| ${k} | ${(v.raw / 1024).toFixed(1)} KB | ${(v.gzip / 1024).toFixed(1)} KB |`), '');
+  ...Object.entries(bytes).map(([k, v]) => `| ${k} | ${(v.raw / 1024).toFixed(1)} KB | ${(v.gzip / 1024).toFixed(1)} KB |`));
+
+// The budgets of issue 7, each with the figure this run measured.
+const withBn = table.filter((r) => r.variant !== 'plain');
+const worst = (rows, key) => rows.reduce((a, r) => (r[key] < a[key] ? r : a));
+const digits = table.filter((r) => r.model.startsWith('digits'));
+const nativeWorst = Math.min(...digits.map((r) => Math.min(r.wasmOverNative, r.wasmOverNativeSimd)));
+const probeExtra = (probeMedians['probes off'] / probeMedians['probes at the default interval'] - 1) * 100;
+const kb = (key) => bytes[key].gzip / 1024;
+const budgets = [
+  ['wasm ≥ 25× TensorFlow.js wasm, every model with BN', `${worst(withBn, 'wasmOverTfjsWasm').wasmOverTfjsWasm.toFixed(1)}× at the least (${worst(withBn, 'wasmOverTfjsWasm').model})`, worst(withBn, 'wasmOverTfjsWasm').wasmOverTfjsWasm >= 25],
+  ['wasm ≥ 100× TensorFlow.js cpu, every model with BN', `${worst(withBn, 'wasmOverTfjsCpu').wasmOverTfjsCpu.toFixed(1)}× at the least (${worst(withBn, 'wasmOverTfjsCpu').model})`, worst(withBn, 'wasmOverTfjsCpu').wasmOverTfjsCpu >= 100],
+  ['wasm ≥ 0.6× native on the digits network', `${nativeWorst.toFixed(2)}× at the least (both variants, both native builds)`, nativeWorst >= 0.6],
+  ['probes at the default interval ≤ 25% of a step', `${probeExtra.toFixed(1)}%`, probeExtra <= 25],
+  ['worker ≥ 1,000 steps/s in Chromium', `${fmt(browser.stepsPerSecond)} steps/s`, browser.stepsPerSecond >= 1000],
+  ['no main-thread task over 50 ms', `${browser.longTasks} long tasks, the longest ${browser.longestTask.toFixed(0)} ms`, browser.longestTask <= 50],
+  ['wasm + glue ≤ 150 KB gzipped', `${kb('bnlab.wasm + bnlab.js').toFixed(1)} KB`, kb('bnlab.wasm + bnlab.js') <= 150],
+  ['the page ≤ 300 KB gzipped', `${kb('the page (html, css, app.js with Chart.js, worker.js, wasm, glue)').toFixed(1)} KB`, kb('the page (html, css, app.js with Chart.js, worker.js, wasm, glue)') <= 300],
+  ['the standalone file ≤ 400 KB gzipped', `${kb('bnlab-standalone.html').toFixed(1)} KB`, kb('bnlab-standalone.html') <= 400],
+];
+lines.push('', '## Budgets', '', '| budget | measured | held |', '| --- | --- | --- |',
+  ...budgets.map(([what, measured, held]) => `| ${what} | ${measured} | ${held ? 'yes' : '**no**'} |`),
+  '| a training step allocates nothing | tests/cpp/no_alloc_test.cpp (malloc counter and EIGEN_RUNTIME_NO_MALLOC), run by `./build.sh test` | test |', '');
 writeFileSync(join(root, 'bench/results.md'), lines.join('\n'));
-writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify({ machine, rounds: ROUNDS, seconds: SECONDS, steps: table, probes: probeMedians, browser, bytes }, null, 2)}\n`);
+writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify({ machine, rounds: ROUNDS, seconds: SECONDS, steps: table, probes: probeMedians, browser, bytes,
+  budgets: budgets.map(([budget, measured, held]) => ({ budget, measured, held })) }, null, 2)}\n`);
 console.log(lines.join('\n'));

@@ -36,7 +36,7 @@ export const SCENARIOS = [
     view: 'view-ics',
     text: 'Ioffe and Szegedy\'s Figure 1: the 15th, 50th and 85th percentiles of the input to one '
       + 'sigmoid of the last layer while the network trains. Without BN the distribution wanders '
-      + 'as every earlier layer learns (in this setting about ten times as far, measured in band '
+      + 'as every earlier layer learns (in this setting about seven times as far, measured in band '
       + 'widths); with BN it is pinned by the batch mean and variance, and moves only as γ and β '
       + 'are learned.',
     variants: [{ label: 'run it', config: { dataset: 'circle', hidden: [16, 16, 16, 16, 16, 16], initStd: 1, learningRate: 1, seed: 2 } }],

@@ -169,6 +169,24 @@ test('a diverging plain arm is reported while the BN arm keeps training', async 
   await page.close();
 });
 
+test('an answer to an earlier edit leaves a field that is being typed into alone', async () => {
+  const { page, errors } = await openPage();
+  // Typed, not yet committed (no change event): then another edit restarts the run, and its
+  // answer resets the form to the accepted configuration -- all but the field being typed in.
+  await page.locator('#field-initStd').fill('1');
+  await page.evaluate(() => {
+    const select = document.getElementById('field-activation');
+    select.value = 'relu';
+    select.dispatchEvent(new Event('change'));
+  });
+  await page.waitForFunction(() => window.location.hash.includes('activation=relu'));
+  assert.equal(await page.locator('#field-initStd').inputValue(), '1');
+  await page.locator('#field-initStd').dispatchEvent('change');
+  await page.waitForFunction(() => window.location.hash.includes('&initStd=1&'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the controls are reachable by keyboard with a visible focus', async () => {
   const { page } = await openPage();
   const reached = new Set();

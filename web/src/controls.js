@@ -83,6 +83,9 @@ export function createControls(form, schema, onChange) {
   const fields = new Map(schema.map((f) => [f.name, f]));
   const elements = new Map();
   const errors = new Map();
+  // Fields typed into whose edit is not yet committed (no change event yet): set() leaves
+  // them alone, or an answer to an earlier edit arriving mid-typing would wipe the text.
+  const typing = new Set();
   let config = null;
 
   const grouped = new Set(GROUPS.flatMap(([, names]) => names));
@@ -113,7 +116,9 @@ export function createControls(form, schema, onChange) {
       group.append(row);
       elements.set(name, element);
       errors.set(name, error);
+      element.addEventListener('input', () => typing.add(name));
       element.addEventListener('change', () => {
+        typing.delete(name);
         const next = { ...config, [name]: readValue(element, field) };
         const live = LIVE.has(name);
         config = next;
@@ -127,7 +132,9 @@ export function createControls(form, schema, onChange) {
     // Shows a configuration the engine accepted, and clears every field's error.
     set(accepted) {
       config = { ...accepted };
-      for (const [name, element] of elements) setValue(element, fields.get(name), accepted[name]);
+      for (const [name, element] of elements) {
+        if (!typing.has(name)) setValue(element, fields.get(name), accepted[name]);
+      }
       this.showErrors([]);
     },
     // errors: [{ field, message }] from the engine's validator.

@@ -31,13 +31,13 @@ template <class T>
 struct Strided {
   const T* data;
   Eigen::Index row, col;
-  T operator()(Eigen::Index i, Eigen::Index k) const { return data[i * row + k * col]; }
 };
 
 // C[i0 .. i0+MR, j0 .. j0+NV*lanes) = A[i0.., :] B[:, j0..]: MR x NV vector accumulators stay
 // in registers for the whole sum over k. The loop steps pointers rather than computing
-// k * ldb: in wasm that address arithmetic is not strength-reduced for us, and stepping took
-// the product from 21 to 26 GMAC/s (60x100x100, medians of 7).
+// k * ldb: Emscripten runs LLVM without loop strength reduction (-disable-lsr), so in wasm
+// that address arithmetic stayed in the loop; stepping took the product from 21 to 26 GMAC/s
+// (60x100x100, medians of 7).
 template <class T, int MR, int NV>
 inline void block(Eigen::Index K, Strided<T> a, Eigen::Index i0, const T* b, Eigen::Index ldb,
                   Eigen::Index j0, T* c, Eigen::Index ldc) {
@@ -58,8 +58,8 @@ inline void block(Eigen::Index K, Strided<T> a, Eigen::Index i0, const T* b, Eig
 }
 
 // The last R < lanes columns of the block, from j0: B's row is read into the first R lanes of
-// a zeroed vector, and only those lanes are stored. Faster than R scalar sums: the digits
-// network's 10 outputs leave two such columns in its largest scalar loop.
+// a zeroed vector, and only those lanes are stored. The digits network's 10 outputs leave two
+// such columns; summed one by one, as before, they ran at a quarter of the vector rate.
 template <class T, int MR, int R>
 inline void tail_block(Eigen::Index K, Strided<T> a, Eigen::Index i0, const T* b, Eigen::Index ldb,
                        Eigen::Index j0, T* c, Eigen::Index ldc) {

@@ -1,7 +1,7 @@
 // 16-byte vectors for the hot loops: 4 floats or 2 doubles, written once with GCC/Clang vector
 // extensions, which compile to SSE2 natively and to wasm simd128 in the browser. Eigen has no
-// wasm SIMD path, so the loops that dominate a training step (gemm.hpp and the sigmoid below)
-// use these instead.
+// wasm SIMD path, so the loops that dominate a training step (gemm.hpp's products, the sigmoid
+// below, BatchNorm's training pass through map_row) use these instead.
 //
 // Every operation here is an IEEE operation with one rounding, done in the same order natively
 // and in wasm (no fused multiply-add: wasm has none, and CMakeLists.txt builds with

@@ -49,10 +49,6 @@ class History {
   std::vector<float> data_;
 };
 
-}  // namespace bnlab
-
-namespace bnlab {
-
 // The most recent `capacity` rows of `series` floats, oldest first: for per-step traces.
 class Ring {
  public:

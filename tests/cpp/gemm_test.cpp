@@ -1,11 +1,10 @@
 // The dense layer's products (cpp/bnlab/gemm.hpp) against a plain triple loop.
 //
-// Two facts: each product equals the mathematical one (in double, to rounding),
-// and every float element is exactly the sequential sum over k from zero, which
-// is what makes native and wasm results bit-identical. Shapes cover every tail
-// of the blocking (rows not a multiple of 4, columns not a multiple of 8 or 4),
-// and operands are views with an outer stride larger than their width, as the
-// layers pass them.
+// Two facts: each product equals the mathematical one (in double, to rounding), and every
+// float element is exactly the sequential sum over k from zero, which is what makes native and
+// wasm results bit-identical. Shapes cover every tail of the blocking (rows not a multiple of
+// 4, columns not a multiple of 8 or 4), and operands are views with an outer stride larger
+// than their width, as the layers pass them.
 #include "bnlab/gemm.hpp"
 
 #include <gtest/gtest.h>
@@ -16,20 +15,18 @@ namespace bnlab {
 namespace {
 
 // The reference: c(i, j) = sum over k of a(i, k) b(k, j), in k order from zero.
-template <class T, class A, class B>
-Matrix<T> reference(Eigen::Index M, Eigen::Index N, Eigen::Index K, A a, B b) {
-  Matrix<T> c(M, N);
-  for (Eigen::Index i = 0; i < M; ++i)
-    for (Eigen::Index j = 0; j < N; ++j) {
-      T sum = 0;
-      for (Eigen::Index k = 0; k < K; ++k) sum += a(i, k) * b(k, j);
+Matrix<float> sequential_product(ConstMatrixRef<float> a, ConstMatrixRef<float> b) {
+  Matrix<float> c(a.rows(), b.cols());
+  for (Eigen::Index i = 0; i < a.rows(); ++i)
+    for (Eigen::Index j = 0; j < b.cols(); ++j) {
+      float sum = 0;
+      for (Eigen::Index k = 0; k < a.cols(); ++k) sum += a(i, k) * b(k, j);
       c(i, j) = sum;
     }
   return c;
 }
 
-// m in a buffer `pad` columns wider, so a view of it has an outer stride larger
-// than its width.
+// m in a buffer `pad` columns wider, so a view of it has an outer stride larger than its width.
 template <class T>
 Matrix<T> with_padding(const Matrix<double>& m, int pad) {
   Matrix<T> buffer = Matrix<T>::Constant(m.rows(), m.cols() + pad, T(99));
@@ -86,9 +83,7 @@ TEST(Gemm, EveryFloatElementIsTheSequentialSumOverKExactly) {
                         pat = with_padding<float>(a.transpose(), 3),
                         pbt = with_padding<float>(b.transpose(), 1);
     const ConstMatrixRef<float> fa = pa.leftCols(s.K), fb = pb.leftCols(s.N);
-    const Matrix<float> expected = reference<float>(
-        s.M, s.N, s.K, [&](auto i, auto k) { return fa(i, k); },
-        [&](auto k, auto j) { return fb(k, j); });
+    const Matrix<float> expected = sequential_product(fa, fb);
     Matrix<float> c(s.M, s.N), scratch(s.K, s.N);
 
     gemm::a_b<float>(fa, fb, c);

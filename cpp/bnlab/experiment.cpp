@@ -1,8 +1,8 @@
 #include "experiment.hpp"
 
 #include <algorithm>
-#include <initializer_list>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -118,7 +118,6 @@ Experiment::Experiment(const Config& config)
     init_probes(arm);
   }
 
-
   // The grid spans both splits with a margin of a tenth of the range on every side.
   if (data_.features == 2) {
     const int g = config.gridSize;
@@ -160,6 +159,12 @@ bool Experiment::has_bn(int arm, int layer) const {
   return at(arm).net.hidden(layer).bn.has_value();
 }
 
+void Experiment::require_bn(int arm, int layer) const {
+  if (!has_bn(arm, layer))
+    throw std::invalid_argument("arm " + arm_name(arm) + " has no BatchNorm in layer " +
+                                std::to_string(layer));
+}
+
 int Experiment::tracked_unit(int layer) const {
   check_layer(layer);
   return std::min(config_.trackedUnit, config_.hidden[layer] - 1);
@@ -170,7 +175,7 @@ int Experiment::arm_column(int arm, int series) const {
 }
 
 int Experiment::layer_column(int arm, int layer, int series) const {
-  return 1 + arm * columns_per_arm_ + kSeriesPerArm + layer * kSeriesPerLayer + series;
+  return arm_column(arm, kSeriesPerArm + layer * kSeriesPerLayer + series);
 }
 
 std::string Experiment::message(int arm_index) const {

@@ -152,6 +152,7 @@ class Experiment {
   Arm& at(int arm);
   const Arm& at(int arm) const;
   void check_layer(int layer) const;
+  void require_bn(int arm, int layer) const;  // throws when the arm has no BN in the layer
   void next_batch();
   void record();
   template <class PerChunk>

@@ -114,9 +114,7 @@ void Experiment::probe_layers(Arm& arm, float* row) {
 }
 
 const Ring& Experiment::bn_trace(int arm_index, int layer) const {
-  if (!has_bn(arm_index, layer))
-    throw std::invalid_argument("arm " + arm_name(arm_index) + " has no BatchNorm in layer " +
-                                std::to_string(layer));
+  require_bn(arm_index, layer);
   return at(arm_index).traces[layer];
 }
 
@@ -133,15 +131,12 @@ std::vector<BatchMeanSpread> Experiment::batch_size_sweep(int arm_index, int lay
 Jitter Experiment::same_example_jitter(int arm_index, int layer, int repeats) {
   if (repeats < 2 || repeats > 10000)
     throw std::invalid_argument("sameExampleJitter: repeats must be from 2 to 10000");
-  if (!has_bn(arm_index, layer))
-    throw std::invalid_argument("arm " + arm_name(arm_index) + " has no BatchNorm in layer " +
-                                std::to_string(layer));
+  require_bn(arm_index, layer);
   Arm& arm = at(arm_index);
   std::vector<float> population;
   bn_inputs(arm, probe_x_, layer, population);
   Jitter j;
-  for (int e = 0; e < std::min<int>(kJitterExamples, static_cast<int>(population.size())); ++e)
-    j.examples.push_back(e);
+  j.examples = jitter_examples_;  // the population is the probe set, as in the probes
   j.repeats = repeats;
   j.x_hat.resize(j.examples.size() * repeats);
   Rng rng(config_.seed ^ static_cast<std::uint64_t>(steps_), 8);

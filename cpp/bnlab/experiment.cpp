@@ -20,7 +20,7 @@ const char* const Experiment::kArmSeries[kSeriesPerArm] = {
     "testLossBatchStats", "testAccuracyBatchStats"};
 const char* const Experiment::kLayerSeries[kSeriesPerLayer] = {
     "p15", "p50", "p85", "meanOfMeans", "spreadOfMeans", "meanOfStds", "spreadOfStds",
-    "shift", "gradientNorm", "saturation", "icsDistance", "icsCosine", "jitterStd"};
+    "shift", "relativeShift", "gradientNorm", "saturation", "icsDistance", "icsCosine", "jitterStd"};
 const char* const Experiment::kTraceNames[kTraceSeries] = {"step", "batchMean", "batchVar",
                                                            "runningMean", "runningVar"};
 

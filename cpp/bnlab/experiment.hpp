@@ -55,7 +55,7 @@ class Experiment {
   // hidden layer the layer series (arm_column and layer_column give the columns).
   static constexpr int kSeriesPerArm = 7;
   static const char* const kArmSeries[kSeriesPerArm];
-  static constexpr int kSeriesPerLayer = 13;
+  static constexpr int kSeriesPerLayer = 14;
   static const char* const kLayerSeries[kSeriesPerLayer];
   static constexpr int kTraceSeries = 5;  // step, batchMean, batchVar, runningMean, runningVar
   static const char* const kTraceNames[kTraceSeries];

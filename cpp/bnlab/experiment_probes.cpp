@@ -76,10 +76,10 @@ void Experiment::probe_layers(Arm& arm, float* row) {
     const auto u = h.u.topRows(rows);
     const LayerDistribution d =
         layer_distribution(u, tracked_unit(l), arm.means[l], arm.stds[l], probe_scratch_.data());
-    const float shift = arm.have_previous ? distribution_shift(arm.means[l], arm.stds[l],
-                                                               arm.previous_means[l],
-                                                               arm.previous_stds[l])
-                                          : kNaN;
+    const DistributionShift shift =
+        arm.have_previous ? distribution_shift(arm.means[l], arm.stds[l], arm.previous_means[l],
+                                               arm.previous_stds[l])
+                          : DistributionShift{kNaN, kNaN};
     arm.previous_means[l] = arm.means[l];
     arm.previous_stds[l] = arm.stds[l];
     if (!row) continue;
@@ -104,7 +104,7 @@ void Experiment::probe_layers(Arm& arm, float* row) {
     }
     const float values[kSeriesPerLayer] = {
         d.p15, d.p50, d.p85, d.mean_of_means, d.spread_of_means, d.mean_of_stds,
-        d.spread_of_stds, shift, gradient_norm,
+        d.spread_of_stds, shift.raw, shift.relative, gradient_norm,
         saturation(arm.net.shape().activation, u, h.a.topRows(rows)),
         measured_now ? arm.gradient_shift[l].distance : kNaN,
         measured_now ? arm.gradient_shift[l].cosine : kNaN, jitter};

@@ -59,12 +59,24 @@ LayerDistribution layer_distribution(ConstMatrixRef<float> u, int tracked_unit,
   return d;
 }
 
-float distribution_shift(const RowVector<float>& means, const RowVector<float>& stds,
-                         const RowVector<float>& previous_means,
-                         const RowVector<float>& previous_stds) {
-  return std::sqrt(((means - previous_means).array().square() +
-                    (stds - previous_stds).array().square())
-                       .mean());
+DistributionShift distribution_shift(const RowVector<float>& means, const RowVector<float>& stds,
+                                     const RowVector<float>& previous_means,
+                                     const RowVector<float>& previous_stds) {
+  float raw = 0, relative = 0;
+  int spread_units = 0;
+  for (Eigen::Index j = 0; j < means.size(); ++j) {
+    const float dm = means[j] - previous_means[j];
+    const float ds = stds[j] - previous_stds[j];
+    const float change = dm * dm + ds * ds;
+    raw += change;
+    const float spread = 0.5f * (stds[j] + previous_stds[j]);
+    if (!(spread > 0)) continue;
+    relative += change / (spread * spread);
+    ++spread_units;
+  }
+  return {std::sqrt(raw / float(means.size())),
+          spread_units > 0 ? std::sqrt(relative / float(spread_units))
+                           : std::numeric_limits<float>::quiet_NaN()};
 }
 
 float saturation(Activation kind, ConstMatrixRef<float> u, ConstMatrixRef<float> a) {

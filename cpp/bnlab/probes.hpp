@@ -32,8 +32,16 @@ LayerDistribution layer_distribution(ConstMatrixRef<float> u, int tracked_unit,
 
 // How far a layer's distribution moved between two probes: the root mean square over units
 // of the change of each unit's mean and standard deviation,
-//   sqrt(mean_j((m_j - m'_j)^2 + (s_j - s'_j)^2)).
-float distribution_shift(const RowVector<float>& means, const RowVector<float>& stds,
+//   raw = sqrt(mean_j((m_j - m'_j)^2 + (s_j - s'_j)^2)),
+// and the same with each unit's change in units of its own spread, so that layers (and arms)
+// whose inputs live on different scales compare (BN's scale is whatever gamma learned),
+//   relative = sqrt(mean_j(((m_j - m'_j)^2 + (s_j - s'_j)^2) / ((s_j + s'_j) / 2)^2)),
+// over the units whose spread is not zero (NaN when none is: a constant input has no spread).
+struct DistributionShift {
+  float raw = 0;
+  float relative = 0;
+};
+DistributionShift distribution_shift(const RowVector<float>& means, const RowVector<float>& stds,
                          const RowVector<float>& previous_means,
                          const RowVector<float>& previous_stds);
 

@@ -171,15 +171,20 @@ TEST(Probes, RecordedLayerDistributionMatchesABruteForceComputationOnTheProbeSet
       EXPECT_NEAR(got("meanOfStds"), mean(s.stds), tol);
       EXPECT_NEAR(got("spreadOfStds"), population_std(s.stds), tol);
       // shift = sqrt(mean over units of (dm^2 + ds^2)).
-      double shift = 0;
+      // relativeShift: the same with each unit's change over its mean spread squared.
+      double shift = 0, relative = 0;
       for (std::size_t j = 0; j < s.means.size(); ++j) {
         const double dm = s.means[j] - previous[a][l].means[j];
         const double ds = s.stds[j] - previous[a][l].stds[j];
+        const double spread = (s.stds[j] + previous[a][l].stds[j]) / 2;
         shift += dm * dm + ds * ds;
+        relative += (dm * dm + ds * ds) / (spread * spread);
       }
       shift = std::sqrt(shift / s.means.size());
+      relative = std::sqrt(relative / s.means.size());
       EXPECT_GT(shift, 0.0);
       EXPECT_NEAR(got("shift"), shift, tol);
+      EXPECT_NEAR(got("relativeShift"), relative, 1e-4 * relative);
     }
   }
 }
@@ -188,11 +193,30 @@ TEST(Probes, DistributionShiftIsZeroForIdenticalStatsAndTheRmsChangeOtherwise) {
   RowVector<float> m(2), s(2), pm(2), ps(2);
   m << 1, 2;
   s << 1, 1;
-  EXPECT_EQ(distribution_shift(m, s, m, s), 0.0f);
+  EXPECT_EQ(distribution_shift(m, s, m, s).raw, 0.0f);
+  EXPECT_EQ(distribution_shift(m, s, m, s).relative, 0.0f);
   // Unit 0: mean moved by 1; unit 1: std moved by 2. sqrt(((1 + 0) + (0 + 4)) / 2).
   pm << 0, 2;
   ps << 1, 3;
-  EXPECT_FLOAT_EQ(distribution_shift(m, s, pm, ps), std::sqrt(2.5f));
+  const DistributionShift d = distribution_shift(m, s, pm, ps);
+  EXPECT_FLOAT_EQ(d.raw, std::sqrt(2.5f));
+  // In units of the spread: unit 0's spread is 1, unit 1's is (1 + 3) / 2 = 2:
+  // sqrt((1 / 1 + 4 / 4) / 2) = 1.
+  EXPECT_FLOAT_EQ(d.relative, 1.0f);
+}
+
+TEST(Probes, RelativeShiftSkipsUnitsWithoutSpreadAndIsNaNWhenNoUnitHasOne) {
+  RowVector<float> m(2), s(2), pm(2), ps(2);
+  m << 1, 5;
+  s << 2, 0;
+  pm << 0, 3;
+  ps << 2, 0;
+  // Unit 1 is constant (spread 0): only unit 0 counts, sqrt(1 / 4) = 0.5.
+  EXPECT_FLOAT_EQ(distribution_shift(m, s, pm, ps).relative, 0.5f);
+  s << 0, 0;
+  ps << 0, 0;
+  EXPECT_TRUE(std::isnan(distribution_shift(m, s, pm, ps).relative));
+  EXPECT_FLOAT_EQ(distribution_shift(m, s, pm, ps).raw, std::sqrt(2.5f));
 }
 
 TEST(Probes, SaturationCountsFlatSigmoidAndTanhPairsAndDeadReluUnits) {
@@ -411,9 +435,11 @@ TEST(Probes, ShiftIsNaNAtStepZeroAndFiniteAfter) {
     for (int l = 0; l < e.depth(); ++l) {
       SCOPED_TRACE(e.arm_name(a) + " layer " + std::to_string(l));
       EXPECT_TRUE(std::isnan(recorded(e, 0, a, l, "shift")));
+      EXPECT_TRUE(std::isnan(recorded(e, 0, a, l, "relativeShift")));
       for (int r = 1; r < h.rows(); ++r) {
         EXPECT_TRUE(std::isfinite(recorded(e, r, a, l, "shift")));
         EXPECT_GE(recorded(e, r, a, l, "shift"), 0.0f);
+        EXPECT_GE(recorded(e, r, a, l, "relativeShift"), 0.0f);
       }
     }
 }

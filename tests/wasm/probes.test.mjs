@@ -6,7 +6,7 @@ import { loadEngine, throwsError, withExperiment as withExperimentOf } from './e
 
 const m = await loadEngine();
 const LAYER_SERIES = ['p15', 'p50', 'p85', 'meanOfMeans', 'spreadOfMeans', 'meanOfStds',
-  'spreadOfStds', 'shift', 'gradientNorm', 'saturation', 'icsDistance', 'icsCosine', 'jitterStd'];
+  'spreadOfStds', 'shift', 'relativeShift', 'gradientNorm', 'saturation', 'icsDistance', 'icsCosine', 'jitterStd'];
 
 const withExperiment = (config, fn) => withExperimentOf(m, config, fn);
 

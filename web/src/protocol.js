@@ -12,10 +12,3 @@ export function snapshotTransferables(message) {
   visit(message);
   return [...buffers];
 }
-
-// The series the engine records per arm and per hidden layer (history().arms[a] and
-// history().arms[a].layers[l]).
-export const ARM_SERIES = ['batchLoss', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy',
-  'testLossBatchStats', 'testAccuracyBatchStats'];
-export const LAYER_SERIES = ['p15', 'p50', 'p85', 'meanOfMeans', 'spreadOfMeans', 'meanOfStds',
-  'spreadOfStds', 'shift', 'gradientNorm', 'saturation', 'icsDistance', 'icsCosine', 'jitterStd'];

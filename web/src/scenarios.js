@@ -1,7 +1,33 @@
-// Guided scenarios: share links with a few sentences each. A scenario's settings are changes
-// to the defaults; its link (made with the schema) writes every field, like any share link.
-// Each was run with bnlab-run before it was written down; the numbers quoted are from there.
-import figure1 from './figure1.json';
+// Guided scenarios: lessons. Each has its settings (variants: changes to the defaults, each a
+// share link), a pace (steps per second) at which its point fills the charts, a horizon (the
+// step at which it pauses by itself), and claims: the sentences it states about the run, each a
+// predicate on the recorded numbers (claims.js). `held` is how many of seeds 1-20 the claim
+// holds for at the horizon: tests/wasm/lessons.test.mjs checks that figure, and the page shows
+// it next to the claim's verdict for the run at hand.
+import {
+  accuracyAtLeast, accuracyAtMost, accuracyAtStep, aloneIsBeta, batchStatsAccuracyAtLeast,
+  inferenceLags, driftsMore, jitterFollowsBatchSize,
+  lossGapAtLeast, modesDiffer, saturatesMore, gradientReaches, gradientVanishes, shiftsMore,
+  staysAbove,
+} from './claims.js';
+import figure1 from './figure1.json' with { type: 'json' };
+
+export const SEEDS = 20;  // claims are tested on seeds 1..SEEDS
+
+// The default experiment is a lesson too: what the page says about it holds at its horizon.
+export const DEFAULT_LESSON = {
+  id: 'default',
+  title: 'Plain against BN on the spiral',
+  text: 'A 4-layer sigmoid network on the spiral, plain against BN before the activation, from '
+    + 'the same weights on the same mini-batches.',
+  pace: 500,
+  horizon: 10000,
+  variants: [{ label: 'run it', config: {} }],
+  claims: [
+    { ...accuracyAtLeast('bn-before', 0.8, 'finds the spiral'), held: 20 },
+    { ...accuracyAtMost('plain', 0.6), held: 20 },
+  ],
+};
 
 export const SCENARIOS = [
   {
@@ -10,24 +36,46 @@ export const SCENARIOS = [
     view: 'view-gradients',
     text: 'Six sigmoid layers started from small Gaussian weights. A sigmoid\'s derivative is at '
       + 'most ¼ and the weights are small, so the gradient shrinks layer by layer on its way '
-      + 'back: in the plain network the first layer\'s gradient is orders of magnitude smaller '
-      + 'than the last one\'s, and it stays at chance. With BN every layer\'s input is rescaled, '
-      + 'the gradients keep their size, and the circle is found within seconds.',
-    variants: [{ label: 'run it', config: { dataset: 'circle', hidden: [16, 16, 16, 16, 16, 16], learningRate: 1 } }],
+      + 'back. With BN every layer\'s input is rescaled before the sigmoid, and the gradient '
+      + 'reaches the first layers.',
+    pace: 250,
+    horizon: 5000,
+    variants: [{ label: 'run it', config: { dataset: 'circle', samples: 800, hidden: [16, 16, 16, 16, 16, 16], batchSize: 64, learningRate: 0.5 } }],
+    claims: [
+      { ...gradientVanishes('plain', 0.01), held: 20 },
+      { ...gradientReaches('bn-before', 0.1), held: 20 },
+      { ...accuracyAtMost('plain', 0.6), held: 20 },
+      { ...accuracyAtLeast('bn-before', 0.9, 'finds the circle'), held: 20 },
+      { ...staysAbove('bn-before', 0.85, 2500), held: 20 },
+    ],
   },
   {
     id: 'rescaling',
     title: 'Rescaling the inputs',
     view: 'view-boundary',
     text: 'Height in metres next to weight in kilograms: one feature spreads over 0.5, the other '
-      + 'over 80. On the raw inputs the plain network cannot learn; standardizing the inputs '
-      + 'fixes it. BN normalizes the first layer\'s inputs the same way, so it learns even on raw '
-      + 'inputs — but compare its accuracy with batch statistics and with running statistics in '
-      + 'the last view: weights facing a feature of size 80 move fast, and the running averages '
-      + 'lag behind them.',
+      + 'over 80. BN normalizes the first layer\'s inputs the way standardizing normalizes the '
+      + 'data. Compare the raw inputs with the standardized ones.',
+    pace: 250,
+    horizon: 5000,
     variants: [
-      { label: 'raw inputs', config: { dataset: 'scales', hidden: [16, 16], init: 'xavier', learningRate: 0.5 } },
-      { label: 'standardized', config: { dataset: 'scales', hidden: [16, 16], init: 'xavier', learningRate: 0.5, standardize: true } },
+      {
+        label: 'raw inputs',
+        config: { dataset: 'scales', hidden: [16, 16], init: 'xavier', learningRate: 0.5 },
+        claims: [
+          { ...accuracyAtMost('plain', 0.6, 'cannot learn on raw inputs'), held: 20 },
+          { ...batchStatsAccuracyAtLeast('bn-before', 0.85, 'learns even on raw inputs'), held: 16 },
+          { ...inferenceLags('bn-before', 0.05), held: 18 },
+        ],
+      },
+      {
+        label: 'standardized',
+        config: { dataset: 'scales', hidden: [16, 16], init: 'xavier', learningRate: 0.5, standardize: true },
+        claims: [
+          { ...accuracyAtLeast('plain', 0.9, 'learns on standardized inputs'), held: 20 },
+          { ...accuracyAtLeast('bn-before', 0.9, 'learns too'), held: 20 },
+        ],
+      },
     ],
   },
   {
@@ -35,11 +83,18 @@ export const SCENARIOS = [
     title: 'Internal covariate shift',
     view: 'view-ics',
     text: 'Ioffe and Szegedy\'s Figure 1: the 15th, 50th and 85th percentiles of the input to one '
-      + 'sigmoid of the last layer while the network trains. Without BN the distribution wanders '
-      + 'as every earlier layer learns (in this setting about seven times as far, measured in band '
-      + 'widths); with BN it is pinned by the batch mean and variance, and moves only as γ and β '
-      + 'are learned.',
-    variants: [{ label: 'run it', config: { dataset: 'circle', hidden: [16, 16, 16, 16, 16, 16], initStd: 1, learningRate: 1, seed: 2 } }],
+      + 'sigmoid of the last layer while the network trains. Without BN that input wanders as '
+      + 'every earlier layer learns; with BN it is normalized by the batch mean and variance and '
+      + 'moves only as γ and β are learned. Both networks learn here, so the comparison is fair.',
+    pace: 250,
+    horizon: 5000,
+    variants: [{ label: 'run it', config: { dataset: 'circle', hidden: [16, 16, 16, 16, 16, 16], initStd: 1, learningRate: 1 } }],
+    claims: [
+      { ...accuracyAtLeast('plain', 0.9), held: 20 },
+      { ...accuracyAtLeast('bn-before', 0.9), held: 20 },
+      { ...shiftsMore('plain', 'bn-before', 1), held: 20 },
+      { ...driftsMore('plain', 'bn-before', 1), held: 11 },
+    ],
   },
   {
     id: 'batch-noise',
@@ -47,11 +102,19 @@ export const SCENARIOS = [
     view: 'view-noise',
     text: 'The same network at three batch sizes. Each mini-batch has its own mean and variance, so '
       + 'the same example is normalized differently every time — the jitter plot — and the spread '
-      + 'of the batch mean follows σ/√B. Small batches: lots of noise (at 4, too much to learn '
-      + 'well). Large batches: little noise, and the gap between training and test loss grows.',
+      + 'of the batch mean follows σ/√B.',
+    pace: 250,
+    horizon: 5000,
     variants: [4, 32, 256].map((batchSize) => ({
       label: `batch ${batchSize}`,
       config: { dataset: 'circle', samples: 600, noise: 0.3, batchSize, learningRate: 0.5, hidden: [32, 32, 32], probeExamples: 300 },
+      claims: [
+        { ...jitterFollowsBatchSize('bn-before'), held: 20 },
+        batchSize === 4
+          ? { ...accuracyAtMost('bn-before', 0.7, 'learns poorly with this much noise'), held: 18 }
+          : { ...accuracyAtLeast('bn-before', 0.7), held: batchSize === 256 ? 18 : 20 },
+        ...(batchSize === 256 ? [{ ...lossGapAtLeast('bn-before', 0.05), held: 19 }] : []),
+      ],
     })),
   },
   {
@@ -61,7 +124,13 @@ export const SCENARIOS = [
     text: 'The paper normalizes the input of the nonlinearity, z = g(BN(Wu)); normalizing its '
       + 'output instead leaves the sigmoid free to saturate. Compare the saturated units and the '
       + 'percentile bands of the two BN networks.',
+    pace: 500,
+    horizon: 10000,
     variants: [{ label: 'run it', config: { arms: ['plain', 'bn-before', 'bn-after'] } }],
+    claims: [
+      { ...saturatesMore('bn-after', 'bn-before'), held: 20 },
+      { ...accuracyAtLeast('bn-before', 0.8), held: 20 },
+    ],
   },
   {
     id: 'figure1',
@@ -69,12 +138,18 @@ export const SCENARIOS = [
     view: 'view-ics',
     text: 'The paper\'s first figure, on handwritten digits: three fully connected hidden layers of '
       + '100 sigmoids from small random Gaussian weights, a 10-way softmax, mini-batches of 60, and '
-      + 'BN before each nonlinearity. (a) Test accuracy against steps — with BN the network learns '
-      + 'almost at once, without it it sits at chance for hundreds of steps. (b, c) The 15th, 50th '
-      + 'and 85th percentiles of the input to one sigmoid of the last hidden layer: without BN they '
-      + 'drift as the layers below learn, with BN they hold still. The paper gives no learning '
-      + 'rate; 0.5 shows the effect.',
+      + 'BN before each nonlinearity. (a) Test accuracy against steps; (b, c) the 15th, 50th and '
+      + '85th percentiles of the input to one sigmoid of the last hidden layer. The paper gives no '
+      + 'learning rate; 0.5 shows the effect.',
+    pace: 100,
+    horizon: 2000,
     variants: [{ label: 'run it', config: figure1 }],
+    claims: [
+      { ...accuracyAtStep('bn-before', 200, { min: 0.9 }), held: 19 },
+      { ...accuracyAtStep('plain', 200, { max: 0.5 }), held: 20 },
+      { ...accuracyAtLeast('bn-before', 0.95, 'ends higher'), held: 20 },
+      { ...driftsMore('plain', 'bn-before', 2), held: 18 },
+    ],
   },
   {
     id: 'inference',
@@ -85,6 +160,16 @@ export const SCENARIOS = [
       + 'input gets the same answer (the line under the last chart). Running averages of the '
       + 'batch statistics are what inference uses instead; with small batches the two modes '
       + 'differ most.',
-    variants: [{ label: 'run it', config: { batchSize: 8 } }],
+    pace: 250,
+    horizon: 5000,
+    variants: [{ label: 'run it', config: { dataset: 'circle', hidden: [16, 16], batchSize: 4, learningRate: 0.1 } }],
+    claims: [
+      { ...accuracyAtLeast('bn-before', 0.8), held: 19 },
+      { ...modesDiffer('bn-before', 0.05), held: 20 },
+      { ...aloneIsBeta('bn-before'), held: 20 },
+    ],
   },
 ];
+
+// The claims of a scenario's variant: its own, or the scenario's.
+export const variantClaims = (scenario, variant) => variant.claims ?? scenario.claims;

@@ -1,0 +1,55 @@
+// Every lesson's claims over seeds 1-20: each claim states how many of those seeds it holds
+// for at the lesson's horizon (`held`), and this test recomputes that figure with the same
+// predicates the page evaluates (web/src/claims.js), on the same engine. The page then shows,
+// for the seed a link carries, exactly the verdict and numbers computed here.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+import { evaluateClaims, makeRun } from '../../web/src/claims.js';
+import { DEFAULT_LESSON, SCENARIOS, SEEDS, variantClaims } from '../../web/src/scenarios.js';
+import { loadEngine, root } from './engine.mjs';
+
+const m = await loadEngine();
+m.loadDigits(new Uint8Array(readFileSync(`${root}web/data/digits.bin`)));
+
+const LESSONS = [DEFAULT_LESSON, ...SCENARIOS];
+
+test('every lesson has a pace, a horizon reached in 10 to 60 s at that pace, and claims', () => {
+  for (const lesson of LESSONS) {
+    const seconds = lesson.horizon / lesson.pace;
+    assert.ok(seconds >= 10 && seconds <= 60, `${lesson.id}: ${seconds} s to the horizon`);
+    for (const variant of lesson.variants) {
+      const claims = variantClaims(lesson, variant);
+      assert.ok(claims.length > 0, `${lesson.id}/${variant.label} states no claim`);
+      for (const claim of claims) {
+        assert.ok(Number.isInteger(claim.held) && claim.held >= 0 && claim.held <= SEEDS, `${claim.text}: held ${claim.held}`);
+      }
+    }
+  }
+});
+
+for (const lesson of LESSONS) {
+  for (const variant of lesson.variants) {
+    test(`${lesson.id} / ${variant.label}: each claim holds in as many of seeds 1-${SEEDS} as it says`, () => {
+      const claims = variantClaims(lesson, variant);
+      const held = claims.map(() => 0);
+      const failures = claims.map(() => []);
+      for (let seed = 1; seed <= SEEDS; ++seed) {
+        const exp = new m.Experiment({ ...variant.config, seed });
+        try {
+          exp.step(lesson.horizon);
+          evaluateClaims(claims, makeRun(exp)).forEach((result, i) => {
+            if (result.ok) held[i]++;
+            else failures[i].push(`seed ${seed}: ${result.detail}`);
+          });
+        } finally {
+          exp.delete();
+        }
+      }
+      claims.forEach((claim, i) => {
+        assert.equal(held[i], claim.held, `"${claim.text}" held in ${held[i]} of ${SEEDS} seeds; it says ${claim.held}. Failed: ${failures[i].join('; ')}`);
+      });
+    });
+  }
+}

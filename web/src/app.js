@@ -1,13 +1,13 @@
 // The page: starts the training worker, shows its snapshots, sends the user's changes.
 // It only displays; the engine in the worker computes and validates everything.
-import { armColor, armLabel, armShortLabel } from './arms.js';
+import { armAbout, armColor, armLabel } from './arms.js';
 import { createCharts } from './charts.js';
 import { createControls } from './controls.js';
 import { createDigits } from './digits.js';
 import { createBoundaries } from './heatmap.js';
+import { renderScenarios, revealLesson, showClaims, showLesson } from './lesson-view.js';
 import {
   DEFAULT_EMBED_VIEWS, applyEmbed, download, embedSnippet, initShareDialog, openShareDialog, pageUrl,
-  renderScenarios, showScenario,
 } from './share.js';
 import { configToFragment, parseFragment } from './url-state.js';
 
@@ -26,10 +26,31 @@ let defaults = null;
 let options = {};     // the link's page options: embed, views, paused, scenario
 let linkNotes = [];   // what reading the link ignored
 let writtenHash = null;
+let lesson = null;    // what the worker says the run is: { id, variant, pace, horizon }, { modifiedFrom }, null
+let reveal = false;   // bring the lesson into view when its run is ready (chosen from the menu)
 
 function start(config, lenient = false) {
   liveEdits = {};
-  worker.postMessage({ type: 'start', config, paused: !playing, id: ++lastStart, lenient });
+  worker.postMessage({ type: 'start', config, paused: !playing, id: ++lastStart, lenient, scenario: options.scenario });
+}
+
+// The link names a scenario only while the run is one of its variants: a changed setting
+// makes it a run of its own.
+const linkOptions = (extra = {}) => ({ ...options, ...extra, scenario: lesson?.id && lesson.id !== 'default' ? lesson.id : undefined });
+
+// The speed menu shows the lesson's pace (adding it when it is not one of the listed speeds).
+function showSpeed(stepsPerSecond) {
+  const value = String(stepsPerSecond);
+  if (![...buttons.speed.options].some((o) => o.value === value)) {
+    buttons.speed.add(new Option(`${stepsPerSecond.toLocaleString('en')} steps/s`, value), 1);
+  }
+  buttons.speed.value = value;
+}
+
+function setLesson(info) {
+  lesson = info;
+  showLesson(info, schema, defaults);
+  if (info?.pace) showSpeed(info.pace);
 }
 
 function sendLive(name, value) {
@@ -39,12 +60,12 @@ function sendLive(name, value) {
 // The configuration and page options in the address bar, so the address is a share link.
 function writeHash() {
   if (!accepted || !schema) return;
-  writtenHash = configToFragment(accepted, schema, options);
+  writtenHash = configToFragment(accepted, schema, linkOptions());
   if (window.location.hash !== writtenHash) window.history.replaceState(null, '', writtenHash);
 }
 
 function fullPageUrl() {
-  return pageUrl(configToFragment(accepted, schema, { scenario: options.scenario }));
+  return pageUrl(configToFragment(accepted, schema, { scenario: linkOptions().scenario }));
 }
 
 // Reads the address's fragment and starts what it describes; every value goes through the
@@ -55,7 +76,6 @@ function openLink() {
   linkNotes = link.notes;
   if (options.paused) setPlaying(false);
   applyEmbed(options, window.location.href);
-  showScenario(options.scenario, schema, defaults);
   start(link.config, true);
 }
 
@@ -81,16 +101,24 @@ function setPlaying(value) {
   buttons.play.setAttribute('aria-pressed', String(value));
 }
 
-function showArmStates(arms) {
+// Diverged arms, and what the watches (claims.js) saw happen in this run, in words.
+function showArmStates(arms, watches = []) {
   const list = $('arm-states');
-  const items = arms.map((arm) => {
+  const item = (className, text) => {
     const li = document.createElement('li');
-    li.className = arm.diverged ? 'diverged' : '';
-    li.dataset.arm = arm.name;
-    li.textContent = arm.diverged ? `${armLabel(arm.name)} stopped: ${arm.message}` : '';
+    li.className = className;
+    li.textContent = text;
     return li;
-  }).filter((li) => li.textContent);
-  list.replaceChildren(...items);
+  };
+  const items = [
+    ...arms.filter((arm) => arm.diverged).map((arm) => item('diverged', `${armLabel(arm.name)} stopped: ${arm.message}`)),
+    ...watches.map((text) => item('watch', text)),
+  ];
+  const text = items.map((li) => li.textContent).join('\n');
+  if (list.dataset.text !== text) {
+    list.dataset.text = text;
+    list.replaceChildren(...items);
+  }
 }
 
 // One row per arm: the losses and accuracy the engine just measured.
@@ -105,8 +133,8 @@ function showScoreboard(arms, metrics) {
       const swatch = document.createElement('span');
       swatch.className = 'swatch';
       swatch.style.background = armColor(arm.name);
-      name.title = armLabel(arm.name);
-      name.append(swatch, armShortLabel(arm.name));
+      name.title = armAbout(arm.name);
+      name.append(swatch, armLabel(arm.name));
       row.append(name, ...[0, 1, 2].map(() => document.createElement('td')));
       return row;
     }));
@@ -173,18 +201,31 @@ const handlers = {
     digits.reset(message);
     // The boundary picture's explanation fits the 2-D data sets only.
     document.querySelector('#view-boundary .two-d').hidden = message.grid.size === 0;
+    setLesson(message.lesson);
+    if (message.id === lastStart && reveal) {
+      reveal = false;
+      revealLesson();
+    }
     setStatus(playing ? 'Training.' : 'Paused.');
   },
   snapshot(message) {
     $('steps').textContent = message.steps.toLocaleString('en');
-    showArmStates(message.arms);
+    if (message.horizonReached) {
+      setPlaying(false);
+      setStatus(`Paused at step ${message.steps.toLocaleString('en')}, the lesson's horizon: its claims are checked above the charts. Play goes on.`);
+    }
+    showClaims(message.claims, message.steps);
+    $('readout-ics').textContent = message.readouts.ics;
+    $('readout-gradients').textContent = message.readouts.gradients;
+    showArmStates(message.arms, message.watches);
     showScoreboard(message.arms, message.metrics);
     charts.update(message);
     boundaries.update(message);
     digits.update(message);
   },
-  configChanged({ config }) {
+  configChanged({ config, lesson: info }) {
     accepted = config;
+    setLesson(info);
     if (runningStart === lastStart) controls?.set({ ...config, ...liveEdits });
     writeHash();
   },
@@ -228,11 +269,15 @@ $('focus-layer').addEventListener('change', (event) => {
   worker.postMessage({ type: 'focus', layer: Number(event.target.value) });
 });
 $('loss-log').addEventListener('change', (event) => charts.setLossLog(event.target.checked));
+$('shift-units').addEventListener('change', (event) => charts.setShiftUnits(event.target.value));
 
 initShareDialog();
 // A link pasted into the address bar of an open page: run what it describes.
 window.addEventListener('hashchange', () => {
-  if (schema && window.location.hash !== writtenHash) openLink();
+  if (schema && window.location.hash !== writtenHash) {
+    reveal = true;
+    openLink();
+  }
 });
 $('copy-link').addEventListener('click', () => openShareDialog('Share this run',
   'The link holds every setting, the seed included: whoever opens it sees the same run, step for step.',

@@ -6,14 +6,14 @@
 // chart runs without animation and reads {x, y} points as they are (parsing off).
 import Chart, { Ticks } from 'chart.js/auto';
 
-import { armColor, armLabel, armShortLabel, hasBn, withAlpha } from './arms.js';
+import { armColor, armLabel, hasBn, withAlpha } from './arms.js';
 
 const MAX_ROWS = 2048;  // the engine's bounded history: never more rows than this
 // The history series the line charts draw, per arm and per hidden layer. The bar charts only
 // need each layer's latest value, so those series are not kept.
 const ARM_SERIES = ['trainLoss', 'testLoss', 'testAccuracy', 'testAccuracyBatchStats'];
-const LAYER_SERIES = ['p15', 'p50', 'p85', 'shift', 'icsDistance'];
-const LOG_SERIES = new Set(['shift', 'icsDistance']);  // drawn on logarithmic axes only
+const LAYER_SERIES = ['p15', 'p50', 'p85', 'shift', 'relativeShift', 'icsDistance'];
+const LOG_SERIES = new Set(['shift', 'relativeShift', 'icsDistance']);  // drawn on logarithmic axes only
 const LATEST_SERIES = ['gradientNorm', 'saturation'];
 const LOSS_NAMES = { softmax: 'cross-entropy', bce: 'binary cross-entropy', mse: 'squared error' };
 const DASHED = [6, 4];  // test set
@@ -259,8 +259,8 @@ function lossView(canvas, state) {
     x: stepAxis(),
     y: axis(`loss (${lossName})`),
     datasets: state.arms.flatMap((name) => [
-      lineDataset(`${armShortLabel(name)}: train`, armColor(name)),
-      lineDataset(`${armShortLabel(name)}: test`, armColor(name), { dash: DASHED }),
+      lineDataset(`${armLabel(name)}: train`, armColor(name)),
+      lineDataset(`${armLabel(name)}: test`, armColor(name), { dash: DASHED }),
     ]),
   });
   return {
@@ -342,7 +342,8 @@ function percentileView(container, state) {
 }
 
 // One line per network of a focused-layer history series (3. shift, 5. gradient ICS).
-function layerLineView(canvas, state, { series, title, y, note = () => probesNote(state) }) {
+function layerLineView(canvas, state, { series: initial, title, y, note = () => probesNote(state) }) {
+  let series = initial;
   const chart = createChart(canvas, {
     title: layerTitle(state, undefined, title),
     x: stepAxis(),
@@ -357,17 +358,26 @@ function layerLineView(canvas, state, { series, title, y, note = () => probesNot
       setText(chart, 'subtitle', note(focusLayer));
       draw(chart);
     },
+    // Another series of the same kind (the shift in other units), with its axis title.
+    show(name, yTitle, snapshot) {
+      series = name;
+      chart.options.scales.y.title.text = yTitle;
+      if (snapshot) this.update(snapshot, true);
+    },
     destroy: () => chart.destroy(),
   };
 }
 
-function shiftView(canvas, state) {
-  return layerLineView(canvas, state, {
-    series: 'shift',
+const SHIFT_UNITS = { relativeShift: 'shift (own spreads, log scale)', shift: 'shift (input units, log scale)' };
+
+function shiftView(canvas, state, units) {
+  const view = layerLineView(canvas, state, {
+    series: units,
     title: `How far the input distribution moved in ${state.config.recordEvery} steps`,
     // From the first steps' jumps to a settled network's drift: orders of magnitude.
-    y: logAxis('shift (input units, log scale)'),
+    y: logAxis(SHIFT_UNITS[units]),
   });
+  return view;
 }
 
 // The gradient ICS is only measured when switched on; an empty chart would look broken.
@@ -446,8 +456,8 @@ function batchStatView(canvas, state, { batch, running, title, y }) {
     x: stepAxis(),
     y,
     datasets: bnArms.flatMap(({ name }) => [
-      pointDataset(`${armShortLabel(name)}: batch`, armColor(name), { pointRadius: 1.2, borderWidth: 0 }),
-      lineDataset(`${armShortLabel(name)}: running`, armColor(name), { width: 3 }),
+      pointDataset(`${armLabel(name)}: batch`, armColor(name), { pointRadius: 1.2, borderWidth: 0 }),
+      lineDataset(`${armLabel(name)}: running`, armColor(name), { width: 3 }),
     ]),
   });
   return {
@@ -503,7 +513,7 @@ function jitterView(canvas, state) {
       },
     }),
     y: axis('x̂ (normalized input)'),
-    datasets: bnArms.map(({ name }) => pointDataset(armShortLabel(name), armColor(name))),
+    datasets: bnArms.map(({ name }) => pointDataset(armLabel(name), armColor(name))),
     interaction: { mode: 'nearest', intersect: true },
   });
   const lane = 0.7 / Math.max(1, bnArms.length);  // the width of each network's side
@@ -520,7 +530,7 @@ function jitterView(canvas, state) {
           (i) => 1 + Math.floor(i / j.repeats) + center + ((i % j.repeats) / j.repeats - 0.5) * lane * 0.8,
           (i) => j.xHat[i]);
         const meanStd = j.stds.reduce((sum, s) => sum + s, 0) / j.stds.length;
-        stds.push(`${armShortLabel(name)} ${format(meanStd)}`);
+        stds.push(`${armLabel(name)} ${format(meanStd)}`);
       });
       chart.options.scales.x.max = examples + 0.5;
       if (bnArms.length > 0) {
@@ -550,8 +560,8 @@ function sweepView(canvas, state) {
     }),
     y: logAxis('std of batch mean (log)'),
     datasets: state.arms.flatMap((name) => [
-      pointDataset(`${armShortLabel(name)}: measured`, armColor(name), { pointRadius: 4 }),
-      lineDataset(`${armShortLabel(name)}: predicted`, armColor(name), { dash: DASHED, width: 1.5 }),
+      pointDataset(`${armLabel(name)}: measured`, armColor(name), { pointRadius: 4 }),
+      lineDataset(`${armLabel(name)}: predicted`, armColor(name), { dash: DASHED, width: 1.5 }),
     ]),
     interaction: { mode: 'nearest', intersect: false },
   });
@@ -576,11 +586,11 @@ function sweepView(canvas, state) {
 // own (dotted). Plain has no statistics to choose: only its solid line.
 function modesView(canvas, state) {
   const lines = state.arms.flatMap((name, a) => [
-    { a, series: 'testAccuracy', dataset: lineDataset(`${armShortLabel(name)}: inference`, armColor(name)) },
+    { a, series: 'testAccuracy', dataset: lineDataset(`${armLabel(name)}: inference`, armColor(name)) },
     ...(hasBn(name, state.depth) ? [{
       a,
       series: 'testAccuracyBatchStats',
-      dataset: lineDataset(`${armShortLabel(name)}: batch statistics`, armColor(name), { dash: DOTTED }),
+      dataset: lineDataset(`${armLabel(name)}: batch statistics`, armColor(name), { dash: DOTTED }),
     }] : []),
   ]);
   const chart = createChart(canvas, {
@@ -644,9 +654,12 @@ export function createCharts(document) {
   // The charts' text in the page's font.
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   let lossLog = false;
+  let shiftUnits = 'relativeShift';
   let state = null;
   let views = [];
   let loss = null;
+  let shift = null;
+  let last = null;  // the latest snapshot, to redraw a view whose options changed
 
   return {
     // A new experiment: new charts for its networks and layers.
@@ -667,7 +680,7 @@ export function createCharts(document) {
       views = [
         loss,
         percentileView($('percentile-charts'), state),
-        shiftView($('chart-shift'), state),
+        (shift = shiftView($('chart-shift'), state, shiftUnits)),
         gradientNormView($('chart-gradnorm'), state),
         saturationView($('chart-saturation'), state),
         icsView($('chart-ics'), state),
@@ -685,7 +698,12 @@ export function createCharts(document) {
       // slow speed most snapshots bring neither.
       const fresh = appendHistory(state, snapshot.history) || snapshot.focusLayer !== state.focusLayer;
       state.focusLayer = snapshot.focusLayer;
+      last = snapshot;
       for (const view of views) view.update(snapshot, fresh);
+    },
+    setShiftUnits(units) {
+      shiftUnits = units;
+      shift?.show(units, SHIFT_UNITS[units], last);
     },
     setLossLog(log) {
       lossLog = log;

@@ -1,6 +1,7 @@
 // The settings form, made from the configuration schema the engine exports: every field's
 // range, choices and meaning come from the one validator. The form only collects values; the
 // engine validates them and its messages are shown next to the fields they name.
+import { armAbout, armLabel } from './arms.js';
 import { valueFromText } from './url-state.js';
 
 // Fields in the order and groups the page shows them; the rest go under "Measurement".
@@ -41,7 +42,9 @@ function input(field) {
       box.type = 'checkbox';
       box.value = choice;
       box.name = field.name;
-      label.append(box, ` ${choice}`);
+      // The networks go by their display names, the same as in every chart.
+      label.append(box, ` ${field.name === 'arms' ? armLabel(choice) : choice}`);
+      if (field.name === 'arms') label.title = `${choice}: ${armAbout(choice)}`;
       element.append(label);
     }
   } else if (field.type === 'integer[]') {

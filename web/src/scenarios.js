@@ -171,5 +171,24 @@ export const SCENARIOS = [
   },
 ];
 
+// A lesson by its id: a scenario, or the default experiment's.
+export const findLesson = (id) => (id === DEFAULT_LESSON.id ? DEFAULT_LESSON : SCENARIOS.find((s) => s.id === id));
+
+// The lesson a validated configuration is: the variant of the named scenario (or, with no
+// scenario named, of the default lesson) whose settings it has, whatever its seed (claims are
+// tested over seeds). Returns { lesson, variant } (variant: its index), or { modifiedFrom }
+// when a named scenario's settings were changed, or {} for a run that is no lesson.
+export function matchLesson(config, scenarioId, defaults) {
+  const named = scenarioId ? findLesson(scenarioId) : DEFAULT_LESSON;
+  if (!named) return {};
+  const same = (a, b) => (Array.isArray(a) ? Array.isArray(b) && a.join() === b.join() : a === b);
+  const variant = named.variants.findIndex((v) => {
+    const expected = { ...defaults, ...v.config };
+    return Object.keys(defaults).every((k) => k === 'seed' || same(config[k], expected[k]));
+  });
+  if (variant >= 0) return { lesson: named, variant };
+  return scenarioId ? { modifiedFrom: named } : {};
+}
+
 // The claims of a scenario's variant: its own, or the scenario's.
 export const variantClaims = (scenario, variant) => variant.claims ?? scenario.claims;

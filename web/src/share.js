@@ -1,7 +1,6 @@
-// Sharing what the page shows: the share and embed dialog, the data download, the embed
-// layout and the scenario menu. Every text here goes in with textContent, never as markup.
-import { SCENARIOS } from './scenarios.js';
-import { VIEWS, configToFragment } from './url-state.js';
+// Sharing what the page shows: the share and embed dialog, the data download and the embed
+// layout. Every text here goes in with textContent, never as markup.
+import { VIEWS } from './url-state.js';
 
 const $ = (id) => document.getElementById(id);
 const VIEW_SECTIONS = { boundary: 'view-boundary', loss: 'view-loss', ics: 'view-ics', gradients: 'view-gradients', noise: 'view-noise' };
@@ -68,36 +67,4 @@ export function applyEmbed(options, fullUrl) {
   const link = $('open-full');
   link.hidden = !embed;
   link.href = fullUrl;
-}
-
-// The scenario menu: each variant is a share link; `scenario=` shows its explanation.
-export function renderScenarios(schema, defaults) {
-  $('scenario-list').replaceChildren(...SCENARIOS.map((scenario) => {
-    const li = document.createElement('li');
-    const title = document.createElement('strong');
-    title.textContent = scenario.title;
-    li.append(title, ' ', ...variantLinks(scenario, schema, defaults));
-    return li;
-  }));
-}
-
-// A scenario's variants as links, separated by middle dots.
-function variantLinks(scenario, schema, defaults) {
-  return scenario.variants.flatMap((variant, i) => {
-    const a = document.createElement('a');
-    a.href = `${configToFragment({ ...defaults, ...variant.config }, schema)}&scenario=${scenario.id}`;
-    a.textContent = variant.label;
-    return i ? [' · ', a] : [a];
-  });
-}
-
-// The explanation of the scenario a link names (or none), with its variants' links.
-export function showScenario(id, schema, defaults) {
-  const scenario = SCENARIOS.find((s) => s.id === id);
-  const banner = $('scenario-banner');
-  banner.hidden = !scenario;
-  if (!scenario) return;
-  $('scenario-title').textContent = scenario.title;
-  $('scenario-text').textContent = scenario.text;
-  $('scenario-variants').replaceChildren(...(scenario.variants.length > 1 ? variantLinks(scenario, schema, defaults) : []));
 }

@@ -3,11 +3,15 @@
 //
 // Page -> worker
 //   { type: 'load' }                 load the engine (answered by 'loaded')
-//   { type: 'start', config, id, lenient }
+//   { type: 'start', config, id, lenient, scenario }
 //                                    build a new experiment (also: reset), then train; the
 //                                    answer (ready or error) carries the same id. lenient (a
 //                                    share link): fields the validator refuses are dropped,
-//                                    with notes, instead of refusing the whole configuration
+//                                    with notes, instead of refusing the whole configuration.
+//                                    scenario: the scenario the link names, if any. A run that
+//                                    is a lesson (matchLesson) trains at the lesson's pace,
+//                                    pauses by itself at its horizon, and every snapshot
+//                                    carries its claims evaluated on the run
 //   { type: 'play' } / { type: 'pause' }
 //   { type: 'step', n }              n steps now (while paused), then one snapshot
 //   { type: 'speed', stepsPerSecond }  0 = as fast as possible
@@ -16,13 +20,19 @@
 //   { type: 'export' }               the whole run's configuration and history, as JSON text
 // Worker -> page
 //   { type: 'loaded', schema, defaults }                       the engine is ready
-//   { type: 'ready', id, config, notes, arms, depth, grid, data }  an experiment was built
+//   { type: 'ready', id, config, notes, arms, depth, grid, data, lesson }  an experiment was
+//                                    built; lesson: { id, variant, pace, horizon } or
+//                                    { modifiedFrom: id } or null
+//   { type: 'configChanged', config, lesson }                  a live change (learning rate)
 //   { type: 'export', json }
-//   { type: 'snapshot', ... }                                  see snapshot() below
+//   { type: 'snapshot', ... }                                  see snapshot() below; at the
+//                                    lesson's horizon, horizonReached: true (once)
 //   { type: 'error', where, message, fields?, id? }            where: load | start | step | ...
 /* global createBnLab, importScripts */
 import { hasBn } from './arms.js';
+import { evaluateClaims, readouts, watch } from './claims.js';
 import { snapshotTransferables } from './protocol.js';
+import { matchLesson, variantClaims } from './scenarios.js';
 import { resolveConfig } from './url-state.js';
 
 // The engine's glue: beside this script in dist/, or already in the standalone page's
@@ -43,6 +53,10 @@ let sentRows = 0;       // history rows the page already has
 let sentStride = 1;     // the history's stride when they were sent
 let snapshots = 0;
 let timer = null;
+let lesson = null;        // { id, variant, horizon, claims } of the running lesson, or null
+let scenarioId = null;    // the scenario the run was started from
+let horizonClaims = null; // the claims' verdicts at the horizon, once reached
+let trainSize = 0;
 
 function post(message, transfer = []) {
   self.postMessage(message, transfer);
@@ -88,8 +102,7 @@ async function loadEngine() {
 
 // Rows of the history the page has not seen. When the bounded history compacted (its stride
 // grew), the page's copy is stale: send it whole.
-function historyUpdate() {
-  const history = experiment.history();
+function historyUpdate(history) {
   const rows = history.step.length;
   const stride = history.step.length > 1 ? history.step[1] - history.step[0] : sentStride;
   const reset = stride !== sentStride || rows < sentRows;
@@ -117,14 +130,23 @@ function snapshot() {
   const names = experiment.arms().map((a) => a.name);
   const depth = experiment.config().hidden.length;
   const grid = experiment.gridInfo();
+  const history = experiment.history();
+  const metrics = experiment.evaluate();
+  const single = names.map((_, a) => experiment.singleExample(a, 0));
+  // What the claims and the watches read: the same run the tests build with makeRun.
+  const run = { config: experiment.config(), steps: experiment.steps(), trainSize, history, metrics, single };
+  const claims = lesson ? evaluateClaims(lesson.claims, run) : [];
   const message = {
     type: 'snapshot',
-    steps: experiment.steps(),
+    steps: run.steps,
     running,
     focusLayer,
     arms: experiment.arms(),
-    metrics: experiment.evaluate(),
-    history: historyUpdate(),
+    metrics,
+    claims: lesson ? { horizon: lesson.horizon, atHorizon: horizonClaims, now: claims } : null,
+    watches: watch(run),
+    readouts: readouts(run, focusLayer),
+    history: historyUpdate(history),
     grids: grid.size > 0 ? names.map((_, a) => experiment.grid(a)) : [],
     // Without a 2-D grid (the digits), each arm's predicted class of every test example.
     predictions: grid.size > 0 ? [] : names.map((_, a) => experiment.predict(a)),
@@ -133,7 +155,7 @@ function snapshot() {
     jitter: names.map((name, a) => (hasBn(name, depth)
       ? experiment.sameExampleJitter(a, focusLayer, JITTER_REPEATS) : null)),
     // One test example alone, in training mode and in inference mode.
-    single: names.map((_, a) => experiment.singleExample(a, 0)),
+    single,
     // The spread of the batch mean against sigma / sqrt(B), now and then.
     sweep: depth > 0 && snapshots++ % SWEEP_EVERY === 0
       ? names.map((_, a) => experiment.batchSizeSweep(a, focusLayer, SWEEP_BATCHES)) : null,
@@ -141,23 +163,41 @@ function snapshot() {
   return message;
 }
 
+// Posts a snapshot; the first one at or past the lesson's horizon pauses the run and keeps
+// the claims' verdicts there.
 function sendSnapshot() {
   const message = snapshot();
+  if (stepsToHorizon() <= 0) {
+    running = false;
+    horizonClaims = message.claims.now;
+    message.claims.atHorizon = horizonClaims;
+    message.running = false;
+    message.horizonReached = true;
+  }
   post(message, snapshotTransferables(message));
 }
 
-// Trains for one tick of SNAPSHOT_MS, at the chosen speed, then posts a snapshot.
+// Steps to take before the lesson's horizon (Infinity without one, or once it is passed).
+function stepsToHorizon() {
+  return lesson && !horizonClaims ? lesson.horizon - experiment.steps() : Infinity;
+}
+
+// Trains for one tick of SNAPSHOT_MS, at the chosen speed, never past the lesson's horizon,
+// then posts a snapshot. At the horizon it pauses and freezes the claims' verdicts there.
 function tick() {
   timer = null;
   if (!running || !experiment) return;
   const start = performance.now();
   try {
     if (stepsPerSecond > 0) {
-      experiment.step(Math.max(1, Math.round(stepsPerSecond * SNAPSHOT_MS / 1000)));
+      experiment.step(Math.min(stepsToHorizon(), Math.max(1, Math.round(stepsPerSecond * SNAPSHOT_MS / 1000))));
     } else {
-      while (performance.now() - start < SNAPSHOT_MS * 0.8) experiment.step(10);
+      while (performance.now() - start < SNAPSHOT_MS * 0.8 && stepsToHorizon() > 0) {
+        experiment.step(Math.min(10, stepsToHorizon()));
+      }
     }
     sendSnapshot();
+    if (!running) return;
   } catch (err) {
     running = false;
     fail('step', err);
@@ -171,11 +211,28 @@ function play() {
   if (timer === null) tick();
 }
 
-function start(config, id, notes = []) {
+// Which lesson the running configuration is (it stops being one when a live edit changes it),
+// for the page: { id, variant, pace, horizon }, { modifiedFrom }, or null.
+function matchRunLesson() {
+  const match = matchLesson(experiment.config(), scenarioId, engine.defaultConfig());
+  const { lesson: found, variant } = match;
+  lesson = found && lesson?.id === found.id && lesson.variant === variant ? lesson
+    : found ? { id: found.id, variant, pace: found.pace, horizon: found.horizon, claims: variantClaims(found, found.variants[variant]) }
+      : null;
+  if (lesson) return { id: lesson.id, variant, pace: lesson.pace, horizon: lesson.horizon };
+  return match.modifiedFrom ? { modifiedFrom: match.modifiedFrom.id } : null;
+}
+
+function start(config, id, notes = [], scenario = null) {
   // Built before the old one goes: an invalid configuration throws here and the run goes on.
   const next = new engine.Experiment(config);
   experiment?.delete();
   experiment = next;
+  scenarioId = scenario;
+  horizonClaims = null;
+  const lessonInfo = matchRunLesson();
+  if (lesson) stepsPerSecond = lesson.pace;
+  trainSize = experiment.data().trainY.length;
   sentRows = 0;
   sentStride = 1;
   snapshots = 0;
@@ -189,18 +246,19 @@ function start(config, id, notes = []) {
     depth: experiment.config().hidden.length,
     grid: experiment.gridInfo(),
     data: experiment.data(),
+    lesson: lessonInfo,
   });
   sendSnapshot();
 }
 
 const handlers = {
   load: () => {},
-  start: async ({ config, paused, id, lenient }) => {
+  start: async ({ config, paused, id, lenient, scenario }) => {
     const resolved = lenient
       ? resolveConfig(config, (c) => engine.validateConfig(c), engine.configSchema())
       : { config, notes: [] };
     if (resolved.config.dataset === 'digits') await ensureDigits();
-    start(resolved.config, id, resolved.notes);
+    start(resolved.config, id, resolved.notes, scenario);
     if (paused) running = false;
     else play();
   },
@@ -219,7 +277,7 @@ const handlers = {
   },
   learningRate: ({ value }) => {
     experiment.setLearningRate(value);
-    post({ type: 'configChanged', config: experiment.config() });
+    post({ type: 'configChanged', config: experiment.config(), lesson: matchRunLesson() });
   },
   export: () => {
     const history = experiment.history();

@@ -1,13 +1,18 @@
-// The README's configuration table, made from the schema the engine exports, so the docs
-// cannot drift from the validator. `node tests/wasm/readme.mjs` rewrites the table in place.
+// The README's tables made from their one source, so the docs cannot drift: the configuration
+// table from the schema the engine exports, and the lessons' claims table from
+// web/src/scenarios.js (with how often each held over seeds 1-20, which
+// tests/wasm/lessons.test.mjs checks). `node tests/wasm/readme.mjs` rewrites both in place.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import { DEFAULT_LESSON, SCENARIOS, SEEDS, variantClaims } from '../../web/src/scenarios.js';
 import { loadEngine, root } from './engine.mjs';
 
 export const README = `${root}README.md`;
-const BEGIN = '<!-- schema:begin (made by node tests/wasm/readme.mjs) -->';
-const END = '<!-- schema:end -->';
+const BLOCKS = {
+  schema: ['<!-- schema:begin (made by node tests/wasm/readme.mjs) -->', '<!-- schema:end -->'],
+  lessons: ['<!-- lessons:begin (made by node tests/wasm/readme.mjs) -->', '<!-- lessons:end -->'],
+};
 
 const code = (value) => `\`${JSON.stringify(value).replaceAll(',', ', ')}\``;
 
@@ -16,18 +21,29 @@ export function schemaTable(schema) {
   return ['| field | default | allowed | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-// The table as the README has it now, or null when the markers are missing.
-export function readmeTable(text) {
+export function lessonsTable() {
+  const rows = [DEFAULT_LESSON, ...SCENARIOS].flatMap((lesson) => lesson.variants.flatMap((variant) => {
+    const name = lesson.variants.length > 1 ? `${lesson.title} (${variant.label})` : lesson.title;
+    return variantClaims(lesson, variant).map((claim, i) => `| ${i === 0 ? `${name}; step ${lesson.horizon.toLocaleString('en')} at ${lesson.pace} steps/s` : ''} | ${claim.text} | ${claim.held} of ${SEEDS} |`);
+  }));
+  return ['| lesson; horizon at pace | claim | held, seeds 1–20 |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+// A table as the README has it now, or null when its markers are missing.
+export function readmeTable(text, block = 'schema') {
+  const [BEGIN, END] = BLOCKS[block];
   const begin = text.indexOf(BEGIN), end = text.indexOf(END);
   return begin < 0 || end < begin ? null : text.slice(begin + BEGIN.length, end).trim();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const m = await loadEngine();
-  const text = readFileSync(README, 'utf8');
-  if (readmeTable(text) === null) throw new Error(`README.md has no ${BEGIN} ... ${END} block`);
-  const head = text.slice(0, text.indexOf(BEGIN) + BEGIN.length);
-  const tail = text.slice(text.indexOf(END));
-  writeFileSync(README, `${head}\n${schemaTable(m.configSchema())}\n${tail}`);
-  console.log('README.md: configuration table updated');
+  let text = readFileSync(README, 'utf8');
+  for (const [block, table] of [['schema', schemaTable(m.configSchema())], ['lessons', lessonsTable()]]) {
+    const [BEGIN, END] = BLOCKS[block];
+    if (readmeTable(text, block) === null) throw new Error(`README.md has no ${BEGIN} ... ${END} block`);
+    text = `${text.slice(0, text.indexOf(BEGIN) + BEGIN.length)}\n${table}\n${text.slice(text.indexOf(END))}`;
+  }
+  writeFileSync(README, text);
+  console.log('README.md: configuration and lessons tables updated');
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { loadEngine } from './engine.mjs';
-import { README, readmeTable, schemaTable } from './readme.mjs';
+import { README, lessonsTable, readmeTable, schemaTable } from './readme.mjs';
 
 const m = await loadEngine();
 const text = readFileSync(README, 'utf8');
@@ -13,6 +13,10 @@ const text = readFileSync(README, 'utf8');
 test('the README configuration table is the one the schema gives', () => {
   assert.equal(readmeTable(text), schemaTable(m.configSchema()),
     'run `node tests/wasm/readme.mjs` to update README.md');
+});
+
+test('the README lessons table lists every claim with how often it held, as web/src/scenarios.js states', () => {
+  assert.equal(readmeTable(text, 'lessons'), lessonsTable(), 'run `node tests/wasm/readme.mjs` to update README.md');
 });
 
 test('the README shows the two setup commands and every JavaScript API name', () => {

@@ -4,7 +4,7 @@ import { armAbout, armColor, armLabel } from './arms.js';
 import { createCharts } from './charts.js';
 import { createControls } from './controls.js';
 import { createDigits } from './digits.js';
-import { createBoundaries } from './heatmap.js';
+import { createBoundaries, drawHeatScale } from './heatmap.js';
 import { renderScenarios, revealLesson, showClaims, showLesson } from './lesson-view.js';
 import {
   DEFAULT_EMBED_VIEWS, applyEmbed, download, embedSnippet, initShareDialog, openShareDialog, pageUrl,
@@ -89,6 +89,7 @@ function showNotes(notes) {
 const charts = createCharts(document);
 const boundaries = createBoundaries($('boundaries'));
 const digits = createDigits($('boundaries'));
+drawHeatScale($('heat-scale'));
 
 function setStatus(text, isError = false) {
   status.textContent = text;  // text, never markup: messages can carry user input
@@ -200,7 +201,7 @@ const handlers = {
     boundaries.reset(message);
     digits.reset(message);
     // The boundary picture's explanation fits the 2-D data sets only.
-    document.querySelector('#view-boundary .two-d').hidden = message.grid.size === 0;
+    for (const e of document.querySelectorAll('#view-boundary .two-d')) e.hidden = message.grid.size === 0;
     setLesson(message.lesson);
     if (message.id === lastStart && reveal) {
       reveal = false;

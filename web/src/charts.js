@@ -87,12 +87,14 @@ function fillPoints(points, length, x, y) {
 // ---- Chart construction ----------------------------------------------------------------
 
 const axis = (title, options = {}) => ({ title: { display: true, text: title }, ...options });
-// Ticks at round numbers inside the data's range. (With bounds 'data' Chart.js starts its
-// ticks at the first point's step, 21,047, 21,247, ….)
+// Ticks at round numbers inside the data's range, about one per 90 CSS px of axis so that
+// labels such as "166,000" never run together. (With bounds 'data' Chart.js starts its ticks
+// at the first point's step, 21,047, 21,247, ….)
+const TICK_SPACING = 90;
 function roundTicks(scale) {
   const span = scale.max - scale.min;
   if (!(span > 0)) return;
-  const rough = span / 6;
+  const rough = span / Math.max(2, Math.floor((scale.width || 6 * TICK_SPACING) / TICK_SPACING));
   const decade = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((m) => m * decade).find((s) => s >= rough);
   const first = Math.ceil(scale.min / step);
@@ -215,6 +217,7 @@ function createChart(canvas, { type = 'line', title = '', subtitle = '', x, y, d
     yWidth = Math.max(yWidth, scale.width);
     scale.width = yWidth;
   };
+  const allLines = datasets.every((d) => d.pointStyle === 'line');
   const chart = new Chart(canvas, {
     type,
     data: { labels, datasets },
@@ -229,7 +232,9 @@ function createChart(canvas, { type = 'line', title = '', subtitle = '', x, y, d
       plugins: {
         title: { display: true, text: title },
         subtitle: { display: false, text: '' },
-        legend: { labels: { usePointStyle: true, boxHeight: 8 } },
+        // Line datasets' legend entries are drawn as a stretch of their line, long enough to
+        // show its dash (train solid, test dashed; running solid, batch statistics dotted).
+        legend: { labels: { usePointStyle: true, boxHeight: 8, pointStyleWidth: allLines ? 28 : undefined } },
       },
     },
     plugins: [pagePlugin],

@@ -142,7 +142,7 @@ export function gradientReaches(name, min) {
 // hidden layer, in band widths, over the whole run (from step `from`).
 export function driftsMore(more, less, factor, from = 0) {
   return {
-    text: `Over the whole run, ${label(more)}'s tracked median (last layer) moves at least ${times(factor)} as far as ${label(less)}'s, in band widths`,
+    text: `Over the whole run, ${label(more)}'s tracked median (last layer) moves ${factor === 1 ? 'farther than' : `at least ${times(factor)} as far as`} ${label(less)}'s, in band widths`,
     check: (run) => {
       const a = medianDrift(run, more, from);
       const b = medianDrift(run, less, from);
@@ -155,7 +155,7 @@ export function driftsMore(more, less, factor, from = 0) {
 export function shiftsMore(more, less, factor, layer = -1) {
   const which = layer < 0 ? 'last layer' : `layer ${layer + 1}`;
   return {
-    text: `Over the whole run, ${label(more)}'s ${which} input moves at least ${times(factor)} as much as ${label(less)}'s per record, in units of its own spread`,
+    text: `Over the whole run, ${label(more)}'s ${which} input moves ${factor === 1 ? 'more than' : `at least ${times(factor)} as much as`} ${label(less)}'s per record, in units of its own spread`,
     check: (run) => {
       const a = meanFrom(run, more, 'relativeShift', 0, layer);
       const b = meanFrom(run, less, 'relativeShift', 0, layer);

@@ -37,6 +37,21 @@ function heatTable() {
 }
 const HEAT = heatTable();
 
+// The colour scale under the maps, from the same colours: P(class 1) from 0 to 1.
+export function drawHeatScale(element) {
+  const stops = [0, 0.25, 0.5, 0.75, 1].map((p) => {
+    const t = Math.abs(2 * p - 1) * HEAT_STRENGTH;
+    const rgb = CLASS_RGB[p < 0.5 ? 0 : 1].map((c) => Math.round(255 + (c - 255) * t));
+    return `rgb(${rgb.join(', ')}) ${100 * p}%`;
+  });
+  const bar = document.createElement('span');
+  bar.className = 'heat-bar';
+  bar.style.background = `linear-gradient(to right, ${stops.join(', ')})`;
+  const text = (t) => Object.assign(document.createElement('span'), { textContent: t });
+  element.replaceChildren(text('probability of the orange class: 0'), bar, text('1'));
+  element.setAttribute('aria-label', 'Colour scale: white is 0.5, blue towards 0, orange towards 1');
+}
+
 // The grid's row iy = 0 is yMin, the image's row 0 is its top: rows are written flipped.
 function paintHeat(image, grid, size) {
   const pixels = new Uint32Array(image.data.buffer);

@@ -1,0 +1,124 @@
+// Lessons as a student meets them: each scenario opened from its link runs at its own pace to
+// its horizon, pauses there, and shows for every claim the verdict and numbers that the same
+// predicates give on the same run in Node (the engine is deterministic, so they must agree to
+// the character); a changed setting turns the banner into "modified from" and drops
+// scenario= from the link; choosing a scenario brings its explanation into view.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import { evaluateClaims, makeRun } from '../../web/src/claims.js';
+import { configToFragment } from '../../web/src/url-state.js';
+import { DEFAULT_LESSON, SCENARIOS, variantClaims } from '../../web/src/scenarios.js';
+import { loadEngine } from '../wasm/engine.mjs';
+import { root, screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
+
+const session = useBrowser();
+const m = await loadEngine();
+m.loadDigits(new Uint8Array(readFileSync(join(root, 'web/data/digits.bin'))));
+const schema = m.configSchema();
+const defaults = m.defaultConfig();
+
+// The claims' verdicts at the horizon, computed here with the engine in Node.
+function expectedClaims(lesson, variant) {
+  const exp = new m.Experiment({ ...defaults, ...variant.config });
+  try {
+    exp.step(lesson.horizon);
+    return evaluateClaims(variantClaims(lesson, variant), makeRun(exp));
+  } finally {
+    exp.delete();
+  }
+}
+
+const lessonLink = (lesson, variant) => `${configToFragment({ ...defaults, ...variant.config }, schema)}${lesson.id === 'default' ? '' : `&scenario=${lesson.id}`}`;
+
+async function open(fragment, viewport = { width: 1280, height: 800 }) {
+  const page = await session.browser().newPage({ viewport });
+  const errors = watchErrors(page);
+  await page.goto(`${session.url()}${fragment}`);
+  return { page, errors };
+}
+
+const atHorizon = (page, timeout) => page.waitForFunction(
+  () => /the lesson's horizon/.test(document.getElementById('status').textContent), null, { timeout });
+
+for (const lesson of [DEFAULT_LESSON, ...SCENARIOS]) {
+  const variant = lesson.variants[0];
+  test(`${lesson.id}: runs at ${lesson.pace} steps/s to step ${lesson.horizon}, pauses, and shows each claim as Node computes it`, async () => {
+    const expected = expectedClaims(lesson, variant);
+    const { page, errors } = await open(lessonLink(lesson, variant));
+    await page.waitForFunction(() => !document.getElementById('scenario-banner').hidden, null, { timeout: 30000 });
+    assert.equal(await page.locator('#speed').inputValue(), String(lesson.pace), 'the speed menu shows the lesson\'s pace');
+    assert.equal(await page.locator('#scenario-title').textContent(), lesson.title);
+    // A generous bound: on a busy machine the worker may fall behind its pace.
+    await atHorizon(page, (lesson.horizon / lesson.pace) * 1000 * 6 + 30000);
+    assert.equal(await steps(page), lesson.horizon, 'paused exactly at the horizon');
+    const shown = await page.locator('#claims .claim').evaluateAll((lis) => lis.map((li) => ({
+      mark: li.querySelector('.mark').textContent,
+      text: li.querySelector('.claim-text').textContent,
+      detail: li.querySelector('.claim-detail').textContent,
+    })));
+    assert.equal(shown.length, expected.length);
+    shown.forEach((claim, i) => {
+      assert.equal(claim.text, expected[i].text);
+      assert.equal(claim.mark, expected[i].ok ? '✓' : '✗', `${claim.text}: ${claim.detail}`);
+      assert.ok(claim.detail.includes(expected[i].detail), `shown "${claim.detail}", computed "${expected[i].detail}"`);
+    });
+    // Still paused: the horizon stops the run until Play.
+    await page.waitForTimeout(300);
+    assert.equal(await steps(page), lesson.horizon);
+    await page.locator('#scenario-banner').screenshot({ path: join(screenshotDir, `lesson-${lesson.id}.png`) });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('a changed setting turns the banner into "modified from" and drops scenario= from the link; another seed stays the lesson', async () => {
+  const lesson = SCENARIOS.find((s) => s.id === 'vanishing');
+  const { page, errors } = await open(lessonLink(lesson, lesson.variants[0]));
+  await page.waitForFunction(() => document.querySelectorAll('#claims .claim').length > 0, null, { timeout: 30000 });
+  assert.match(await page.evaluate(() => window.location.hash), /scenario=vanishing/);
+
+  // A seed is not a different lesson: its claims are tested over seeds 1-20.
+  await page.locator('#settings').evaluate((d) => { d.open = true; });
+  await page.locator('#field-seed').fill('7');
+  await page.locator('#field-seed').dispatchEvent('change');
+  await page.waitForFunction(() => /seed=7&/.test(window.location.hash), null, { timeout: 30000 });
+  assert.match(await page.evaluate(() => window.location.hash), /scenario=vanishing/);
+  assert.equal(await page.locator('#scenario-title').textContent(), lesson.title);
+
+  await page.locator('#field-batchSize').fill('16');
+  await page.locator('#field-batchSize').dispatchEvent('change');
+  await page.waitForFunction(() => /batchSize=16&/.test(window.location.hash), null, { timeout: 30000 });
+  await page.waitForFunction(() => /^Modified from/.test(document.getElementById('scenario-title').textContent), null, { timeout: 30000 });
+  assert.doesNotMatch(await page.evaluate(() => window.location.hash), /scenario=/);
+  assert.equal(await page.locator('#claims .claim').count(), 0, 'no claims for settings they were not tested on');
+  // Copy link offers the modified run, without the scenario.
+  await page.click('#copy-link');
+  assert.doesNotMatch(await page.locator('#share-text').inputValue(), /scenario=/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+  test(`at ${viewport.width}x${viewport.height}, choosing a scenario while scrolled to the bottom brings its explanation into view and marks the variant`, async () => {
+    const { page, errors } = await open('', viewport);
+    await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0, null, { timeout: 30000 });
+    await page.locator('#scenarios').evaluate((d) => { d.open = true; });
+    const link = page.locator('#scenario-list a[href*="scenario=batch-noise"]').nth(1);
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await link.evaluate((a) => a.click());  // as a click from wherever the menu is: it is a plain link
+    await page.waitForFunction(() => document.getElementById('scenario-title').textContent === 'Regularization noise and batch size'
+      && document.querySelector('#scenario-list a[aria-current]'), null, { timeout: 30000 });
+    await page.waitForFunction(() => {
+      const box = document.getElementById('scenario-text').getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight;
+    }, null, { timeout: 10000 });
+    const current = await page.locator('#scenario-list a[aria-current]').textContent();
+    assert.equal(current, 'batch 32');
+    await page.screenshot({ path: join(screenshotDir, `lesson-chosen-${viewport.width}.png`) });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

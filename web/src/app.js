@@ -192,6 +192,7 @@ const handlers = {
     }
     showNotes([...linkNotes, ...(message.notes ?? [])]);
     linkNotes = [];
+    setLesson(message.lesson);  // before the address is written: it names the scenario or not
     writeHash();
     $('open-full').href = fullPageUrl();
     fillLayers(message.depth, Number($('focus-layer').value) || message.depth - 1);
@@ -202,7 +203,6 @@ const handlers = {
     digits.reset(message);
     // The boundary picture's explanation fits the 2-D data sets only.
     for (const e of document.querySelectorAll('#view-boundary .two-d')) e.hidden = message.grid.size === 0;
-    setLesson(message.lesson);
     if (message.id === lastStart && reveal) {
       reveal = false;
       revealLesson();

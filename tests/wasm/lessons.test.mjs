@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { evaluateClaims, makeRun } from '../../web/src/claims.js';
+import { evaluateClaims, makeRun, watch } from '../../web/src/claims.js';
 import { DEFAULT_LESSON, SCENARIOS, SEEDS, variantClaims } from '../../web/src/scenarios.js';
 import { loadEngine, root } from './engine.mjs';
 
@@ -53,3 +53,28 @@ for (const lesson of LESSONS) {
     });
   }
 }
+
+test('a watch puts inference collapsing into words, with the numbers, and stays quiet otherwise', () => {
+  const raw = SCENARIOS.find((s) => s.id === 'rescaling').variants[0].config;
+  const run = (config, steps) => {
+    const exp = new m.Experiment(config);
+    try {
+      exp.step(steps);
+      return makeRun(exp);
+    } finally {
+      exp.delete();
+    }
+  };
+  // Raw inputs, seed 5: BN's batch statistics reach 88% while its running statistics lag
+  // behind weights facing a feature of size 80 (inference at chance).
+  const lagging = run({ ...raw, seed: 5 }, 5000);
+  const batch = lagging.metrics.testAccuracyBatchStats[1];
+  const inference = lagging.metrics.testAccuracy[1];
+  assert.ok(batch - inference >= 0.2, `batch ${batch}, inference ${inference}`);
+  const words = watch(lagging);
+  assert.equal(words.length, 1, words.join(' | '));
+  assert.match(words[0], /^BN before: test accuracy 50\.0% in inference mode against 8\d\.\d% with batch statistics at step 5,000/);
+  assert.match(words[0], /learning rate 0\.5/);
+  // The default lesson at its horizon: BN's inference is the better mode; nothing to report.
+  assert.deepEqual(watch(run({ seed: 1 }, DEFAULT_LESSON.horizon)), []);
+});

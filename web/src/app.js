@@ -28,9 +28,14 @@ let linkNotes = [];   // what reading the link ignored
 let writtenHash = null;
 let lesson = null;    // what the worker says the run is: { id, variant, pace, horizon }, { modifiedFrom }, null
 let reveal = false;   // bring the lesson into view when its run is ready (chosen from the menu)
+let horizonPause = false;  // paused by the lesson's horizon, not by the user
 
 function start(config, lenient = false) {
   liveEdits = {};
+  // A pause at a horizon is the lesson's, not the user's: a new run plays.
+  if (horizonPause) setPlaying(true);
+  // The worker trains at the speed the menu shows (a lesson sets its own pace when it starts).
+  worker.postMessage({ type: 'speed', stepsPerSecond: Number(buttons.speed.value) });
   worker.postMessage({ type: 'start', config, paused: !playing, id: ++lastStart, lenient, scenario: options.scenario });
 }
 
@@ -74,7 +79,8 @@ function openLink() {
   const link = parseFragment(window.location.hash, schema);
   options = link.options;
   linkNotes = link.notes;
-  if (options.paused) setPlaying(false);
+  // A link opened plays, unless it says paused=1.
+  setPlaying(!options.paused);
   applyEmbed(options, window.location.href);
   start(link.config, true);
 }
@@ -98,6 +104,7 @@ function setStatus(text, isError = false) {
 
 function setPlaying(value) {
   playing = value;
+  horizonPause = false;
   buttons.play.textContent = value ? 'Pause' : 'Play';
   buttons.play.setAttribute('aria-pressed', String(value));
 }
@@ -149,10 +156,11 @@ function showScoreboard(arms, metrics) {
   });
 }
 
+// The layer menu; focus is the layer to show, when the network has it (else the last one).
 function fillLayers(depth, focus) {
   const select = $('focus-layer');
   select.replaceChildren(...Array.from({ length: depth }, (_, l) => new Option(`${l + 1} of ${depth}`, String(l))));
-  select.value = String(Math.min(focus, depth - 1));
+  select.value = String(Number.isInteger(focus) && focus >= 0 && focus < depth ? focus : depth - 1);
   select.disabled = depth === 0;
 }
 
@@ -195,7 +203,9 @@ const handlers = {
     setLesson(message.lesson);  // before the address is written: it names the scenario or not
     writeHash();
     $('open-full').href = fullPageUrl();
-    fillLayers(message.depth, Number($('focus-layer').value) || message.depth - 1);
+    // A lesson's texts speak of the last layer; another run keeps the layer the user chose.
+    const chosen = $('focus-layer').value === '' ? NaN : Number($('focus-layer').value);
+    fillLayers(message.depth, message.lesson?.id ? message.depth - 1 : chosen);
     worker.postMessage({ type: 'focus', layer: Number($('focus-layer').value) || 0 });
     $('scoreboard').tBodies[0].replaceChildren();
     charts.reset(message);
@@ -213,6 +223,7 @@ const handlers = {
     $('steps').textContent = message.steps.toLocaleString('en');
     if (message.horizonReached) {
       setPlaying(false);
+      horizonPause = true;
       setStatus(`Paused at step ${message.steps.toLocaleString('en')}, the lesson's horizon: its claims are checked above the charts. Play goes on.`);
     }
     showClaims(message.claims, message.steps);

@@ -7,6 +7,7 @@
 import Chart, { Ticks } from 'chart.js/auto';
 
 import { armColor, armLabel, hasBn, withAlpha } from './arms.js';
+import { superscript } from './format.js';
 
 const MAX_ROWS = 2048;  // the engine's bounded history: never more rows than this
 // The history series the line charts draw, per arm and per hidden layer. The bar charts only
@@ -96,7 +97,11 @@ function roundTicks(scale) {
   if (!(span > 0)) return;
   const rough = span / Math.max(2, Math.floor((scale.width || 6 * TICK_SPACING) / TICK_SPACING));
   const decade = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((m) => m * decade).find((s) => s >= rough);
+  const steps = [0.5, 1, 2, 5, 10].map((m) => m * decade);
+  const count = (s) => Math.floor(scale.max / s) - Math.ceil(scale.min / s) + 1;
+  let k = steps.findIndex((s) => s >= rough);
+  while (k > 0 && count(steps[k]) < 2) --k;  // a narrow axis still gets two labels
+  const step = steps[k];
   const first = Math.ceil(scale.min / step);
   scale.ticks = Array.from({ length: Math.floor(scale.max / step) - first + 1 }, (_, k) => ({ value: (first + k) * step }));
 }
@@ -104,7 +109,6 @@ function roundTicks(scale) {
 // Level labels: on a narrow chart Chart.js then drops ticks rather than tilting them.
 const stepAxis = () => axis('step', { type: 'linear', bounds: 'data', afterBuildTicks: roundTicks, ticks: { maxRotation: 0 } });
 
-const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 // Log-axis labels: only the powers of ten when the axis spans two or more (10⁻⁶, 0.01, 1, 100),
 // otherwise every tick Chart.js chose (a loss between 0.2 and 0.7).
 function logTick(value, index, ticks) {
@@ -112,7 +116,7 @@ function logTick(value, index, ticks) {
   if (ticks.filter((t) => decade(t.value)).length < 2) return Number(value.toPrecision(2)).toString();
   if (!decade(value)) return '';
   const e = Math.round(Math.log10(value));
-  return Math.abs(e) <= 2 ? String(10 ** e).slice(0, 4) : `10${String(e).replace(/./g, (c) => SUPERSCRIPT[c])}`;
+  return Math.abs(e) <= 2 ? String(10 ** e).slice(0, 4) : `10${superscript(e)}`;
 }
 const logAxis = (title, options = {}) => axis(title, { type: 'logarithmic', ticks: { callback: logTick }, ...options });
 
@@ -207,6 +211,15 @@ function setText(chart, plugin, text) {
   wrapText(chart);
 }
 
+// Chart.js draws a legend's point style with the style of the dataset's first point, which
+// has no dash: each entry takes its dataset's dash and width.
+function lineLabels(chart) {
+  return Chart.defaults.plugins.legend.labels.generateLabels(chart).map((item) => {
+    const dataset = chart.data.datasets[item.datasetIndex];
+    return dataset?.pointStyle === 'line' ? { ...item, lineDash: dataset.borderDash, lineWidth: Math.min(dataset.borderWidth, 2.5) } : item;
+  });
+}
+
 const NEAREST_X = { mode: 'nearest', axis: 'x', intersect: false };
 
 function createChart(canvas, { type = 'line', title = '', subtitle = '', x, y, datasets, parsing = false, labels, interaction = NEAREST_X }) {
@@ -234,7 +247,7 @@ function createChart(canvas, { type = 'line', title = '', subtitle = '', x, y, d
         subtitle: { display: false, text: '' },
         // Line datasets' legend entries are drawn as a stretch of their line, long enough to
         // show its dash (train solid, test dashed; running solid, batch statistics dotted).
-        legend: { labels: { usePointStyle: true, boxHeight: 8, pointStyleWidth: allLines ? 28 : undefined } },
+        legend: { labels: { usePointStyle: true, boxHeight: 8, pointStyleWidth: allLines ? 28 : undefined, generateLabels: lineLabels } },
       },
     },
     plugins: [pagePlugin],
@@ -444,9 +457,11 @@ function gradientNormView(canvas, state) {
 
 function saturationView(canvas, state) {
   const saturated = state.config.activation === 'relu' ? 'Dead units' : 'Saturated units';
+  const definition = state.config.activation === 'relu' ? 'dead: zero on every probe example'
+    : 'saturated: derivative below 1% of its maximum';
   return layerBarView(canvas, state, {
     series: 'saturation',
-    title: `${saturated} per layer, on the probe set`,
+    title: `${saturated} per layer, on the probe set (${definition})`,
     y: axis(`${saturated.toLowerCase()} (%)`, { min: 0, max: 1, ticks: { callback: percent } }),
   });
 }

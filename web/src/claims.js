@@ -8,14 +8,7 @@
 //     single: per arm experiment.singleExample(a, 0) }
 // This module belongs to neither the page nor the worker: both import it.
 import { armLabel } from './arms.js';
-
-export const pct = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
-export const num = (v) => {
-  if (!Number.isFinite(v)) return '—';
-  const a = Math.abs(v);
-  return a !== 0 && (a < 0.01 || a >= 1e4) ? v.toExponential(1).replace('e', '×10^') : v.toPrecision(2);
-};
-export const times = (v) => (Number.isFinite(v) ? `${v >= 10 ? v.toFixed(0) : v.toFixed(1)}×` : '—');
+import { num, pct, times } from './format.js';
 
 export function armIndex(run, name) {
   const a = run.history.arms.findIndex((arm) => arm.name === name);
@@ -27,6 +20,8 @@ const label = armLabel;
 
 // The final (horizon) value of a whole-set metric of an arm, e.g. 'testAccuracy'.
 export const final = (run, name, metric) => run.metrics[metric][armIndex(run, name)];
+// " at step N": the step of a value read at the end of the run.
+const atStep = (run) => ` at step ${run.steps.toLocaleString('en')}`;
 
 // The recorded rows whose step lies in [from, to] (to: the last recorded step).
 function rows(run, from = 0, to = Infinity) {
@@ -86,7 +81,7 @@ export function accuracyAtLeast(name, min, what = 'learns') {
     text: `${label(name)} ${what}: test accuracy at least ${pct(min)} at the horizon`,
     check: (run) => {
       const v = final(run, name, 'testAccuracy');
-      return { ok: v >= min, detail: `${label(name)} ${pct(v)}` };
+      return { ok: v >= min, detail: `${label(name)} ${pct(v)}${atStep(run)}` };
     },
   };
 }
@@ -96,7 +91,7 @@ export function accuracyAtMost(name, max, what = 'stays near chance') {
     text: `${label(name)} ${what}: test accuracy at most ${pct(max)} at the horizon`,
     check: (run) => {
       const v = final(run, name, 'testAccuracy');
-      return { ok: v <= max, detail: `${label(name)} ${pct(v)}` };
+      return { ok: v <= max, detail: `${label(name)} ${pct(v)}${atStep(run)}` };
     },
   };
 }
@@ -107,7 +102,7 @@ export function staysAbove(name, min, from) {
     text: `${label(name)} stays learned: test accuracy at least ${pct(min)} at every record from step ${from.toLocaleString('en')} on`,
     check: (run) => {
       const v = minFrom(run, name, 'testAccuracy', from);
-      return { ok: v >= min, detail: `${label(name)}'s lowest ${pct(v)}` };
+      return { ok: v >= min, detail: `${label(name)}'s lowest ${pct(v)} from step ${from.toLocaleString('en')} to ${run.steps.toLocaleString('en')}` };
     },
   };
 }
@@ -123,7 +118,7 @@ export function gradientVanishes(name, max) {
     text: `In ${label(name)} the first layer's gradient is at most ${num(max)} of the last layer's`,
     check: (run) => {
       const v = gradientRatio(run, name);
-      return { ok: v <= max, detail: `${label(name)} ${num(v)}` };
+      return { ok: v <= max, detail: `${label(name)} ${num(v)}${atStep(run)}` };
     },
   };
 }
@@ -133,7 +128,7 @@ export function gradientReaches(name, min) {
     text: `In ${label(name)} the first layer's gradient is at least ${num(min)} of the last layer's`,
     check: (run) => {
       const v = gradientRatio(run, name);
-      return { ok: v >= min, detail: `${label(name)} ${num(v)}` };
+      return { ok: v >= min, detail: `${label(name)} ${num(v)}${atStep(run)}` };
     },
   };
 }
@@ -146,7 +141,7 @@ export function driftsMore(more, less, factor, from = 0) {
     check: (run) => {
       const a = medianDrift(run, more, from);
       const b = medianDrift(run, less, from);
-      return { ok: a >= factor * b, detail: `${label(more)} ${num(a)}, ${label(less)} ${num(b)} band widths (${times(a / b)})` };
+      return { ok: a >= factor * b, detail: `${label(more)} ${num(a)}, ${label(less)} ${num(b)} band widths (${times(a / b)}) up to step ${run.steps.toLocaleString('en')}` };
     },
   };
 }
@@ -159,7 +154,7 @@ export function shiftsMore(more, less, factor, layer = -1) {
     check: (run) => {
       const a = meanFrom(run, more, 'relativeShift', 0, layer);
       const b = meanFrom(run, less, 'relativeShift', 0, layer);
-      return { ok: a >= factor * b, detail: `${label(more)} ${num(a)}, ${label(less)} ${num(b)} (${times(a / b)})` };
+      return { ok: a >= factor * b, detail: `${label(more)} ${num(a)}, ${label(less)} ${num(b)} (${times(a / b)}) up to step ${run.steps.toLocaleString('en')}` };
     },
   };
 }
@@ -175,7 +170,7 @@ export function modesDiffer(name, min) {
     check: (run) => {
       const inference = final(run, name, 'testAccuracy');
       const batch = final(run, name, 'testAccuracyBatchStats');
-      return { ok: inference - batch >= min, detail: `inference ${pct(inference)}, batch statistics ${pct(batch)}` };
+      return { ok: inference - batch >= min, detail: `inference ${pct(inference)}, batch statistics ${pct(batch)}${atStep(run)}` };
     },
   };
 }
@@ -187,7 +182,7 @@ export function inferenceLags(name, min) {
     check: (run) => {
       const inference = final(run, name, 'testAccuracy');
       const batch = final(run, name, 'testAccuracyBatchStats');
-      return { ok: batch - inference >= min, detail: `batch statistics ${pct(batch)}, inference ${pct(inference)}` };
+      return { ok: batch - inference >= min, detail: `batch statistics ${pct(batch)}, inference ${pct(inference)}${atStep(run)}` };
     },
   };
 }
@@ -197,7 +192,7 @@ export function batchStatsAccuracyAtLeast(name, min, what = 'learns') {
     text: `${label(name)} ${what}: test accuracy with batch statistics at least ${pct(min)} at the horizon`,
     check: (run) => {
       const v = final(run, name, 'testAccuracyBatchStats');
-      return { ok: v >= min, detail: `${label(name)} ${pct(v)}` };
+      return { ok: v >= min, detail: `${label(name)} ${pct(v)}${atStep(run)}` };
     },
   };
 }
@@ -211,7 +206,7 @@ export function aloneIsBeta(name) {
       const { train, beta } = run.single[armIndex(run, name)];
       let gap = 0;
       train.bnOutputs.forEach((out, l) => out.forEach((v, u) => { gap = Math.max(gap, Math.abs(v - beta[l][u])); }));
-      return { ok: gap <= 1e-5, detail: `largest |output − β| ${num(gap)}` };
+      return { ok: gap <= 1e-5, detail: `largest |output − β| ${num(gap)}${atStep(run)}` };
     },
   };
 }
@@ -230,7 +225,7 @@ export function accuracyAtStep(name, step, { min = -Infinity, max = Infinity }) 
     text: `At step ${step.toLocaleString('en')}, ${label(name)}'s test accuracy is ${bound}`,
     check: (run) => {
       const v = accuracyAt(run, name, step);
-      return { ok: v >= min && v <= max, detail: `${label(name)} ${pct(v)}` };
+      return { ok: v >= min && v <= max, detail: `${label(name)} ${pct(v)} at step ${step.toLocaleString('en')}` };
     },
   };
 }
@@ -249,15 +244,15 @@ export function saturatesMore(more, less, factor = 1) {
     check: (run) => {
       const a = meanSaturation(run, more);
       const b = meanSaturation(run, less);
-      return { ok: a > factor * b, detail: `${label(more)} ${pct(a)}, ${label(less)} ${pct(b)}` };
+      return { ok: a > factor * b, detail: `${label(more)} ${pct(a)}, ${label(less)} ${pct(b)}${atStep(run)}` };
     },
   };
 }
 
 // BN's noise: the same example normalized in random batches of B drawn from the N probe
 // examples varies by about 1/sqrt(B) * sqrt((N - B) / (N - 1)) (x_hat has unit variance; the
-// batch statistics of B draws without replacement). Checked within a factor of 2, first layer,
-// mean of the records in the second half of the run.
+// batch statistics of B draws without replacement). Checked within a factor of 2 on the last
+// hidden layer (the one a lesson's views show), mean of the records in the second half of the run.
 export function jitterFollowsBatchSize(name) {
   return {
     text: `${label(name)} normalizes the same example differently in every batch, by about 1/√B: the std of its x̂ is within a factor of 2 of 1/√B·√((N−B)/(N−1))`,
@@ -265,8 +260,8 @@ export function jitterFollowsBatchSize(name) {
       const B = run.config.batchSize;
       const N = Math.min(run.config.probeExamples, run.trainSize);
       const predicted = Math.sqrt((N - B) / (N - 1) / B);
-      const v = meanFrom(run, name, 'jitterStd', run.steps / 2, 0);
-      return { ok: v >= predicted / 2 && v <= 2 * predicted, detail: `measured ${num(v)}, 1/√B·√((N−B)/(N−1)) = ${num(predicted)} (B = ${B}, N = ${N})` };
+      const v = meanFrom(run, name, 'jitterStd', run.steps / 2, -1);
+      return { ok: v >= predicted / 2 && v <= 2 * predicted, detail: `last layer, mean over the second half of the run ${num(v)}; 1/√B·√((N−B)/(N−1)) = ${num(predicted)} (B = ${B}, N = ${N})` };
     },
   };
 }
@@ -276,7 +271,7 @@ export function lossGapAtLeast(name, min) {
     text: `${label(name)}'s test loss exceeds its training loss by at least ${min} at the horizon`,
     check: (run) => {
       const v = lossGap(run, name);
-      return { ok: v >= min, detail: `${label(name)} test − train ${num(v)}` };
+      return { ok: v >= min, detail: `${label(name)} test − train ${num(v)}${atStep(run)}` };
     },
   };
 }

@@ -6,6 +6,7 @@
 // the matrices whose counts changed, so ten snapshots a second cost little and move nothing.
 import { armColor, armLabel } from './arms.js';
 import { createArmCard, cssColors, drawNotice } from './cards.js';
+import { pct } from './format.js';
 
 const SIDE = 8;             // pixels per image side
 const FEATURES = SIDE * SIDE;
@@ -282,7 +283,7 @@ export function createDigits(anchor) {
 
   // Heading and label, touched only when their text changes.
   function showAccuracy(matrix, value) {
-    const accuracy = Number.isFinite(value) ? `${Math.round(100 * value)}%` : '—';
+    const accuracy = pct(value);
     // No-break spaces: a narrow card wraps the heading after the dash, not inside the phrase.
     const text = matrix.divergedAt !== null
       ? ` — diverged at step\u00a0${matrix.divergedAt}` : ` — test\u00a0accuracy\u00a0${accuracy}`;

@@ -7,6 +7,7 @@
 // resize into an offscreen canvas and composited on top.
 import { armLabel } from './arms.js';
 import { createArmCard, cssColors, drawNotice } from './cards.js';
+import { pct } from './format.js';
 
 // TensorFlow Playground's colours: class 0 blue, class 1 orange.
 const CLASS_RGB = [[8, 119, 189], [245, 147, 34]];
@@ -234,7 +235,7 @@ export function createBoundaries(container) {
 
   // Heading and label, touched only when their text changes.
   function showAccuracy(card, value) {
-    const accuracy = Number.isFinite(value) ? `${Math.round(100 * value)}%` : '—';
+    const accuracy = pct(value);
     // A diverged network's outputs are NaN: its accuracy would only count how NaN compares.
     // No-break spaces: a narrow card wraps the heading after the dash, not inside the phrase.
     const text = card.divergedAt !== null ? ' — diverged' : ` — test\u00a0accuracy\u00a0${accuracy}`;

@@ -98,7 +98,7 @@ export function showClaims(claims, steps) {
     li.className = `claim ${verdict ? (verdict.ok ? 'holds' : 'fails') : 'pending'}`;
     li.querySelector('.mark').textContent = verdict ? (verdict.ok ? '✓' : '✗') : '⋯';
     li.querySelector('.mark').setAttribute('aria-label', verdict ? (verdict.ok ? 'holds' : 'does not hold') : 'not checked yet');
-    let detail = verdict ? `: ${verdict.detail} at step ${at}` : `: now ${now.detail} (checked at step ${at})`;
+    let detail = verdict ? `: ${verdict.detail}` : `: so far ${now.detail} (checked at step ${at})`;
     if (verdict && steps > claims.horizon && now.ok !== verdict.ok) {
       detail += `; now, at step ${steps.toLocaleString('en')}, it ${now.ok ? 'holds' : 'no longer holds'}: ${now.detail}`;
     }

@@ -61,7 +61,8 @@ export const SCENARIOS = [
     variants: [
       {
         label: 'raw inputs',
-        config: { dataset: 'scales', hidden: [16, 16], init: 'xavier', learningRate: 0.5 },
+        // Seed 1 is one of the two on which the running statistics do not lag by 5 points.
+        config: { dataset: 'scales', hidden: [16, 16], init: 'xavier', learningRate: 0.5, seed: 2 },
         claims: [
           { ...accuracyAtMost('plain', 0.6, 'cannot learn on raw inputs'), held: 20 },
           { ...batchStatsAccuracyAtLeast('bn-before', 0.85, 'learns even on raw inputs'), held: 16 },
@@ -138,8 +139,9 @@ export const SCENARIOS = [
     view: 'view-ics',
     text: 'The paper\'s first figure, on handwritten digits: three fully connected hidden layers of '
       + '100 sigmoids from small random Gaussian weights, a 10-way softmax, mini-batches of 60, and '
-      + 'BN before each nonlinearity. (a) Test accuracy against steps; (b, c) the 15th, 50th and '
-      + '85th percentiles of the input to one sigmoid of the last hidden layer. The paper gives no '
+      + 'BN before each nonlinearity. (a) Test accuracy against steps is the last chart of BN\'s '
+      + 'noise view (solid lines); (b, c) are the 15th, 50th and 85th percentiles of the input to '
+      + 'one sigmoid of the last hidden layer, under Internal covariate shift. The paper gives no '
       + 'learning rate; 0.5 shows the effect.',
     pace: 100,
     horizon: 2000,

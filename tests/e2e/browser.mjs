@@ -14,10 +14,11 @@ export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const screenshotDir = join(root, 'tests', 'out', 'screenshots');
 mkdirSync(screenshotDir, { recursive: true });
 
-// Serves dist/ on a free loopback port; resolves to { url, close }.
+// Serves dist/ on a free loopback port; resolves to { url, close }. BNLAB_DIST serves another
+// build instead (to check that a test fails on an older page).
 export function serveDist() {
   return new Promise((resolve, reject) => {
-    const server = spawn(process.execPath, [join(root, 'web', 'serve.mjs'), join(root, 'dist'), '0'],
+    const server = spawn(process.execPath, [join(root, 'web', 'serve.mjs'), process.env.BNLAB_DIST ?? join(root, 'dist'), '0'],
       { stdio: ['ignore', 'pipe', 'inherit'] });
     server.on('error', reject);
     server.stdout.setEncoding('utf8');

@@ -164,6 +164,25 @@ function fillLayers(depth, focus) {
   select.disabled = depth === 0;
 }
 
+// A snapshot on the page: the step counter, the lesson's claims, the readouts, the scoreboard
+// and every view.
+function showSnapshot(message) {
+  $('steps').textContent = message.steps.toLocaleString('en');
+  if (message.horizonReached) {
+    setPlaying(false);
+    horizonPause = true;
+    setStatus(`Paused at step ${message.steps.toLocaleString('en')}, the lesson's horizon: its claims are checked above the charts. Play goes on.`);
+  }
+  showClaims(message.claims, message.steps);
+  $('readout-ics').textContent = message.readouts.ics;
+  $('readout-gradients').textContent = message.readouts.gradients;
+  showArmStates(message.arms, message.watches);
+  showScoreboard(message.arms, message.metrics);
+  charts.update(message);
+  boundaries.update(message);
+  digits.update(message);
+}
+
 // On a phone the views come first: the settings start folded.
 if (window.matchMedia('(max-width: 760px)').matches) $('settings').open = false;
 
@@ -219,21 +238,16 @@ const handlers = {
     }
     setStatus(playing ? 'Training.' : 'Paused.');
   },
+  // Drawn at the next animation frame; the worker sends the next snapshot once told so.
   snapshot(message) {
-    $('steps').textContent = message.steps.toLocaleString('en');
-    if (message.horizonReached) {
-      setPlaying(false);
-      horizonPause = true;
-      setStatus(`Paused at step ${message.steps.toLocaleString('en')}, the lesson's horizon: its claims are checked above the charts. Play goes on.`);
-    }
-    showClaims(message.claims, message.steps);
-    $('readout-ics').textContent = message.readouts.ics;
-    $('readout-gradients').textContent = message.readouts.gradients;
-    showArmStates(message.arms, message.watches);
-    showScoreboard(message.arms, message.metrics);
-    charts.update(message);
-    boundaries.update(message);
-    digits.update(message);
+    requestAnimationFrame(() => {
+      try {
+        // A snapshot of an experiment replaced while it waited for its frame is dropped.
+        if (message.start === runningStart) showSnapshot(message);
+      } finally {
+        worker.postMessage({ type: 'drawn', seq: message.seq });
+      }
+    });
   },
   configChanged({ config, lesson: info }) {
     accepted = config;

@@ -8,6 +8,7 @@ import Chart, { Ticks } from 'chart.js/auto';
 
 import { armColor, armLabel, hasBn, withAlpha } from './arms.js';
 import { superscript } from './format.js';
+import { cancelDraw, drawSoon } from './frames.js';
 
 const MAX_ROWS = 2048;  // the engine's bounded history: never more rows than this
 // The history series the line charts draw, per arm and per hidden layer. The bar charts only
@@ -188,20 +189,51 @@ const visibility = new IntersectionObserver((entries) => {
       onScreen.delete(chart);
     } else {
       onScreen.add(chart);
-      if (stale.delete(chart)) chart.update('none');
+      if (stale.delete(chart)) draw(chart);
     }
   }
 }, { rootMargin: '100% 0px' });
 
+// A history series as a line chart draws it: at most DECIMATED_POINTS points, the lowest and
+// the highest of each run of consecutive points (so spikes stay), in step order. A redraw then
+// costs the same however long the run; the page's copy of the history keeps every point.
+const DECIMATED_POINTS = 400;
+function decimated(points) {
+  const n = points.length;
+  if (n <= DECIMATED_POINTS) return points;
+  const bucket = Math.ceil(n / (DECIMATED_POINTS / 2));
+  const out = [];
+  for (let start = 0; start < n; start += bucket) {
+    let lo = start, hi = start;
+    for (let i = start + 1; i < Math.min(n, start + bucket); ++i) {
+      if (points[i].y < points[lo].y) lo = i;
+      if (points[i].y > points[hi].y) hi = i;
+    }
+    // NaN compares false: a bucket of gaps keeps its first point, so the gap stays drawn.
+    out.push(points[Math.min(lo, hi)]);
+    if (hi !== lo) out.push(points[Math.max(lo, hi)]);
+  }
+  return out;
+}
+
+// Charts on screen with new data are drawn at the next animation frames, within the page's
+// frame budget (frames.js).
 function draw(chart) {
-  if (onScreen.has(chart)) chart.update('none');
-  else stale.add(chart);
+  if (!onScreen.has(chart)) {
+    stale.add(chart);
+    return;
+  }
+  drawSoon(chart, () => chart.update('none'));
 }
 
 const pagePlugin = {
   id: 'bnlabPage',
   resize: wrapText,
-  beforeDestroy: (chart) => visibility.unobserve(chart.canvas),
+  beforeDestroy: (chart) => {
+    visibility.unobserve(chart.canvas);
+    cancelDraw(chart);
+    stale.delete(chart);
+  },
 };
 
 function setText(chart, plugin, text) {
@@ -285,8 +317,8 @@ function lossView(canvas, state) {
     update(_, fresh) {
       if (!fresh) return;
       state.arms.forEach((_, a) => {
-        chart.data.datasets[2 * a].data = state.history[a].series.trainLoss;
-        chart.data.datasets[2 * a + 1].data = state.history[a].series.testLoss;
+        chart.data.datasets[2 * a].data = decimated(state.history[a].series.trainLoss);
+        chart.data.datasets[2 * a + 1].data = decimated(state.history[a].series.testLoss);
       });
       draw(chart);
     },
@@ -342,9 +374,9 @@ function percentileView(container, state) {
       if (!fresh) return;
       charts.forEach((chart, a) => {
         const [p15, p50, p85] = ['p15', 'p50', 'p85'].map((s) => layerSeries(state, a, focusLayer, s));
-        chart.data.datasets[0].data = p15;
-        chart.data.datasets[1].data = p85;
-        chart.data.datasets[2].data = p50;
+        chart.data.datasets[0].data = decimated(p15);
+        chart.data.datasets[1].data = decimated(p85);
+        chart.data.datasets[2].data = decimated(p50);
         let i = p15.length - 1;
         while (i >= 0 && !(Number.isFinite(p15[i].y) && Number.isFinite(p85[i].y))) --i;
         setText(chart, 'title', `${armLabel(state.arms[a])}: input to the nonlinearity, layer ${focusLayer + 1}`);
@@ -371,7 +403,7 @@ function layerLineView(canvas, state, { series: initial, title, y, note = () => 
   return {
     update({ focusLayer }, fresh) {
       if (!fresh) return;
-      state.arms.forEach((_, a) => { chart.data.datasets[a].data = layerSeries(state, a, focusLayer, series); });
+      state.arms.forEach((_, a) => { chart.data.datasets[a].data = decimated(layerSeries(state, a, focusLayer, series)); });
       setText(chart, 'title', layerTitle(state, focusLayer, title));
       setText(chart, 'subtitle', note(focusLayer));
       draw(chart);
@@ -622,7 +654,7 @@ function modesView(canvas, state) {
   return {
     update(_, fresh) {
       if (!fresh) return;
-      lines.forEach(({ a, series }, i) => { chart.data.datasets[i].data = state.history[a].series[series]; });
+      lines.forEach(({ a, series }, i) => { chart.data.datasets[i].data = decimated(state.history[a].series[series]); });
       draw(chart);
     },
     destroy: () => chart.destroy(),

@@ -8,6 +8,7 @@
 import { armLabel } from './arms.js';
 import { createArmCard, cssColors, drawNotice } from './cards.js';
 import { pct } from './format.js';
+import { drawSoon } from './frames.js';
 
 // TensorFlow Playground's colours: class 0 blue, class 1 orange.
 const CLASS_RGB = [[8, 119, 189], [245, 147, 34]];
@@ -280,7 +281,7 @@ export function createBoundaries(container) {
       else if (card.divergedAt === null) greyOut(card.image);
       card.divergedAt = arm.diverged ? arm.divergedAt : null;
       showAccuracy(card, snapshot.metrics.testAccuracy[a]);
-      composite(card);
+      drawSoon(card, () => composite(card));
     });
   }
 

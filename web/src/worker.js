@@ -1,5 +1,7 @@
 // The training worker: owns the engine and the experiment, steps it, and posts snapshots to
-// the page at a steady rate. It only translates between the engine and messages.
+// the page: one at a time, the next only once the page says it has drawn the last (a page that
+// falls behind, on a slow phone, gets fewer snapshots instead of a growing queue; training
+// goes on meanwhile). It only translates between the engine and messages.
 //
 // Page -> worker
 //   { type: 'load' }                 load the engine (answered by 'loaded')
@@ -18,6 +20,7 @@
 //   { type: 'learningRate', value }  without restarting
 //   { type: 'focus', layer }         the hidden layer the per-layer views show
 //   { type: 'export' }               the whole run's configuration and history, as JSON text
+//   { type: 'drawn', seq }           the page has drawn snapshot seq: the next may come
 // Worker -> page
 //   { type: 'loaded', schema, defaults }                       the engine is ready
 //   { type: 'ready', id, config, notes, arms, depth, grid, data, lesson }  an experiment was
@@ -57,6 +60,10 @@ let lesson = null;        // { id, variant, horizon, claims } of the running les
 let scenarioId = null;    // the scenario the run was started from
 let horizonClaims = null; // the claims' verdicts at the horizon, once reached
 let trainSize = 0;
+let seq = 0;              // the latest snapshot's number
+let startId = 0;          // the id of the start that built the experiment
+let inFlight = false;     // it is not drawn yet
+let wanted = false;       // another snapshot is due once it is
 
 function post(message, transfer = []) {
   self.postMessage(message, transfer);
@@ -138,6 +145,8 @@ function snapshot() {
   const claims = lesson ? evaluateClaims(lesson.claims, run) : [];
   const message = {
     type: 'snapshot',
+    seq: ++seq,
+    start: startId,
     steps: run.steps,
     running,
     focusLayer,
@@ -163,9 +172,15 @@ function snapshot() {
   return message;
 }
 
-// Posts a snapshot; the first one at or past the lesson's horizon pauses the run and keeps
-// the claims' verdicts there.
+// Posts a snapshot, or, while the page has not drawn the last one, notes that one is due. The
+// first one at or past the lesson's horizon pauses the run and keeps the claims' verdicts there.
 function sendSnapshot() {
+  if (inFlight) {
+    wanted = true;
+    return;
+  }
+  wanted = false;
+  inFlight = true;
   const message = snapshot();
   if (stepsToHorizon() <= 0) {
     running = false;
@@ -196,6 +211,7 @@ function tick() {
         experiment.step(Math.min(10, stepsToHorizon()));
       }
     }
+    if (stepsToHorizon() <= 0) running = false;
     sendSnapshot();
     if (!running) return;
   } catch (err) {
@@ -229,6 +245,8 @@ function start(config, id, notes = [], scenario = null) {
   experiment?.delete();
   experiment = next;
   scenarioId = scenario;
+  inFlight = false;  // what is in flight is the old experiment's
+  startId = id;
   horizonClaims = null;
   const lessonInfo = matchRunLesson();
   if (lesson) stepsPerSecond = lesson.pace;
@@ -288,6 +306,11 @@ const handlers = {
       type: 'export',
       json: JSON.stringify({ config: experiment.config(), steps: experiment.steps(), arms: experiment.arms(), history: plain(history) }),
     });
+  },
+  drawn: ({ seq: drawn }) => {
+    if (drawn !== seq) return;  // an older snapshot, of an experiment since replaced
+    inFlight = false;
+    if (wanted) sendSnapshot();
   },
   focus: ({ layer }) => {
     focusLayer = layer;

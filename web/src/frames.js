@@ -1,0 +1,35 @@
+// Drawing on animation frames within a budget: the charts and the maps ask for a redraw with
+// drawSoon, and each frame runs as many of the waiting redraws as fit in FRAME_BUDGET_MS (at
+// least one). On a slow phone the page keeps answering while its pictures catch up, and each
+// draws its newest data when its turn comes; a picture asked for twice is drawn once.
+const FRAME_BUDGET_MS = 12;
+const waiting = new Map();  // key -> draw()
+let requested = false;
+
+function drawWaiting() {
+  requested = false;
+  const start = performance.now();
+  let drawn = 0;
+  for (const [key, draw] of waiting) {
+    if (drawn > 0 && performance.now() - start > FRAME_BUDGET_MS) break;
+    waiting.delete(key);
+    draw();
+    ++drawn;
+  }
+  if (waiting.size > 0) request();
+}
+
+function request() {
+  if (requested) return;
+  requested = true;
+  requestAnimationFrame(drawWaiting);
+}
+
+export function drawSoon(key, draw) {
+  waiting.set(key, draw);
+  request();
+}
+
+export function cancelDraw(key) {
+  waiting.delete(key);
+}

@@ -281,7 +281,9 @@ export function createBoundaries(container) {
       else if (card.divergedAt === null) greyOut(card.image);
       card.divergedAt = arm.diverged ? arm.divergedAt : null;
       showAccuracy(card, snapshot.metrics.testAccuracy[a]);
-      drawSoon(card, () => composite(card));
+      // Drawn at a frame to come: not if the view was rebuilt for another run meanwhile.
+      const current = view;
+      drawSoon(card, () => { if (view === current) composite(card); });
     });
   }
 

@@ -139,12 +139,25 @@ std::string requirement(const Field& f) {
   return "";
 }
 
-// Reads one field's JSON value into the configuration, or says why it cannot.
-bool assign(const Field& f, const Json& v, Config& c) {
+// Why a list item is refused: "item 2 is 200, more than 128". Items count from 1.
+std::string item_problem(const Field& f, std::size_t index, const Json& item) {
+  const std::string head = "item " + std::to_string(index + 1) + " is " + item.describe();
+  if (f.kind == Kind::ChoiceList) return head + (item.is_string() ? ", not one of the names" : ", not a name");
+  if (!item.is_number()) return head + ", not a number";
+  const double n = item.as_number();
+  if (n < f.min) return head + ", less than " + format_number(f.min);
+  if (n > f.max) return head + ", more than " + format_number(f.max);
+  return head + ", not an integer";
+}
+
+// Reads one field's JSON value into the configuration. Returns what is wrong with the value
+// ("got -1", "item 2 is 200, more than 128"), or "" when it is taken.
+std::string assign(const Field& f, const Json& v, Config& c) {
+  const std::string got = "got " + v.describe();
   switch (f.kind) {
     case Kind::Integer:
     case Kind::Number: {
-      if (!v.is_number() || !in_range(f, v.as_number())) return false;
+      if (!v.is_number() || !in_range(f, v.as_number())) return got;
       const double n = v.as_number();
       if (auto m = std::get_if<std::uint32_t Config::*>(&f.member))
         c.*(*m) = static_cast<std::uint32_t>(n);
@@ -152,51 +165,51 @@ bool assign(const Field& f, const Json& v, Config& c) {
         c.*(*mi) = static_cast<int>(n);
       else
         c.*std::get<double Config::*>(f.member) = n;
-      return true;
+      return "";
     }
     case Kind::Boolean:
-      if (!v.is_bool()) return false;
+      if (!v.is_bool()) return got;
       c.*std::get<bool Config::*>(f.member) = v.as_bool();
-      return true;
+      return "";
     case Kind::Choice:
       if (!v.is_string() ||
           std::find(f.choices.begin(), f.choices.end(), v.as_string()) == f.choices.end())
-        return false;
+        return got;
       c.*std::get<std::string Config::*>(f.member) = v.as_string();
-      return true;
-    case Kind::IntegerList: {
-      if (!v.is_array()) return false;
-      const auto& items = v.items();
-      if (static_cast<int>(items.size()) < f.min_items ||
-          static_cast<int>(items.size()) > f.max_items)
-        return false;
-      std::vector<int> out;
-      for (const Json& item : items) {
-        if (!item.is_number() || !in_range(f, item.as_number())) return false;
-        out.push_back(static_cast<int>(item.as_number()));
-      }
-      c.*std::get<std::vector<int> Config::*>(f.member) = out;
-      return true;
-    }
+      return "";
+    case Kind::IntegerList:
     case Kind::ChoiceList: {
-      if (!v.is_array()) return false;
+      if (!v.is_array()) return got;
       const auto& items = v.items();
       if (static_cast<int>(items.size()) < f.min_items ||
           static_cast<int>(items.size()) > f.max_items)
-        return false;
-      std::vector<std::string> out;
-      for (const Json& item : items) {
+        return got;
+      std::vector<int> numbers;
+      std::vector<std::string> names;
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        const Json& item = items[i];
+        if (f.kind == Kind::IntegerList) {
+          if (!item.is_number() || !in_range(f, item.as_number())) return item_problem(f, i, item);
+          numbers.push_back(static_cast<int>(item.as_number()));
+          continue;
+        }
         if (!item.is_string() ||
-            std::find(f.choices.begin(), f.choices.end(), item.as_string()) == f.choices.end() ||
-            std::find(out.begin(), out.end(), item.as_string()) != out.end())
-          return false;
-        out.push_back(item.as_string());
+            std::find(f.choices.begin(), f.choices.end(), item.as_string()) == f.choices.end())
+          return item_problem(f, i, item);
+        const auto seen = std::find(names.begin(), names.end(), item.as_string());
+        if (seen != names.end())
+          return "item " + std::to_string(i + 1) + " repeats " + item.describe() + " (item " +
+                 std::to_string(seen - names.begin() + 1) + "): each name at most once";
+        names.push_back(item.as_string());
       }
-      c.*std::get<std::vector<std::string> Config::*>(f.member) = out;
-      return true;
+      if (f.kind == Kind::IntegerList)
+        c.*std::get<std::vector<int> Config::*>(f.member) = numbers;
+      else
+        c.*std::get<std::vector<std::string> Config::*>(f.member) = names;
+      return "";
     }
   }
-  return false;
+  return got;
 }
 
 Json value_of(const Field& f, const Config& c) {
@@ -257,8 +270,8 @@ Config parse_config(const Json& json) {
       std::string known;
       for (const Field& field : table) known += (known.empty() ? "" : ", ") + std::string(field.name);
       errors.push_back({key, "is not a configuration field (fields: " + known + ")"});
-    } else if (!assign(*f, value, config)) {
-      errors.push_back({key, "must be " + requirement(*f) + "; got " + value.describe()});
+    } else if (const std::string problem = assign(*f, value, config); !problem.empty()) {
+      errors.push_back({key, "must be " + requirement(*f) + "; " + problem});
     }
   }
   if (errors.empty()) check_together(config, errors);

@@ -440,5 +440,28 @@ TEST(Config, MalformedJsonTextIsAConfigErrorWithTheOffset) {
   }
 }
 
+TEST(Config, AListErrorNamesTheBadItemAndWhatIsWrongWithIt) {
+  const auto message = [](const char* json) {
+    const auto errors = config_error(Json::parse(json)).errors();
+    EXPECT_EQ(errors.size(), 1u) << json;
+    return errors.empty() ? std::string() : errors[0].message;
+  };
+  const std::string hidden = "must be an array of 0 to 10 integers, each from 1 to 128; ";
+  EXPECT_EQ(message(R"({"hidden":[16,200]})"), hidden + "item 2 is 200, more than 128");
+  EXPECT_EQ(message(R"({"hidden":[0]})"), hidden + "item 1 is 0, less than 1");
+  EXPECT_EQ(message(R"({"hidden":[8,-5,8]})"), hidden + "item 2 is -5, less than 1");
+  EXPECT_EQ(message(R"({"hidden":[8,1.5]})"), hidden + "item 2 is 1.5, not an integer");
+  EXPECT_EQ(message(R"({"hidden":["abc"]})"), hidden + "item 1 is \"abc\", not a number");
+  EXPECT_EQ(message(R"({"hidden":[1,2,3,4,5,6,7,8,9,10,11]})"), hidden + "got an array of 11 items");
+  const std::string arms =
+      "must be an array of 1 to 3 different names, each \"plain\", \"bn-before\" or \"bn-after\"; ";
+  EXPECT_EQ(message(R"({"arms":["plain","plain"]})"),
+            arms + "item 2 repeats \"plain\" (item 1): each name at most once");
+  EXPECT_EQ(message(R"({"arms":["plain","bn"]})"), arms + "item 2 is \"bn\", not one of the names");
+  EXPECT_EQ(message(R"({"arms":[3]})"), arms + "item 1 is 3, not a name");
+  // Scalars keep saying what they got.
+  EXPECT_EQ(message(R"({"learningRate":-1})"), "must be a number from 1e-06 to 1000; got -1");
+}
+
 }  // namespace
 }  // namespace bnlab

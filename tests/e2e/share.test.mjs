@@ -77,18 +77,19 @@ test('the address follows the settings, and Copy link offers it', async () => {
 });
 
 test('refused and unknown link values are named in a note, and the rest of the link applies', async () => {
-  const { page, errors } = await open('#dataset=xor&learningRate=5000&hidden=8,0&colour=red&batchSize=16');
-  await page.waitForFunction(() => document.querySelectorAll('#link-notes li').length >= 3);
+  const { page, errors } = await open('#dataset=xor&learningRate=5000&hidden=8,0&colour=red&batchSize=16&arms=plain,plain');
+  await page.waitForFunction(() => document.querySelectorAll('#link-notes li').length >= 4);
   const notes = await page.locator('#link-notes li').allTextContents();
   assert.ok(notes.some((n) => n === 'Ignored the unknown setting "colour".'), notes.join(' | '));
   assert.ok(notes.some((n) => /^learningRate: must be a number from 1e-06 to 1000; got 5000; using the default\.$/.test(n)), notes.join(' | '));
-  assert.ok(notes.some((n) => n.startsWith('hidden: must be an array')), notes.join(' | '));
+  assert.ok(notes.some((n) => n.startsWith('hidden: must be an array') && n.includes('item 2 is 0, less than 1')), notes.join(' | '));
+  assert.ok(notes.some((n) => n.startsWith('arms: ') && n.includes('item 2 repeats "plain" (item 1)')), notes.join(' | '));
   assert.equal(await page.locator('#field-dataset').inputValue(), 'xor');
   assert.equal(await page.locator('#field-batchSize').inputValue(), '16');
   assert.equal(await page.locator('#field-learningRate').inputValue(), '2');
   const now = await steps(page);
-  await page.waitForTimeout(500);
-  assert.ok(await steps(page) > now, 'it trains');
+  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n, now,
+    { timeout: 20000 });  // it trains
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -59,7 +59,7 @@ function setLesson(info) {
 }
 
 function sendLive(name, value) {
-  if (name === 'learningRate') worker.postMessage({ type: 'learningRate', value });
+  if (name === 'learningRate') worker.postMessage({ type: 'learningRate', value, id: lastStart });
 }
 
 // The configuration and page options in the address bar, so the address is a share link.
@@ -251,6 +251,7 @@ const handlers = {
   },
   configChanged({ config, lesson: info }) {
     accepted = config;
+    setStatus(playing ? 'Training.' : 'Paused.');  // an earlier refusal is stale now
     setLesson(info);
     if (runningStart === lastStart) controls?.set({ ...config, ...liveEdits });
     writeHash();
@@ -264,7 +265,7 @@ const handlers = {
       return;
     }
     if (fields) {
-      if (id === lastStart) controls?.showErrors(fields);
+      if (id === lastStart) controls?.showErrors(fields, accepted);
       const kept = accepted ? ' The previous run goes on.' : '';
       setStatus(`Invalid configuration: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}.${kept}`, true);
       return;

@@ -140,8 +140,9 @@ export function createControls(form, schema, onChange) {
       }
       this.showErrors([]);
     },
-    // errors: [{ field, message }] from the engine's validator.
-    showErrors(list) {
+    // errors: [{ field, message }] from the engine's validator; inUse: the configuration still
+    // running, whose value each message names. The typed text stays for the user to fix.
+    showErrors(list, inUse) {
       for (const [name, p] of errors) {
         p.textContent = '';
         elements.get(name).removeAttribute('aria-invalid');
@@ -149,7 +150,9 @@ export function createControls(form, schema, onChange) {
       for (const { field, message } of list) {
         const p = errors.get(field);
         if (!p) continue;
-        p.textContent = message;  // text, never markup
+        const value = inUse?.[field];
+        const kept = value === undefined ? '' : ` Still using ${Array.isArray(value) ? value.join(',') || 'none' : value}.`;
+        p.textContent = `${LABELS[field] ?? field}: ${message}.${kept}`;  // text, never markup
         elements.get(field).setAttribute('aria-invalid', 'true');
       }
     },

@@ -17,7 +17,7 @@
 //   { type: 'play' } / { type: 'pause' }
 //   { type: 'step', n }              n steps now (while paused), then one snapshot
 //   { type: 'speed', stepsPerSecond }  0 = as fast as possible
-//   { type: 'learningRate', value }  without restarting
+//   { type: 'learningRate', value, id }  without restarting (an error carries the id)
 //   { type: 'focus', layer }         the hidden layer the per-layer views show
 //   { type: 'export' }               the whole run's configuration and history, as JSON text
 //   { type: 'drawn', seq }           the page has drawn snapshot seq: the next may come
@@ -294,6 +294,8 @@ const handlers = {
     stepsPerSecond = value;
   },
   learningRate: ({ value }) => {
+    // Judged by the one validator, so a refused value is named at its field like any other.
+    engine.validateConfig({ ...experiment.config(), learningRate: value });
     experiment.setLearningRate(value);
     post({ type: 'configChanged', config: experiment.config(), lesson: matchRunLesson() });
   },

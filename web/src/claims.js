@@ -281,14 +281,14 @@ export function lossGap(run, name) {
   return final(run, name, 'testLoss') - final(run, name, 'trainLoss');
 }
 
-// The run of an engine experiment, as the claims read it. `history` may be passed when the
-// caller already has it.
-export function makeRun(experiment, history = experiment.history()) {
+// The run of an engine experiment, as the claims read it, measured now. The training set's
+// size may be passed by a caller that keeps it (it does not change during a run).
+export function makeRun(experiment, trainSize = experiment.data().trainY.length) {
   return {
     config: experiment.config(),
     steps: experiment.steps(),
-    trainSize: experiment.data().trainY.length,
-    history,
+    trainSize,
+    history: experiment.history(),
     metrics: experiment.evaluate(),
     single: experiment.arms().map((_, a) => experiment.singleExample(a, 0)),
   };

@@ -33,7 +33,7 @@
 //   { type: 'error', where, message, fields?, id? }            where: load | start | step | ...
 /* global createBnLab, importScripts */
 import { hasBn } from './arms.js';
-import { evaluateClaims, readouts, watch } from './claims.js';
+import { evaluateClaims, makeRun, readouts, watch } from './claims.js';
 import { snapshotTransferables } from './protocol.js';
 import { matchLesson, variantClaims } from './scenarios.js';
 import { resolveConfig } from './url-state.js';
@@ -137,11 +137,8 @@ function snapshot() {
   const names = experiment.arms().map((a) => a.name);
   const depth = experiment.config().hidden.length;
   const grid = experiment.gridInfo();
-  const history = experiment.history();
-  const metrics = experiment.evaluate();
-  const single = names.map((_, a) => experiment.singleExample(a, 0));
-  // What the claims and the watches read: the same run the tests build with makeRun.
-  const run = { config: experiment.config(), steps: experiment.steps(), trainSize, history, metrics, single };
+  // What the claims and the watches read, built as the tests build it.
+  const run = makeRun(experiment, trainSize);
   const claims = lesson ? evaluateClaims(lesson.claims, run) : [];
   const message = {
     type: 'snapshot',
@@ -151,11 +148,11 @@ function snapshot() {
     running,
     focusLayer,
     arms: experiment.arms(),
-    metrics,
+    metrics: run.metrics,
     claims: lesson ? { horizon: lesson.horizon, atHorizon: horizonClaims, now: claims } : null,
     watches: watch(run),
     readouts: readouts(run, focusLayer),
-    history: historyUpdate(history),
+    history: historyUpdate(run.history),
     grids: grid.size > 0 ? names.map((_, a) => experiment.grid(a)) : [],
     // Without a 2-D grid (the digits), each arm's predicted class of every test example.
     predictions: grid.size > 0 ? [] : names.map((_, a) => experiment.predict(a)),
@@ -164,7 +161,7 @@ function snapshot() {
     jitter: names.map((name, a) => (hasBn(name, depth)
       ? experiment.sameExampleJitter(a, focusLayer, JITTER_REPEATS) : null)),
     // One test example alone, in training mode and in inference mode.
-    single,
+    single: run.single,
     // The spread of the batch mean against sigma / sqrt(B), now and then.
     sweep: depth > 0 && snapshots++ % SWEEP_EVERY === 0
       ? names.map((_, a) => experiment.batchSizeSweep(a, focusLayer, SWEEP_BATCHES)) : null,

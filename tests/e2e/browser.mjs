@@ -90,3 +90,15 @@ export function countColors(pageOrFrame, selector, colors = ARM_COLORS) {
     return counts;
   }, [selector, colors]);
 }
+
+// Waits until a canvas has more than `min` pixels of an arm's colour (charts draw at the frames
+// after new data or after they come into view), or fails after `timeout` ms. Returns the counts.
+export async function waitForArmPixels(pageOrFrame, selector, arm, { min = 20, timeout = 20000 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const counts = await countColors(pageOrFrame, selector);
+    if (counts && counts[arm] > min) return counts;
+    if (Date.now() > deadline) throw new Error(`${selector}: no more than ${min} pixels of ${arm} after ${timeout} ms: ${JSON.stringify(counts)}`);
+    await new Promise((resolve) => { setTimeout(resolve, 100); });
+  }
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { countColors, screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
+import { screenshotDir, steps, useBrowser, waitForArmPixels, watchErrors } from './browser.mjs';
 
 const CHARTS = ['chart-loss', 'chart-shift', 'chart-gradnorm', 'chart-saturation', 'chart-modes'];
 const BN_CHARTS = ['chart-batch-mean', 'chart-batch-var', 'chart-jitter', 'chart-sweep'];
@@ -60,16 +60,14 @@ test('every chart draws both arms by the default lesson\'s horizon, and their lo
   await page.waitForFunction(() => /horizon/.test(document.getElementById('status').textContent), null, { timeout: 120000 });
   for (const id of [...CHARTS, ...BN_CHARTS]) {
     await page.locator(`#${id}`).scrollIntoViewIfNeeded();
-    const counts = await countColors(page, `#${id}`);
-    assert.ok(counts, `#${id} exists`);
-    assert.ok(counts['bn-before'] > 20, `#${id} draws the BN arm: ${JSON.stringify(counts)}`);
-    if (!BN_CHARTS.includes(id)) assert.ok(counts.plain > 20, `#${id} draws the plain arm: ${JSON.stringify(counts)}`);
+    // Each chart draws at the frames after it comes into view.
+    await waitForArmPixels(page, `#${id}`, 'bn-before');
+    if (!BN_CHARTS.includes(id)) await waitForArmPixels(page, `#${id}`, 'plain');
   }
   // One percentile chart per arm, each drawing its arm.
   const percentile = await page.locator('#percentile-charts canvas').count();
   assert.equal(percentile, 2);
-  const bands = await countColors(page, '#percentile-charts .chart:nth-child(2) canvas');
-  assert.ok(bands['bn-before'] > 20, JSON.stringify(bands));
+  await waitForArmPixels(page, '#percentile-charts .chart:nth-child(2) canvas', 'bn-before');
   // The boundary heatmaps: one per arm, not blank.
   assert.equal(await page.locator('#boundaries canvas').count(), 2);
 

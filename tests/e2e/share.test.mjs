@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { DEFAULT_LESSON } from '../../web/src/scenarios.js';
-import { countColors, root, screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
+import { root, screenshotDir, steps, useBrowser, waitForArmPixels, watchErrors } from './browser.mjs';
 
 const session = useBrowser();
 
@@ -155,8 +155,7 @@ test('the embed view fits a 640x480 frame without scrollbars, with play/pause an
   assert.match(layout.link, /#seed=1&dataset=circle&.*hidden=8,8/);
   assert.doesNotMatch(layout.link, /embed=1/);
   // Its charts have data: the percentile chart of the BN arm carries the BN colour.
-  const blue = (await countColors(frame, '#percentile-charts .chart:nth-child(2) canvas'))['bn-before'];
-  assert.ok(blue > 20, `the BN band is drawn (${blue} pixels)`);
+  await waitForArmPixels(frame, '#percentile-charts .chart:nth-child(2) canvas', 'bn-before');
   await page.screenshot({ path: join(screenshotDir, 'embed-640x480.png') });
   await frame.click('#play');
   assert.equal(await frame.locator('#play').textContent(), 'Play');
@@ -170,13 +169,16 @@ test('the standalone file trains and draws its charts when opened from disk', as
   await page.goto(pathToFileURL(join(root, 'dist', 'bnlab-standalone.html')).href);
   await waitForStep(page, 500);
   assert.equal(await page.locator('#status').textContent(), 'Training.');
-  await page.waitForTimeout(1500);
   for (const id of ['chart-loss', 'chart-shift']) {
     await page.locator(`#${id}`).scrollIntoViewIfNeeded();
-    const drawn = (await countColors(page, `#${id}`))['bn-before'];
-    assert.ok(drawn > 20, `#${id} draws the BN arm from file://`);
+    await waitForArmPixels(page, `#${id}`, 'bn-before');  // drawn from file://
   }
   await page.screenshot({ path: join(screenshotDir, 'standalone-file.png') });
+  // Copy link says that a file:// address works on this computer only.
+  await page.evaluate(() => document.getElementById('copy-link').click());
+  assert.match(await page.locator('#share-help').textContent(), /works only on this computer/);
+  assert.match(await page.locator('#share-text').inputValue(), /^file:\/\//);
+  await page.evaluate(() => document.getElementById('share-close').click());
   // The digits ride inside the file: a digits link works from disk too.
   await page.goto(`${pathToFileURL(join(root, 'dist', 'bnlab-standalone.html')).href}#dataset=digits&noise=0&hidden=16`);
   await page.waitForFunction(() => document.querySelectorAll('#digits .digit').length > 0
@@ -228,6 +230,18 @@ test('the Figure 1 scenario on the digits shows test digits, answers and confusi
   const matrices = await page.locator('#digits canvas[role="img"]').evaluateAll((cs) => cs.map((c) => c.getAttribute('aria-label')));
   assert.ok(matrices.filter((label) => /accuracy/i.test(label)).length >= 2, matrices.join(' | '));
   await page.locator('#view-boundary').screenshot({ path: join(screenshotDir, 'digits-1280.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a browser without String.prototype.toWellFormed (Firefox < 119) still opens a link with settings', async () => {
+  const page = await session.browser().newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = watchErrors(page);
+  await page.addInitScript(() => { delete String.prototype.toWellFormed; });
+  await page.goto(`${session.url()}#dataset=circle&hidden=8,8&learningRate=0.5&seed=3`);
+  await waitForStep(page, 100);
+  assert.equal(await page.evaluate(() => typeof ''.toWellFormed), 'undefined');
+  assert.match(await page.evaluate(() => window.location.hash), /dataset=circle&.*hidden=8,8&.*learningRate=0.5&/);
   assert.deepEqual(errors, []);
   await page.close();
 });

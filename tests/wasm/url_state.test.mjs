@@ -465,3 +465,14 @@ test('in every hostile link, each field it sets is used as given or named in a n
   }
   assert.deepEqual([...lost].map(([how, { fields, example }]) => `${how}: ${[...fields].join(', ')}; e.g. ${example}`), []);
 });
+
+test('wellFormed replaces lone surrogates as String.prototype.toWellFormed does, on browsers without it too', async () => {
+  const { wellFormed } = await import('../../web/src/url-state.js');
+  const samples = ['plain', 'a\uD800b', '\uDC00', '\uD83D\uDE00', '\uD83D', 'x\uDE00\uD83Dy', '\uD800\uD800\uDC00', ''];
+  for (const text of samples) assert.equal(wellFormed(text), text.toWellFormed(), JSON.stringify(text));
+  // Every single code unit of the surrogate ranges and around them.
+  for (let c = 0xD7F0; c <= 0xE010; ++c) {
+    const text = `a${String.fromCharCode(c)}b`;
+    assert.equal(wellFormed(text), text.toWellFormed(), c.toString(16));
+  }
+});

@@ -306,14 +306,20 @@ window.addEventListener('hashchange', () => {
     openLink();
   }
 });
+// A page opened from a file (the one-file page) has a file:// address that works on this
+// computer only: the dialogs say so rather than offer it as if it could be shared.
+const LOCAL_NOTE = window.location.protocol === 'file:'
+  ? ' This page was opened from a file, so this address works only on this computer: to share the run, '
+    + 'put bnlab-standalone.html on a web server (a blog that hosts one file will do) and copy the link there.'
+  : '';
 $('copy-link').addEventListener('click', () => openShareDialog('Share this run',
-  'The link holds every setting, the seed included: whoever opens it sees the same run, step for step.',
+  `The link holds every setting, the seed included: whoever opens it sees the same run, step for step.${LOCAL_NOTE}`,
   fullPageUrl()));
 $('embed').addEventListener('click', () => {
   const views = options.views?.length ? options.views : DEFAULT_EMBED_VIEWS;
   const url = pageUrl(configToFragment(accepted, schema, { embed: true, views }));
   openShareDialog('Embed this run', `Paste this into a page. It shows the ${views.join(' and ')} views `
-    + 'with a play/pause button; views= in the address picks others (boundary, loss, ics, gradients, noise).',
+    + `with a play/pause button; views= in the address picks others (boundary, loss, ics, gradients, noise).${LOCAL_NOTE}`,
   embedSnippet(url, `bnlab: ${accepted.dataset}, ${accepted.arms.join(' vs ')}`));
 });
 $('download').addEventListener('click', () => worker.postMessage({ type: 'export' }));

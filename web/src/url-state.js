@@ -25,12 +25,18 @@ export function configToFragment(config, schema, options = {}) {
   return `#${parts.join('&')}`;
 }
 
-// toWellFormed: a lone surrogate (which no JSON text may carry to the engine) becomes U+FFFD.
+// A lone surrogate (which no JSON text may carry to the engine) becomes U+FFFD, as
+// String.prototype.toWellFormed does; written out, since browsers before 2023 (Firefox < 119,
+// Chromium < 111) do not have it.
+export function wellFormed(text) {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 function decode(text) {
   try {
-    return decodeURIComponent(text.replaceAll('+', ' ')).toWellFormed();
+    return wellFormed(decodeURIComponent(text.replaceAll('+', ' ')));
   } catch {
-    return text.toWellFormed();  // a malformed escape stays as typed; the validator says what is wrong
+    return wellFormed(text);  // a malformed escape stays as typed; the validator says what is wrong
   }
 }
 

@@ -293,3 +293,26 @@ test('a refused value is marked at its field with the item named, the old value 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('on a phone (390x844) the first screen shows the scoreboard and the two maps side by side', async () => {
+  const { page, errors } = await openPage({ width: 390, height: 844 });
+  const boxes = await page.evaluate(() => {
+    const box = (e) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, left: r.left, right: r.right }; };
+    return {
+      maps: [...document.querySelectorAll('#boundaries canvas')].map(box),
+      scoreboard: box(document.getElementById('scoreboard')),
+      height: window.innerHeight,
+      width: window.innerWidth,
+    };
+  });
+  assert.equal(boxes.maps.length, 2);
+  const [a, b] = boxes.maps;
+  assert.ok(Math.abs(a.top - b.top) < 1 && a.right <= b.left, `side by side: ${JSON.stringify(boxes.maps)}`);
+  for (const r of [a, b, boxes.scoreboard]) {
+    assert.ok(r.top >= 0 && r.bottom <= boxes.height && r.right <= boxes.width, `on the first screen: ${JSON.stringify(r)}`);
+  }
+  assert.ok(a.right - a.left >= 150, `each map at least 150 px wide: ${a.right - a.left}`);
+  await page.screenshot({ path: join(screenshotDir, 'phone-first-screen.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

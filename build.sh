@@ -31,6 +31,7 @@ APT_NEEDS=(
   "nodejs:node"
   "npm:npm"
   "chromium:chromium"
+  "firefox-esr:firefox-esr"
 )
 
 missing_packages() {

@@ -1,0 +1,118 @@
+// The page in Firefox ESR (Debian's firefox-esr, driven by puppeteer-core over WebDriver BiDi):
+// it trains with no console error over http and from file://, the embed view works in a
+// 640x480 frame, and a link gives the same numbers as in Chromium, bit for bit.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+import puppeteer from 'puppeteer-core';
+
+import { launchBrowser, root, serveDist } from './browser.mjs';
+
+const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
+const downloads = mkdtempSync(join(tmpdir(), 'bnlab-firefox-'));
+let server;
+let firefox;
+
+before(async () => {
+  server = await serveDist();
+  firefox = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    defaultViewport: { width: 1280, height: 800 },  // Firefox takes the viewport at launch only
+    extraPrefsFirefox: {
+      'browser.download.folderList': 2,
+      'browser.download.dir': downloads,
+      'browser.download.useDownloadDir': true,
+      'browser.helperApps.neverAsk.saveToDisk': 'application/json',
+    },
+  });
+});
+after(async () => {
+  await firefox?.close();
+  server?.close();
+});
+
+async function open(url) {
+  const page = await firefox.newPage();
+  const errors = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()}`); });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  await page.goto(url);
+  return { page, errors };
+}
+
+const stepsAtLeast = (frame, n) => frame.waitForFunction(
+  (target) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) >= target,
+  { timeout: 30000 }, n);
+
+test('Firefox: the page trains over http with no console error', async () => {
+  const { page, errors } = await open(server.url);
+  await stepsAtLeast(page, 200);
+  assert.match(await page.$eval('#status', (e) => e.textContent), /^Training\.$/);
+  assert.equal(await page.$$eval('#boundaries canvas', (cs) => cs.length), 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Firefox: the one-file page trains from file://', async () => {
+  const { page, errors } = await open(pathToFileURL(join(root, 'dist', 'bnlab-standalone.html')).href);
+  await stepsAtLeast(page, 200);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Firefox: the embed view trains inside a 640x480 frame without scrollbars', async () => {
+  const { page, errors } = await open('about:blank');
+  await page.setContent(`<!doctype html><p>A blog post.</p><iframe src="${server.url}#dataset=circle&hidden=8,8&embed=1" width="640" height="480"></iframe>`);
+  const frame = await (await page.waitForSelector('iframe')).contentFrame();
+  await stepsAtLeast(frame, 200);
+  const scroll = await frame.evaluate(() => {
+    const d = document.documentElement;
+    return [d.scrollWidth - d.clientWidth, d.scrollHeight - d.clientHeight];
+  });
+  assert.deepEqual(scroll, [0, 0]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// The recorded losses of the first 200 steps of a link, by step, from the page's Download data.
+function byStep(data, last = 200) {
+  return new Map(data.history.step.map((step, i) => [step, data.history.arms.map((arm) =>
+    [arm.trainLoss[i], arm.testLoss[i], arm.testAccuracy[i], arm.layers[0].p50[i]])]).filter(([step]) => step <= last));
+}
+
+test('Firefox and Chromium give the same numbers for the same link, bit for bit', async () => {
+  const link = '#seed=5&dataset=circle&hidden=8,8&learningRate=0.5&recordEvery=20&arms=plain,bn-before';
+  const { page, errors } = await open(`${server.url}${link}`);
+  await stepsAtLeast(page, 240);
+  const before = new Set(readdirSync(downloads));
+  await page.click('#download');
+  let file;  // written by the browser process: look for it
+  for (const deadline = Date.now() + 20000; !file && Date.now() < deadline;) {
+    file = readdirSync(downloads).find((f) => !before.has(f) && f.endsWith('.json'));
+    if (!file) await new Promise((resolve) => { setTimeout(resolve, 100); });
+  }
+  assert.ok(file, 'Firefox saved the download');
+  const fromFirefox = byStep(JSON.parse(readFileSync(join(downloads, file), 'utf8')));
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  const chromium = await launchBrowser();
+  try {
+    const other = await chromium.newPage({ acceptDownloads: true });
+    await other.goto(`${server.url}${link}`);
+    await other.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) >= 240, null, { timeout: 30000 });
+    const [download] = await Promise.all([other.waitForEvent('download'), other.click('#download')]);
+    const fromChromium = byStep(JSON.parse(readFileSync(await download.path(), 'utf8')));
+    const common = [...fromFirefox.keys()].filter((step) => fromChromium.has(step));
+    assert.ok(common.length >= 5 && common.at(-1) === 200, `common steps ${common}`);
+    for (const step of common) assert.deepEqual(fromFirefox.get(step), fromChromium.get(step), `step ${step}`);
+  } finally {
+    await chromium.close();
+  }
+});

@@ -107,7 +107,7 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 
     const { page, errors } = await open('', viewport);
     await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0, null, { timeout: 30000 });
     await page.locator('#scenarios').evaluate((d) => { d.open = true; });
-    const link = page.locator('#scenario-list a[href*="scenario=batch-noise"]').nth(1);
+    const link = page.locator('#scenario-list a.variant[href*="scenario=batch-noise"]').nth(1);
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await link.evaluate((a) => a.click());  // as a click from wherever the menu is: it is a plain link
     await page.waitForFunction(() => document.getElementById('scenario-title').textContent === 'Regularization noise and batch size'

@@ -316,3 +316,26 @@ test('on a phone (390x844) the first screen shows the scoreboard and the two map
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a run that is no lesson trains at the speed the menu shows from the start', async () => {
+  const page = await session.browser().newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = watchErrors(page);
+  await page.goto(`${session.url()}#batchSize=64`);
+  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0, null, { timeout: 30000 });
+  assert.equal(await page.locator('#speed').inputValue(), '500');
+  // 500 steps/s: 50 steps per 100 ms tick, so every count is a multiple of 50 and two counts in
+  // a row are a tick or a few apart (at full speed: thousands).
+  const seen = new Set();
+  while (seen.size < 6) {
+    seen.add(await page.waitForFunction((shown) => {
+      const n = Number(document.getElementById('steps').textContent.replaceAll(',', ''));
+      return n > 0 && !shown.includes(n) ? n : null;
+    }, [...seen], { timeout: 20000 }).then((h) => h.jsonValue()));
+  }
+  const counts = [...seen].sort((a, b) => a - b);
+  for (const n of counts) assert.equal(n % 50, 0, `counts at 500 steps/s: ${counts}`);
+  const gaps = counts.slice(1).map((n, i) => n - counts[i]);
+  assert.ok(Math.min(...gaps) < 500, `counts at 500 steps/s: ${counts}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

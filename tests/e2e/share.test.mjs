@@ -190,7 +190,7 @@ test('the standalone file trains and draws its charts when opened from disk', as
 test('every scenario is a link that runs its settings and explains itself', async () => {
   const { page, errors } = await open();
   await page.click('#scenarios > summary');
-  const links = await page.locator('#scenario-list a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  const links = await page.locator('#scenario-list a.variant').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   assert.ok(links.length >= 8, `${links.length} scenario links`);
   const scenarios = new Set(links.map((href) => new URLSearchParams(href.slice(1)).get('scenario')));
   for (const id of ['vanishing', 'rescaling', 'covariate-shift', 'batch-noise', 'placement', 'inference'])
@@ -199,7 +199,7 @@ test('every scenario is a link that runs its settings and explains itself', asyn
   const batches = links.filter((h) => h.includes('scenario=batch-noise')).map((h) => new URLSearchParams(h.slice(1)).get('batchSize'));
   assert.deepEqual(batches, ['4', '32', '256']);
 
-  await page.click('#scenario-list a >> text=standardized');
+  await page.click('#scenario-list a.variant >> text=standardized');
   await page.waitForFunction(() => document.getElementById('field-dataset').value === 'scales'
     && document.getElementById('field-standardize').checked);
   assert.equal(await page.locator('#scenario-title').textContent(), 'Rescaling the inputs');
@@ -211,7 +211,7 @@ test('every scenario is a link that runs its settings and explains itself', asyn
 test('the Figure 1 scenario on the digits shows test digits, answers and confusion matrices', async () => {
   const { page, errors } = await open('', { width: 1280, height: 900 });
   await page.click('#scenarios > summary');
-  await page.click('#scenario-list a[href*="scenario=figure1"]');
+  await page.click('#scenario-list a.variant[href*="scenario=figure1"]');
   await page.waitForFunction(() => document.getElementById('field-dataset').value === 'digits');
   await waitForStep(page, 300);
   await page.waitForTimeout(500);

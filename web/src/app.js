@@ -251,7 +251,9 @@ const handlers = {
   },
   configChanged({ config, lesson: info }) {
     accepted = config;
-    setStatus(playing ? 'Training.' : 'Paused.');  // an earlier refusal is stale now
+    // Said where the run is watched: the charts do not mark the change (an earlier refusal is
+    // stale now, too).
+    setStatus(`Learning rate ${config.learningRate} from step ${$('steps').textContent} on, without a restart.`);
     setLesson(info);
     if (runningStart === lastStart) controls?.set({ ...config, ...liveEdits });
     writeHash();

@@ -146,15 +146,18 @@ export function driftsMore(more, less, factor, from = 0) {
   };
 }
 
-// Mean relative shift of a layer over the whole run: `more` at least `factor` times `less`.
-export function shiftsMore(more, less, factor, layer = -1) {
+// Mean relative shift of a layer, over the whole run (from = 0) or from a fraction of it on:
+// `more` at least `factor` times `less`.
+export function shiftsMore(more, less, factor, { layer = -1, from = 0 } = {}) {
   const which = layer < 0 ? 'last layer' : `layer ${layer + 1}`;
+  const when = from === 0 ? 'Over the whole run' : `Over the last ${from === 0.5 ? 'half' : `${Math.round(100 * (1 - from))}%`} of the run`;
   return {
-    text: `Over the whole run, ${label(more)}'s ${which} input moves ${factor === 1 ? 'more than' : `at least ${times(factor)} as much as`} ${label(less)}'s per record, in units of its own spread`,
+    text: `${when}, ${label(more)}'s ${which} input moves ${factor === 1 ? 'more than' : `at least ${times(factor)} as much as`} ${label(less)}'s per record, in units of its own spread`,
     check: (run) => {
-      const a = meanFrom(run, more, 'relativeShift', 0, layer);
-      const b = meanFrom(run, less, 'relativeShift', 0, layer);
-      return { ok: a >= factor * b, detail: `${label(more)} ${num(a)}, ${label(less)} ${num(b)} (${times(a / b)}) up to step ${run.steps.toLocaleString('en')}` };
+      const start = from * run.steps;
+      const a = meanFrom(run, more, 'relativeShift', start, layer);
+      const b = meanFrom(run, less, 'relativeShift', start, layer);
+      return { ok: a >= factor * b, detail: `${label(more)} ${num(a)}, ${label(less)} ${num(b)} (${times(a / b)}) from step ${start.toLocaleString('en')} to ${run.steps.toLocaleString('en')}` };
     },
   };
 }

@@ -34,7 +34,10 @@ function variantLinks(lesson, schema, defaults) {
 export function renderScenarios(schema, defaults) {
   $('scenario-list').replaceChildren(...SCENARIOS.map((scenario) => {
     const li = el('li');
-    li.append(el('strong', '', scenario.title), ' ', ...variantLinks(scenario, schema, defaults));
+    // The title opens the first variant too: students click names.
+    const title = el('a', 'scenario-title', scenario.title);
+    title.href = variantHref(scenario, scenario.variants[0], schema, defaults);
+    li.append(title, ' ', ...variantLinks(scenario, schema, defaults));
     return li;
   }));
 }

@@ -84,9 +84,13 @@ export const SCENARIOS = [
     title: 'Internal covariate shift',
     view: 'view-ics',
     text: 'Ioffe and Szegedy\'s Figure 1: the 15th, 50th and 85th percentiles of the input to one '
-      + 'sigmoid of the last layer while the network trains. Without BN that input wanders as '
-      + 'every earlier layer learns; with BN it is normalized by the batch mean and variance and '
-      + 'moves only as γ and β are learned. Both networks learn here, so the comparison is fair.',
+      + 'sigmoid of the last layer while the network trains, and below them how far the layer\'s '
+      + 'input distribution moves. BN normalizes that input by the batch mean and variance, so it '
+      + 'moves only as γ, β and the batch statistics change. Both networks learn here, so the '
+      + 'comparison is fair. What this small network shows: early on, while the layers below '
+      + 'learn fast, the plain network\'s last layer input moves far more than BN\'s; once plain '
+      + 'has learned, its inputs settle, while BN\'s keep moving, as Santurkar et al. (2018) '
+      + 'found: BN does not necessarily reduce internal covariate shift.',
     pace: 250,
     horizon: 5000,
     variants: [{ label: 'run it', config: { dataset: 'circle', hidden: [16, 16, 16, 16, 16, 16], initStd: 1, learningRate: 1 } }],
@@ -94,6 +98,8 @@ export const SCENARIOS = [
       { ...accuracyAtLeast('plain', 0.9), held: 20 },
       { ...accuracyAtLeast('bn-before', 0.9), held: 20 },
       { ...shiftsMore('plain', 'bn-before', 1), held: 20 },
+      // Once plain has learned its inputs settle, while BN's keep moving.
+      { ...shiftsMore('bn-before', 'plain', 1, { from: 0.5 }), held: 20 },
       { ...driftsMore('plain', 'bn-before', 1), held: 11 },
     ],
   },

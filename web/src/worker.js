@@ -329,7 +329,9 @@ self.onmessage = async ({ data }) => {
     }
   }
   const handler = handlers[data.type];
-  if (!handler || (data.type !== 'start' && !experiment)) return;
+  // The speed is a setting of the worker, kept for the experiments to come; everything else
+  // but a start needs an experiment.
+  if (!handler || (data.type !== 'start' && data.type !== 'speed' && !experiment)) return;
   try {
     await handler(data);
   } catch (err) {

@@ -5,6 +5,7 @@ import { createCharts } from './charts.js';
 import { createControls } from './controls.js';
 import { createDigits } from './digits.js';
 import { createBoundaries, drawHeatScale } from './heatmap.js';
+import { layoutEmbed } from './embed-layout.js';
 import { renderScenarios, revealLesson, showClaims, showLesson } from './lesson-view.js';
 import {
   DEFAULT_EMBED_VIEWS, applyEmbed, download, embedSnippet, initShareDialog, openShareDialog, pageUrl,
@@ -29,6 +30,7 @@ let writtenHash = null;
 let lesson = null;    // what the worker says the run is: { id, variant, pace, horizon }, { modifiedFrom }, null
 let reveal = false;   // bring the lesson into view when its run is ready (chosen from the menu)
 let horizonPause = false;  // paused by the lesson's horizon, not by the user
+let embedViews = [];  // the sections an embed shows
 
 function start(config, lenient = false) {
   liveEdits = {};
@@ -81,7 +83,7 @@ function openLink() {
   linkNotes = link.notes;
   // A link opened plays, unless it says paused=1.
   setPlaying(!options.paused);
-  applyEmbed(options, window.location.href);
+  embedViews = applyEmbed(options, window.location.href);
   start(link.config, true);
 }
 
@@ -232,6 +234,7 @@ const handlers = {
     digits.reset(message);
     // The boundary picture's explanation fits the 2-D data sets only.
     for (const e of document.querySelectorAll('#view-boundary .two-d')) e.hidden = message.grid.size === 0;
+    layoutEmbed(embedViews);
     if (message.id === lastStart && reveal) {
       reveal = false;
       revealLesson();
@@ -301,6 +304,7 @@ $('loss-log').addEventListener('change', (event) => charts.setLossLog(event.targ
 $('shift-units').addEventListener('change', (event) => charts.setShiftUnits(event.target.value));
 
 initShareDialog();
+window.addEventListener('resize', () => layoutEmbed(embedViews));
 // A link pasted into the address bar of an open page: run what it describes.
 window.addEventListener('hashchange', () => {
   if (schema && window.location.hash !== writtenHash) {

@@ -717,6 +717,8 @@ export function createCharts(document) {
     // A new experiment: new charts for its networks and layers.
     reset(ready) {
       for (const view of views) view.destroy();
+      // An embed's cells are small: smaller text leaves the plots room.
+      Chart.defaults.font.size = document.body.classList.contains('embed') ? 10 : 12;
       const { config, arms, depth, data } = ready;
       state = {
         config,

@@ -57,6 +57,7 @@ export function download(filename, text) {
 }
 
 // The embed layout: only the chosen views, a play/pause control, and a link to the full page.
+// Returns the ids of the sections shown (embed-layout.js fits them into the frame).
 export function applyEmbed(options, fullUrl) {
   const embed = Boolean(options.embed);
   document.body.classList.toggle('embed', embed);
@@ -67,4 +68,5 @@ export function applyEmbed(options, fullUrl) {
   const link = $('open-full');
   link.hidden = !embed;
   link.href = fullUrl;
+  return Object.entries(VIEW_SECTIONS).filter(([view]) => views.includes(view)).map(([, id]) => id);
 }

@@ -5,7 +5,7 @@
 #   ./build.sh build   install what is missing and build (native tools, dist/)
 #   ./build.sh web     only bundle the page into dist/ (after a build)
 #   ./build.sh figure1 [STEPS]   the BatchNorm paper's Figure 1 on the digits, docs/figure1.png
-#   ./build.sh bench [--rounds R] [--seconds S]   steps/s against native and TensorFlow.js,
+#   ./build.sh bench [--rounds R] [--seconds S] [--heap-minutes M]   steps/s against native and TF.js,
 #                      bytes; bench/results.md
 #   ./build.sh deps    only install what is missing
 set -euo pipefail

@@ -12,9 +12,3 @@ export const armAbout = (name) => ARMS[name]?.about ?? name;
 
 // Whether an arm has BatchNorm layers: every arm but plain, when there is a hidden layer.
 export const hasBn = (name, depth) => name !== 'plain' && depth > 0;
-
-// The colour with an alpha, for bands and fills.
-export function withAlpha(hex, alpha) {
-  const n = parseInt(hex.slice(1), 16);
-  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
-}

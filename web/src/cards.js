@@ -1,8 +1,8 @@
 // What the per-arm canvas cards of the heatmap and digits views share: the card itself, the
 // "diverged at step N" notice drawn on its canvas, and the page's palette.
 import { armColor, armLabel } from './arms.js';
+import { FONT_PX } from './drawing.js';
 
-const FONT_PX = 11;
 
 // A card with the arm's title (colour swatch, label, a slot for its accuracy) and a canvas.
 export function createArmCard(name, className) {

@@ -3,7 +3,7 @@
 // on or near the screen, at animation frames within the page's budget (frames.js).
 import Chart from 'chart.js/auto';
 
-import { withAlpha } from './arms.js';
+import { niceSteps, withAlpha } from './drawing.js';
 import { superscript } from './format.js';
 import { cancelDraw, drawSoon } from './frames.js';
 
@@ -31,8 +31,7 @@ export function roundTicks(scale) {
   const span = scale.max - scale.min;
   if (!(span > 0)) return;
   const rough = span / Math.max(2, Math.floor((scale.width || 6 * TICK_SPACING) / TICK_SPACING));
-  const decade = 10 ** Math.floor(Math.log10(rough));
-  const steps = [0.5, 1, 2, 5, 10].map((m) => m * decade);
+  const steps = niceSteps(rough);
   const count = (s) => Math.floor(scale.max / s) - Math.ceil(scale.min / s) + 1;
   let k = steps.findIndex((s) => s >= rough);
   while (k > 0 && count(steps[k]) < 2) --k;  // a narrow axis still gets two labels

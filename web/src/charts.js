@@ -6,10 +6,11 @@
 // chart runs without animation and reads {x, y} points as they are (parsing off).
 import Chart, { Ticks } from 'chart.js/auto';
 
-import { armColor, armLabel, hasBn, withAlpha } from './arms.js';
+import { armColor, armLabel, hasBn } from './arms.js';
 import {
   axis, createChart, draw, fillPoints, lineDataset, logAxis, logTick, pointDataset, setText, stepAxis,
 } from './chart-kit.js';
+import { withAlpha } from './drawing.js';
 import { appendHistory, createHistory, decimated, layerSeries, positive } from './page-history.js';
 
 const LOSS_NAMES = { softmax: 'cross-entropy', bce: 'binary cross-entropy', mse: 'squared error' };

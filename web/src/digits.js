@@ -6,6 +6,7 @@
 // the matrices whose counts changed, so ten snapshots a second cost little and move nothing.
 import { armColor, armLabel } from './arms.js';
 import { createArmCard, cssColors, drawNotice } from './cards.js';
+import { FONT_PX, rgbOf } from './drawing.js';
 import { pct } from './format.js';
 
 const SIDE = 8;             // pixels per image side
@@ -15,14 +16,8 @@ const SHOWN = 48;           // test digits shown at most
 const MAX_ROWS = 4;         // on a narrow screen, fewer digits rather than a long scroll
 const DIGIT_PX = 40;        // CSS px of one image: 5 per pixel, big enough to read the digit
 
-const FONT_PX = 11;
 const GAP = 3;              // between a label and the matrix, or the axis name
 const EDGE = 8;             // free space on the sides without labels
-
-function rgb(hex) {
-  const n = parseInt(hex.slice(1), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
 
 // -- The digits ------------------------------------------------------------------------------
 
@@ -153,7 +148,7 @@ function drawAxes(ctx, frame, side, view) {
 // in white on the darker cells; the diagonal's in bold, as it is the one to read first.
 function drawCells(ctx, frame, counts, color, view) {
   const { x0, y0, cell } = frame;
-  const [r, g, b] = rgb(color);
+  const [r, g, b] = rgbOf(color);
   const fontPx = Math.min(FONT_PX, Math.floor(cell * 0.5));
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
@@ -306,7 +301,7 @@ export function createDigits(anchor) {
     const grid = document.createElement('ol');
     grid.className = 'digit-grid';
     const cells = Array.from({ length: Math.min(SHOWN, testY.length) }, (_, i) => createCell(i, testY[i], ready.arms));
-    const ink = rgb(colors.ink);
+    const ink = rgbOf(colors.ink);
     for (const cell of cells) {
       paintDigit(cell.canvas, testX.subarray(cell.index * FEATURES, (cell.index + 1) * FEATURES), ink, scratch);
       showAnswers(cell, ready.arms, null);

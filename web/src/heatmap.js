@@ -7,6 +7,7 @@
 // resize into an offscreen canvas and composited on top.
 import { armLabel } from './arms.js';
 import { createArmCard, cssColors, drawNotice } from './cards.js';
+import { FONT_PX, niceSteps } from './drawing.js';
 import { pct } from './format.js';
 import { drawSoon } from './frames.js';
 
@@ -19,7 +20,6 @@ const HEAT_STRENGTH = 0.6;
 const NAN_RGB = [200, 200, 200];
 const LEVELS = 256;  // colours in the lookup table, plus one for NaN
 
-const FONT_PX = 11;
 const TICK = 4;     // tick mark length, CSS px
 const GAP = 3;      // between a tick and its label, a label and the axis name
 const EDGE = 8;     // free space on the sides without labels
@@ -81,8 +81,7 @@ function greyOut(image) {
 // labels of as many decimals as the step needs.
 function ticks(lo, hi, count) {
   const raw = (hi - lo) / Math.max(1, count);
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw * (1 - 1e-9));
+  const step = niceSteps(raw).find((s) => s >= raw * (1 - 1e-9));
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   const out = [];
   for (let k = Math.ceil(lo / step); k * step <= hi; ++k) out.push({ value: k * step, text: (k * step).toFixed(decimals) });

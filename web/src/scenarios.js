@@ -33,7 +33,6 @@ export const SCENARIOS = [
   {
     id: 'vanishing',
     title: 'Vanishing gradients',
-    view: 'view-gradients',
     text: 'Six sigmoid layers started from small Gaussian weights. A sigmoid\'s derivative is at '
       + 'most ¼ and the weights are small, so the gradient shrinks layer by layer on its way '
       + 'back. With BN every layer\'s input is rescaled before the sigmoid, and the gradient '
@@ -52,7 +51,6 @@ export const SCENARIOS = [
   {
     id: 'rescaling',
     title: 'Rescaling the inputs',
-    view: 'view-boundary',
     text: 'Height in metres next to weight in kilograms: one feature spreads over 0.5, the other '
       + 'over 80. BN normalizes the first layer\'s inputs the way standardizing normalizes the '
       + 'data. Compare the raw inputs with the standardized ones.',
@@ -82,7 +80,6 @@ export const SCENARIOS = [
   {
     id: 'covariate-shift',
     title: 'Internal covariate shift',
-    view: 'view-ics',
     text: 'Ioffe and Szegedy\'s Figure 1: the 15th, 50th and 85th percentiles of the input to one '
       + 'sigmoid of the last layer while the network trains, and below them how far the layer\'s '
       + 'input distribution moves. BN normalizes that input by the batch mean and variance, so it '
@@ -106,7 +103,6 @@ export const SCENARIOS = [
   {
     id: 'batch-noise',
     title: 'Regularization noise and batch size',
-    view: 'view-noise',
     text: 'The same network at three batch sizes. Each mini-batch has its own mean and variance, so '
       + 'the same example is normalized differently every time — the jitter plot — and the spread '
       + 'of the batch mean follows σ/√B.',
@@ -127,7 +123,6 @@ export const SCENARIOS = [
   {
     id: 'placement',
     title: 'BN before or after the activation',
-    view: 'view-gradients',
     text: 'The paper normalizes the input of the nonlinearity, z = g(BN(Wu)); normalizing its '
       + 'output instead leaves the sigmoid free to saturate. Compare the saturated units and the '
       + 'percentile bands of the two BN networks.',
@@ -142,7 +137,6 @@ export const SCENARIOS = [
   {
     id: 'figure1',
     title: 'Ioffe & Szegedy 2015, Figure 1',
-    view: 'view-ics',
     text: 'The paper\'s first figure, on handwritten digits: three fully connected hidden layers of '
       + '100 sigmoids from small random Gaussian weights, a 10-way softmax, mini-batches of 60, and '
       + 'BN before each nonlinearity. (a) Test accuracy against steps is the last chart of BN\'s '
@@ -162,7 +156,6 @@ export const SCENARIOS = [
   {
     id: 'inference',
     title: 'Training mode against inference mode',
-    view: 'view-noise',
     text: 'In training mode BN normalizes with the batch\'s statistics. One example alone is its '
       + 'own batch: its mean is itself, its variance zero, so every BN output is β and every '
       + 'input gets the same answer (the line under the last chart). Running averages of the '

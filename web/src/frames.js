@@ -6,9 +6,11 @@ const FRAME_BUDGET_MS = 12;
 const waiting = new Map();  // key -> draw()
 let requested = false;
 
-function drawWaiting() {
+// frameStart: the frame's time, the same for every callback of the frame, so that the time
+// the snapshot's own display took in this frame counts against the budget too.
+function drawWaiting(frameStart) {
   requested = false;
-  const start = performance.now();
+  const start = Math.min(frameStart, performance.now());
   let drawn = 0;
   for (const [key, draw] of waiting) {
     if (drawn > 0 && performance.now() - start > FRAME_BUDGET_MS) break;

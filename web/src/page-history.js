@@ -1,14 +1,10 @@
 // The page's copy of the engine's history: per arm, the charted series as {x: step, y} points
 // for every hidden layer (the focus can move to any layer at any time), each layer's latest
 // gradient norm and saturation, and what a line chart draws of a series (decimated).
+import { ARM_SERIES, LATEST_SERIES, LAYER_SERIES } from './protocol.js';
 
 const MAX_ROWS = 2048;  // the engine's bounded history: never more rows than this
-// The history series the line charts draw, per arm and per hidden layer. The bar charts only
-// need each layer's latest value, so those series are not kept.
-const ARM_SERIES = ['trainLoss', 'testLoss', 'testAccuracy', 'testAccuracyBatchStats'];
-const LAYER_SERIES = ['p15', 'p50', 'p85', 'shift', 'relativeShift', 'icsDistance'];
 const LOG_SERIES = new Set(['shift', 'relativeShift', 'icsDistance']);  // drawn on logarithmic axes only
-const LATEST_SERIES = ['gradientNorm', 'saturation'];
 
 // On a logarithmic axis Chart.js draws 0 at the axis' minimum, like a small positive value:
 // a gap says what it is (the first layer's gradient ICS, a unit that no longer varies).

@@ -34,7 +34,7 @@
 /* global createBnLab, importScripts */
 import { hasBn } from './arms.js';
 import { evaluateClaims, makeRun, readouts, watch } from './claims.js';
-import { snapshotTransferables } from './protocol.js';
+import { ARM_SERIES, LATEST_SERIES, LAYER_SERIES, snapshotTransferables } from './protocol.js';
 import { matchLesson, variantClaims } from './scenarios.js';
 import { resolveConfig } from './url-state.js';
 
@@ -118,15 +118,13 @@ function historyUpdate(history) {
   const update = {
     reset,
     step: slice(history.step),
-    arms: history.arms.map((arm) => {
-      const out = { name: arm.name };
-      for (const [key, value] of Object.entries(arm)) {
-        if (key === 'layers') out.layers = value.map((layer) => Object.fromEntries(
-          Object.entries(layer).map(([k, v]) => [k, slice(v)])));
-        else if (key !== 'name') out[key] = slice(value);
-      }
-      return out;
-    }),
+    // Only the series the page draws (protocol.js): the full history is Download data's.
+    arms: history.arms.map((arm) => ({
+      name: arm.name,
+      ...Object.fromEntries(ARM_SERIES.map((key) => [key, slice(arm[key])])),
+      layers: arm.layers.map((layer) => Object.fromEntries(
+        [...LAYER_SERIES, ...LATEST_SERIES].map((key) => [key, slice(layer[key])]))),
+    })),
   };
   sentRows = rows;
   sentStride = stride;

@@ -102,3 +102,15 @@ export async function waitForArmPixels(pageOrFrame, selector, arm, { min = 20, t
     await new Promise((resolve) => { setTimeout(resolve, 100); });
   }
 }
+
+// The time until the next animation frame, capped on Node's side: a frozen page answers no
+// evaluate either.
+export async function frameTime(page, cap = 5000) {
+  let timer;
+  const t0 = performance.now();
+  const frame = page.evaluate(() => new Promise((resolve) => { requestAnimationFrame(() => resolve()); }));
+  const capped = new Promise((resolve) => { timer = setTimeout(() => resolve('cap'), cap); });
+  const result = await Promise.race([frame.then(() => 'frame'), capped]);
+  clearTimeout(timer);
+  return result === 'cap' ? Infinity : performance.now() - t0;
+}

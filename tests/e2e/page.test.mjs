@@ -52,6 +52,18 @@ async function assertNotBlank(page, png, what) {
   assert.ok(inked > 0.03, `${what}: only ${(100 * inked).toFixed(1)}% of pixels inked`);
 }
 
+// The first n different step counts the page shows (above 0), in ascending order.
+async function distinctCounts(page, n) {
+  const seen = new Set();
+  while (seen.size < n) {
+    seen.add(await page.waitForFunction((shown) => {
+      const count = Number(document.getElementById('steps').textContent.replaceAll(',', ''));
+      return count > 0 && !shown.includes(count) ? count : null;
+    }, [...seen], { timeout: 20000 }).then((h) => h.jsonValue()));
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
 test('every chart draws both arms by the default lesson\'s horizon, and their losses differ', async () => {
   const { page, errors } = await openPage();
   // The default experiment pauses by itself at its horizon (10,000 steps); max speed gets there
@@ -105,14 +117,7 @@ test('pause, step and reset do what they say; speed slows the run', async () => 
   // at the default 500 steps/s (at full speed, thousands).
   await page.locator('#speed').selectOption('100');
   await page.click('#play');
-  const seen = new Set();
-  while (seen.size < 6) {
-    seen.add(await page.waitForFunction((shown) => {
-      const n = Number(document.getElementById('steps').textContent.replaceAll(',', ''));
-      return n > 0 && !shown.includes(n) ? n : null;
-    }, [...seen], { timeout: 20000 }).then((h) => h.jsonValue()));
-  }
-  const counts = [...seen].sort((a, b) => a - b);
+  const counts = await distinctCounts(page, 6);
   for (const n of counts) assert.equal(n % 10, 0, `counts at 100 steps/s: ${counts}`);
   const gaps = counts.slice(1).map((n, i) => n - counts[i]);
   assert.ok(Math.min(...gaps) < 50, `counts at 100 steps/s: ${counts}`);
@@ -325,14 +330,7 @@ test('a run that is no lesson trains at the speed the menu shows from the start'
   assert.equal(await page.locator('#speed').inputValue(), '500');
   // 500 steps/s: 50 steps per 100 ms tick, so every count is a multiple of 50 and two counts in
   // a row are a tick or a few apart (at full speed: thousands).
-  const seen = new Set();
-  while (seen.size < 6) {
-    seen.add(await page.waitForFunction((shown) => {
-      const n = Number(document.getElementById('steps').textContent.replaceAll(',', ''));
-      return n > 0 && !shown.includes(n) ? n : null;
-    }, [...seen], { timeout: 20000 }).then((h) => h.jsonValue()));
-  }
-  const counts = [...seen].sort((a, b) => a - b);
+  const counts = await distinctCounts(page, 6);
   for (const n of counts) assert.equal(n % 50, 0, `counts at 500 steps/s: ${counts}`);
   const gaps = counts.slice(1).map((n, i) => n - counts[i]);
   assert.ok(Math.min(...gaps) < 500, `counts at 500 steps/s: ${counts}`);

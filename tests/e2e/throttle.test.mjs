@@ -5,22 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { steps, useBrowser, watchErrors } from './browser.mjs';
+import { frameTime, steps, useBrowser, watchErrors } from './browser.mjs';
 
 const session = useBrowser();
 const VIEWS = ['view-boundary', 'view-loss', 'view-ics', 'view-gradients', 'view-noise'];
-
-// The time until the next animation frame, capped on Node's side: a frozen page answers no
-// evaluate either.
-async function frameTime(page, cap = 5000) {
-  let timer;
-  const t0 = performance.now();
-  const frame = page.evaluate(() => new Promise((resolve) => { requestAnimationFrame(() => resolve()); }));
-  const capped = new Promise((resolve) => { timer = setTimeout(() => resolve('cap'), cap); });
-  const result = await Promise.race([frame.then(() => 'frame'), capped]);
-  clearTimeout(timer);
-  return result === 'cap' ? Infinity : performance.now() - t0;
-}
 
 test('at 4x CPU throttling, training at max speed, every view keeps painting and Pause stops the run', async () => {
   const page = await session.browser().newPage({ viewport: { width: 1280, height: 800 } });

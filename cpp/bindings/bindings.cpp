@@ -367,6 +367,17 @@ val validate_config(const val& config) {
   return guarded([&] { return from_json(config_to_json(parse_config(config_text(config)))); });
 }
 val default_config() { return from_json(config_to_json(Config{})); }
+// The history's series names, per arm and per hidden layer: the one list the page and the
+// tests read.
+val history_series() {
+  Json arm = Json::array(), layer = Json::array();
+  for (const char* name : Experiment::kArmSeries) arm.push_back(name);
+  for (const char* name : Experiment::kLayerSeries) layer.push_back(name);
+  Json out = Json::object();
+  out.set("arm", arm);
+  out.set("layer", layer);
+  return from_json(out);
+}
 val config_schema_js() { return from_json(config_schema()); }
 // Bytes the C++ heap has handed out and not taken back, and the wasm memory's size: for
 // leak tests.
@@ -412,6 +423,7 @@ EMSCRIPTEN_BINDINGS(bnlab) {
   emscripten::function("loadDigits", &load_digits);
   emscripten::function("digitsLoaded", &digits_loaded);
   emscripten::function("defaultConfig", &default_config);
+  emscripten::function("historySeries", &history_series);
   emscripten::function("configSchema", &config_schema_js);
   emscripten::function("heapBytesInUse", &heap_bytes_in_use);
   emscripten::function("memoryBytes", &memory_bytes);

@@ -10,11 +10,11 @@
 namespace bnlab {
 namespace {
 
-enum class Kind { Integer, Number, Boolean, Choice, IntegerList, ChoiceList };
+enum class Kind { Integer, Number, Boolean, Choice, IntegerList, ChoiceList, NumberList };
 
 using Member = std::variant<std::uint32_t Config::*, int Config::*, double Config::*,
                             bool Config::*, std::string Config::*, std::vector<int> Config::*,
-                            std::vector<std::string> Config::*>;
+                            std::vector<std::string> Config::*, std::vector<double> Config::*>;
 
 struct Field {
   const char* name;
@@ -23,11 +23,24 @@ struct Field {
   double min, max;  // numbers, integers and list items, both inclusive
   std::vector<std::string> choices;
   int min_items, max_items;  // lists
-  const char* doc;
+  std::string doc;
 };
 
 const std::vector<std::string> kDatasets = {"circle", "xor", "gauss", "spiral", "scales", "digits"};
-const std::vector<std::string> kArms = {"plain", "bn-before", "bn-after"};
+std::vector<std::string> arm_names() {
+  std::vector<std::string> names;
+  for (const ArmInfo& a : arm_kinds()) names.push_back(a.name);
+  return names;
+}
+
+std::string arms_doc() {
+  std::string doc =
+      "Networks trained side by side from the same initial weights on the same mini-batches: ";
+  const auto& kinds = arm_kinds();
+  for (std::size_t i = 0; i < kinds.size(); ++i)
+    doc += std::string(kinds[i].name) + " (" + kinds[i].doc + ")" + (i + 1 < kinds.size() ? ", " : ".");
+  return doc;
+}
 
 const std::vector<Field>& fields() {
   static const std::vector<Field> table = {
@@ -74,9 +87,17 @@ const std::vector<Field>& fields() {
        "running = (1 - bnMomentum) running + bnMomentum batch)."},
       {"bnEps", Kind::Number, &Config::bnEps, 1e-10, 1, {}, 0, 0,
        "Added to the variance before the square root, so the division is safe."},
-      {"arms", Kind::ChoiceList, &Config::arms, 0, 0, kArms, 1, 3,
-       "Networks trained side by side from the same initial weights on the same mini-batches: "
-       "plain, bn-before (BN before each nonlinearity), bn-after (BN after it)."},
+      {"arms", Kind::ChoiceList, &Config::arms, 0, 0, arm_names(), 1, 4, arms_doc()},
+      {"bnNoiseShift", Kind::Number, &Config::bnNoiseShift, 0, 10, {}, 0, 0,
+       "bn-noisy: every step, each unit's BN output is shifted by m drawn from U(-bnNoiseShift, "
+       "bnNoiseShift), the same m for every example of the batch (off at inference)."},
+      {"bnNoiseScale", Kind::Number, &Config::bnNoiseScale, 1, 10, {}, 0, 0,
+       "bn-noisy: every step, each unit's BN output is scaled by s drawn from U(1, "
+       "bnNoiseScale) before the shift, the same s for every example of the batch."},
+      {"dropout", Kind::Number, &Config::dropout, 0, 0.9, {}, 0, 0,
+       "dropout: the probability that a hidden unit's output is set to 0 for an example at a "
+       "training step (the others are scaled by 1 / (1 - dropout): inverted dropout, off at "
+       "inference)."},
       {"recordEvery", Kind::Integer, &Config::recordEvery, 1, 100000, {}, 0, 0,
        "Steps between two recorded points of the metric history."},
       {"gridSize", Kind::Integer, &Config::gridSize, 2, 200, {}, 0, 0,
@@ -94,6 +115,12 @@ const std::vector<Field>& fields() {
        "At every recorded step, measure gradient-based internal covariate shift (Santurkar et "
        "al. 2018); costs one extra forward and backward pass per hidden layer at that step, "
        "about 20% of the training speed at the default recordEvery."},
+      {"landscape", Kind::Boolean, &Config::landscape, 0, 0, {}, 0, 0,
+       "At every recorded step, measure the loss landscape along the gradient (Santurkar et "
+       "al. 2018, Fig. 4) on the step's mini-batch: the loss and the gradient at W - eta g for "
+       "each step size of landscapeSteps; one extra forward and backward pass per step size."},
+      {"landscapeSteps", Kind::NumberList, &Config::landscapeSteps, 1e-9, 100, {}, 1, 16,
+       "The step sizes eta of the landscape measurement, in multiples of the learning rate."},
   };
   return table;
 }
@@ -135,6 +162,9 @@ std::string requirement(const Field& f) {
       return "an array of " + std::to_string(f.min_items) + " to " +
              std::to_string(f.max_items) + " different names, each " +
              choices_text(f.choices);
+    case Kind::NumberList:
+      return "an array of " + std::to_string(f.min_items) + " to " + std::to_string(f.max_items) +
+             " numbers, each from " + format_number(f.min) + " to " + format_number(f.max);
   }
   return "";
 }
@@ -147,7 +177,7 @@ std::string item_problem(const Field& f, std::size_t index, const Json& item) {
   const double n = item.as_number();
   if (n < f.min) return head + ", less than " + format_number(f.min);
   if (n > f.max) return head + ", more than " + format_number(f.max);
-  return head + ", not an integer";
+  return f.kind == Kind::NumberList ? head + ", not a finite number" : head + ", not an integer";
 }
 
 // Reads one field's JSON value into the configuration. Returns what is wrong with the value
@@ -178,19 +208,20 @@ std::string assign(const Field& f, const Json& v, Config& c) {
       c.*std::get<std::string Config::*>(f.member) = v.as_string();
       return "";
     case Kind::IntegerList:
+    case Kind::NumberList:
     case Kind::ChoiceList: {
       if (!v.is_array()) return got;
       const auto& items = v.items();
       if (static_cast<int>(items.size()) < f.min_items ||
           static_cast<int>(items.size()) > f.max_items)
         return got;
-      std::vector<int> numbers;
+      std::vector<double> numbers;
       std::vector<std::string> names;
       for (std::size_t i = 0; i < items.size(); ++i) {
         const Json& item = items[i];
-        if (f.kind == Kind::IntegerList) {
+        if (f.kind != Kind::ChoiceList) {
           if (!item.is_number() || !in_range(f, item.as_number())) return item_problem(f, i, item);
-          numbers.push_back(static_cast<int>(item.as_number()));
+          numbers.push_back(item.as_number());
           continue;
         }
         if (!item.is_string() ||
@@ -203,7 +234,9 @@ std::string assign(const Field& f, const Json& v, Config& c) {
         names.push_back(item.as_string());
       }
       if (f.kind == Kind::IntegerList)
-        c.*std::get<std::vector<int> Config::*>(f.member) = numbers;
+        c.*std::get<std::vector<int> Config::*>(f.member) = std::vector<int>(numbers.begin(), numbers.end());
+      else if (f.kind == Kind::NumberList)
+        c.*std::get<std::vector<double> Config::*>(f.member) = numbers;
       else
         c.*std::get<std::vector<std::string> Config::*>(f.member) = names;
       return "";
@@ -217,7 +250,7 @@ Json value_of(const Field& f, const Config& c) {
       [&](auto member) -> Json {
         const auto& value = c.*member;
         using V = std::decay_t<decltype(value)>;
-        if constexpr (std::is_same_v<V, std::vector<int>> ||
+        if constexpr (std::is_same_v<V, std::vector<int>> || std::is_same_v<V, std::vector<double>> ||
                       std::is_same_v<V, std::vector<std::string>>)
           return Json::array_of(value);
         else
@@ -241,6 +274,26 @@ void check_together(const Config& c, std::vector<FieldError>& errors) {
 }
 
 }  // namespace
+
+const std::vector<ArmInfo>& arm_kinds() {
+  static const std::vector<ArmInfo> kinds = {
+      {"plain", ArmKind::Plain, "no normalization"},
+      {"bn-before", ArmKind::BnBefore, "BN before each nonlinearity"},
+      {"bn-after", ArmKind::BnAfter, "BN after each nonlinearity"},
+      {"ln-before", ArmKind::LnBefore,
+       "LayerNorm before each nonlinearity: each example normalized over its layer's units"},
+      {"bn-noisy", ArmKind::BnNoisy,
+       "BN before each nonlinearity with a random shift and scale after it every step"},
+      {"dropout", ArmKind::Dropout, "plain with dropout on each hidden layer's output"},
+  };
+  return kinds;
+}
+
+ArmKind arm_kind(const std::string& name) {
+  for (const ArmInfo& a : arm_kinds())
+    if (name == a.name) return a.kind;
+  throw std::invalid_argument("arms: unknown arm \"" + name + "\"");
+}
 
 bool Config::operator==(const Config& o) const {
   return config_to_json(*this).dump() == config_to_json(o).dump();
@@ -297,7 +350,7 @@ Json config_to_json(const Config& config) {
 
 Json config_schema() {
   static const char* kKindNames[] = {"integer", "number", "boolean", "choice", "integer[]",
-                                     "choice[]"};
+                                     "choice[]", "number[]"};
   const Config defaults;
   Json schema = Json::array();
   for (const Field& f : fields()) {
@@ -305,12 +358,13 @@ Json config_schema() {
     entry.set("name", f.name);
     entry.set("type", kKindNames[static_cast<int>(f.kind)]);
     entry.set("default", value_of(f, defaults));
-    if (f.kind == Kind::Integer || f.kind == Kind::Number || f.kind == Kind::IntegerList) {
+    if (f.kind == Kind::Integer || f.kind == Kind::Number || f.kind == Kind::IntegerList ||
+        f.kind == Kind::NumberList) {
       entry.set("min", f.min);
       entry.set("max", f.max);
     }
     if (!f.choices.empty()) entry.set("choices", Json::array_of(f.choices));
-    if (f.kind == Kind::IntegerList || f.kind == Kind::ChoiceList) {
+    if (f.kind == Kind::IntegerList || f.kind == Kind::ChoiceList || f.kind == Kind::NumberList) {
       entry.set("minItems", f.min_items);
       entry.set("maxItems", f.max_items);
     }

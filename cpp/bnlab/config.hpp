@@ -30,15 +30,30 @@ struct Config {
   double bnMomentum = 0.1;
   double bnEps = 1e-5;
   std::vector<std::string> arms = {"plain", "bn-before"};
+  double bnNoiseShift = 1.0;
+  double bnNoiseScale = 2.0;
+  double dropout = 0.25;
   int recordEvery = 20;
   int gridSize = 48;
   bool probes = true;
   int probeExamples = 128;
   int trackedUnit = 0;
   bool gradientIcs = false;
+  bool landscape = false;
+  std::vector<double> landscapeSteps = {0.25, 0.5, 1, 2, 4};
 
   bool operator==(const Config& o) const;
 };
+
+// The arms a configuration can name, parsed from their names here and nowhere else.
+enum class ArmKind { Plain, BnBefore, BnAfter, LnBefore, BnNoisy, Dropout };
+struct ArmInfo {
+  const char* name;
+  ArmKind kind;
+  const char* doc;
+};
+const std::vector<ArmInfo>& arm_kinds();
+ArmKind arm_kind(const std::string& name);  // throws std::invalid_argument for another name
 
 struct FieldError {
   std::string field;

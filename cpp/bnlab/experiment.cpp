@@ -8,16 +8,24 @@
 #include <stdexcept>
 
 namespace bnlab {
+
+// Every random-number stream of an experiment, Rng(seed, stream): one place, so that no two
+// draw the same numbers. The per-arm streams are offset by 16 x the arm's kind, so that an
+// arm's numbers do not depend on which other arms run beside it.
+std::uint64_t Experiment::stream(Stream s, ArmKind kind) {
+  return static_cast<std::uint64_t>(s) + 16 * static_cast<std::uint64_t>(kind);
+}
+
 namespace {
 
-enum Stream : std::uint64_t { kInitStream = 3, kBatchStream = 4, kProbeSetStream = 5, kProbeStream = 6 };
 constexpr int kEvalChunk = 256;
 
 }  // namespace
 
 const char* const Experiment::kArmSeries[kSeriesPerArm] = {
     "batchLoss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy",
-    "testLossBatchStats", "testAccuracyBatchStats"};
+    "testLossBatchStats", "testAccuracyBatchStats", "landscapeLossMin", "landscapeLossMax",
+    "landscapeGradMin", "landscapeGradMax", "landscapeBeta"};
 const char* const Experiment::kLayerSeries[kSeriesPerLayer] = {
     "p15", "p50", "p85", "meanOfMeans", "spreadOfMeans", "meanOfStds", "spreadOfStds",
     "shift", "relativeShift", "gradientNorm", "saturation", "icsDistance", "icsCosine", "jitterStd"};
@@ -53,11 +61,27 @@ Loss parse_loss(const std::string& name) {
                          {{"softmax", Loss::Softmax}, {"bce", Loss::Bce}, {"mse", Loss::Mse}});
 }
 
-BnPlacement parse_arm(const std::string& name) {
-  return from_name<BnPlacement>("arms", name,
-                                {{"plain", BnPlacement::None},
-                                 {"bn-before", BnPlacement::Before},
-                                 {"bn-after", BnPlacement::After}});
+// The network an arm trains: the normalization and the noise its kind stands for.
+MlpShape arm_shape(ArmKind kind, const Config& config, int inputs, int outputs) {
+  MlpShape shape;
+  shape.inputs = inputs;
+  shape.hidden = config.hidden;
+  shape.outputs = outputs;
+  shape.activation = parse_activation(config.activation);
+  shape.bn_momentum = config.bnMomentum;
+  shape.bn_eps = config.bnEps;
+  switch (kind) {
+    case ArmKind::Plain: break;
+    case ArmKind::BnBefore: shape.norm = Norm::BnBefore; break;
+    case ArmKind::BnAfter: shape.norm = Norm::BnAfter; break;
+    case ArmKind::LnBefore: shape.norm = Norm::LnBefore; break;
+    case ArmKind::BnNoisy:
+      shape.norm = Norm::BnBefore;
+      shape.bn_noise = BnNoise{config.bnNoiseShift, config.bnNoiseScale};
+      break;
+    case ArmKind::Dropout: shape.dropout = config.dropout; break;
+  }
+  return shape;
 }
 
 Experiment::Experiment(const Config& config)
@@ -68,7 +92,7 @@ Experiment::Experiment(const Config& config)
       // infer), for an evaluation chunk, and for the whole probe set in one pass.
       max_rows_(std::max({config.batchSize + 1, kEvalChunk, config.probeExamples})),
       columns_per_arm_(kSeriesPerArm + kSeriesPerLayer * static_cast<int>(config.hidden.size())),
-      batch_rng_(config.seed, kBatchStream),
+      batch_rng_(config.seed, stream(Stream::Batch)),
       order_(data_.train_y.size()),
       cursor_(order_.size()),
       batch_x_(config.batchSize, data_.features),
@@ -78,28 +102,22 @@ Experiment::Experiment(const Config& config)
     throw std::invalid_argument("batchSize: larger than the training set");
   std::iota(order_.begin(), order_.end(), 0u);
 
-  const Rng init_rng(config.seed, kInitStream);
+  const Rng init_rng(config.seed, stream(Stream::Init));
   arms_.reserve(config.arms.size());
   for (const std::string& name : config.arms) {
-    MlpShape shape;
-    shape.inputs = data_.features;
-    shape.hidden = config.hidden;
-    shape.outputs = loss_outputs(loss_, data_.classes);
-    shape.activation = parse_activation(config.activation);
-    shape.bn = parse_arm(name);
-    shape.bn_momentum = config.bnMomentum;
-    shape.bn_eps = config.bnEps;
-    Mlp<float> net(shape);
+    const ArmKind kind = arm_kind(name);
+    Mlp<float> net(arm_shape(kind, config, data_.features, loss_outputs(loss_, data_.classes)));
     Rng rng = init_rng;  // every arm draws the same initial weights
     net.init(parse_init(config.init), config.initStd, rng);
     net.reserve(max_rows_);
     Sgd<float> sgd(net, float(config.learningRate), float(config.momentum));
-    arms_.emplace_back(name, std::move(net), std::move(sgd), max_rows_);
+    arms_.emplace_back(name, kind, std::move(net), std::move(sgd), max_rows_);
+    arms_.back().noise_rng = Rng(config.seed, stream(Stream::Noise, kind));
   }
 
   // The probe set: training examples chosen once by seed.
   std::vector<std::uint32_t> train_order(order_);
-  Rng(config.seed, kProbeSetStream).shuffle(train_order.begin(),
+  Rng(config.seed, stream(Stream::ProbeSet)).shuffle(train_order.begin(),
                                             static_cast<std::uint32_t>(train_order.size()));
   probe_set_.assign(train_order.begin(),
                     train_order.begin() + std::min<std::size_t>(config.probeExamples,
@@ -114,7 +132,7 @@ Experiment::Experiment(const Config& config)
     jitter_examples_.push_back(e);
   index_scratch_.reserve(std::max(probe_set_.size(), order_.size()));
   for (Arm& arm : arms_) {
-    arm.probe_rng = Rng(config.seed, kProbeStream + 16 * static_cast<int>(parse_arm(arm.name)));
+    arm.probe_rng = Rng(config.seed, stream(Stream::Probe, arm.kind));
     init_probes(arm);
   }
 
@@ -207,11 +225,13 @@ void Experiment::step(long n) {
   if (n < 0) throw std::invalid_argument("step: n must not be negative");
   for (long s = 0; s < n; ++s) {
     next_batch();
-    const bool measure_shift =
-        config_.probes && config_.gradientIcs && (steps_ + 1) % config_.recordEvery == 0;
+    const bool recorded = config_.probes && (steps_ + 1) % config_.recordEvery == 0;
+    const bool measure_shift = recorded && config_.gradientIcs;
+    const bool measure_landscape = recorded && config_.landscape;
     for (Arm& arm : arms_) {
       if (arm.diverged_at >= 0) continue;
-      const auto logits = arm.net.forward(batch_x_, true);
+      if (arm.net.has_noise()) arm.net.draw_noise(arm.noise_rng, config_.batchSize);
+      const auto logits = arm.net.forward(batch_x_, Mode::Train);
       const float loss = loss_forward_backward<float>(loss_, logits, batch_y_.data(),
                                                       arm.dlogits.topRows(logits.rows()));
       if (!std::isfinite(loss)) {
@@ -220,6 +240,7 @@ void Experiment::step(long n) {
         continue;
       }
       arm.net.backward(arm.dlogits.topRows(logits.rows()));
+      if (measure_landscape) this->measure_landscape(arm);
       if (measure_shift) arm.before->copy_parameters_from(arm.net);
       arm.sgd.step(arm.net);
       if (measure_shift) measure_gradient_shift(arm);
@@ -311,18 +332,26 @@ void Experiment::record() {
     Arm& arm = arms_[a];
     float* out = row ? row + arm_column(a, 0) : nullptr;
     if (out) {
-      out[0] = arm.loss_count ? float(arm.loss_sum / arm.loss_count)
+      out[BatchLoss] = arm.loss_count ? float(arm.loss_sum / arm.loss_count)
                               : std::numeric_limits<float>::quiet_NaN();
       arm.loss_sum = 0;
       arm.loss_count = 0;
       const Evaluation train = evaluate(a, Split::Train), test = evaluate(a, Split::Test);
       const Evaluation test_batch = evaluate(a, Split::Test, Mode::BatchStats);
-      out[1] = train.loss;
-      out[2] = train.accuracy;
-      out[3] = test.loss;
-      out[4] = test.accuracy;
-      out[5] = test_batch.loss;
-      out[6] = test_batch.accuracy;
+      out[TrainLoss] = train.loss;
+      out[TrainAccuracy] = train.accuracy;
+      out[TestLoss] = test.loss;
+      out[TestAccuracy] = test.accuracy;
+      out[TestLossBatchStats] = test_batch.loss;
+      out[TestAccuracyBatchStats] = test_batch.accuracy;
+      const bool landscape_now = arm.landscape_step == steps_;
+      const float nan = std::numeric_limits<float>::quiet_NaN();
+      const Landscape& l = arm.landscape;
+      out[LandscapeLossMin] = landscape_now ? l.loss_min : nan;
+      out[LandscapeLossMax] = landscape_now ? l.loss_max : nan;
+      out[LandscapeGradMin] = landscape_now ? l.grad_min : nan;
+      out[LandscapeGradMax] = landscape_now ? l.grad_max : nan;
+      out[LandscapeBeta] = landscape_now ? l.beta : nan;
     }
     if (config_.probes) {
       probe_layers(arm, out ? out + kSeriesPerArm : nullptr);

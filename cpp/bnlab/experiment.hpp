@@ -49,11 +49,25 @@ struct SingleExample {
   std::vector<float> probabilities_train, probabilities_inference;            // per class
 };
 
+// Santurkar et al. (2018) Fig. 4 at one step: with g the gradient of the step's batch loss and
+// eta = c x learningRate for each c of landscapeSteps, the range of L(W - eta g), the range
+// of ||grad L(W - eta g) - g|| ("gradient predictiveness"), and the effective beta-smoothness
+// max ||grad L(W - eta g) - g|| / ||eta g||. Batch statistics, the step's noise.
+struct Landscape {
+  float loss_min = 0, loss_max = 0, grad_min = 0, grad_max = 0, beta = 0;
+};
+
 class Experiment {
  public:
   // The recorded series: column 0 is the step; then per arm the arm series, then for every
   // hidden layer the layer series (arm_column and layer_column give the columns).
-  static constexpr int kSeriesPerArm = 7;
+  // The arm series by name: out[ArmSeries::TestLoss] rather than out[3].
+  enum ArmSeries : int {
+    BatchLoss, TrainLoss, TrainAccuracy, TestLoss, TestAccuracy, TestLossBatchStats,
+    TestAccuracyBatchStats, LandscapeLossMin, LandscapeLossMax, LandscapeGradMin,
+    LandscapeGradMax, LandscapeBeta, kArmSeriesCount
+  };
+  static constexpr int kSeriesPerArm = kArmSeriesCount;
   static const char* const kArmSeries[kSeriesPerArm];
   static constexpr int kSeriesPerLayer = 14;
   static const char* const kLayerSeries[kSeriesPerLayer];
@@ -124,14 +138,25 @@ class Experiment {
   SingleExample single_example(int arm, int test_index);
 
  private:
+  // The random-number streams (stream() in experiment.cpp). Values are fixed: changing one
+  // changes every run's numbers.
+  enum class Stream : std::uint64_t {
+    Init = 3, Batch = 4, ProbeSet = 5, Probe = 6,  // Probe: per arm
+    BatchSizeSweep = 7, Jitter = 8,               // with seed ^ step
+    Noise = 9,                                    // per arm: bn noise and dropout masks
+  };
+  static std::uint64_t stream(Stream s, ArmKind kind = ArmKind::Plain);
+
   struct Arm {
-    Arm(std::string name_, Mlp<float> net_, Sgd<float> sgd_, int max_rows)
+    Arm(std::string name_, ArmKind kind_, Mlp<float> net_, Sgd<float> sgd_, int max_rows)
         : name(std::move(name_)),
+          kind(kind_),
           net(std::move(net_)),
           sgd(std::move(sgd_)),
           dlogits(max_rows, net.shape().outputs) {}
 
     std::string name;
+    ArmKind kind;
     Mlp<float> net;
     Sgd<float> sgd;
     Matrix<float> dlogits;  // (max rows, outputs)
@@ -144,9 +169,13 @@ class Experiment {
     bool have_previous = false;
     std::vector<GradientShift> gradient_shift;
     long gradient_shift_step = -1;  // the step they were measured at
-    std::optional<Mlp<float>> before, scratch;  // copies for gradient-ICS
+    std::optional<Mlp<float>> before, scratch;  // copies for gradient-ICS and the landscape
+    Landscape landscape;
+    long landscape_step = -1;                    // the step it was measured at
+    std::vector<float> weights, gradient;        // flat copies for the landscape
     std::vector<Ring> traces;
     Rng probe_rng{0};  // the arm's own, so no arm's measurements depend on the others
+    Rng noise_rng{0};  // the arm's training noise
   };
 
   Arm& at(int arm);
@@ -164,6 +193,7 @@ class Experiment {
   void init_probes(Arm& arm);
   void trace_batch_statistics(Arm& arm);
   void measure_gradient_shift(Arm& arm);
+  void measure_landscape(Arm& arm);
   void probe_layers(Arm& arm, float* row);  // row: the arm's part of a kept history row, or null
 
   Config config_;
@@ -196,6 +226,5 @@ class Experiment {
 Activation parse_activation(const std::string& name);
 Init parse_init(const std::string& name);
 Loss parse_loss(const std::string& name);
-BnPlacement parse_arm(const std::string& name);
 
 }  // namespace bnlab

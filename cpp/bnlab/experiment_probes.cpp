@@ -21,9 +21,11 @@ void Experiment::init_probes(Arm& arm) {
     arm.traces.emplace_back(kTraceSeries, arm.net.hidden(l).bn ? kTraceCapacity : 1);
   }
   arm.gradient_shift.assign(depth(), GradientShift{kNaN, kNaN});
-  if (config_.probes && config_.gradientIcs) {
-    arm.before.emplace(arm.net);
-    arm.scratch.emplace(arm.net);
+  if (config_.probes && config_.gradientIcs) arm.before.emplace(arm.net);
+  if (config_.probes && (config_.gradientIcs || config_.landscape)) arm.scratch.emplace(arm.net);
+  if (config_.probes && config_.landscape) {
+    arm.weights.resize(static_cast<std::size_t>(arm.net.parameter_count()));
+    arm.gradient.resize(arm.weights.size());
   }
 }
 
@@ -49,17 +51,67 @@ void Experiment::trace_batch_statistics(Arm& arm) {
 // the updated ones. Layer 0 is measured the same way; nothing precedes it, so G' = G.
 void Experiment::measure_gradient_shift(Arm& arm) {
   Mlp<float>& scratch = *arm.scratch;
+  scratch.copy_noise_from(arm.net);
   const auto rows = batch_x_.rows();
   for (int i = 0; i < depth(); ++i) {
     scratch.copy_parameters_from(*arm.before);
     scratch.copy_parameters_from(arm.net, 0, i);
-    const auto logits = scratch.forward(batch_x_, Mode::BatchStats);
+    const auto logits = scratch.forward(batch_x_, Mode::BatchStats, true);  // the step's noise
     loss_forward_backward<float>(loss_, logits, batch_y_.data(), arm.dlogits.topRows(rows));
     scratch.backward(arm.dlogits.topRows(rows));
     arm.gradient_shift[i] =
         gradient_shift(arm.net.hidden(i).dense.dW, scratch.hidden(i).dense.dW);
   }
   arm.gradient_shift_step = steps_ + 1;
+}
+
+// The loss landscape along the gradient at this step (Landscape in experiment.hpp), after the
+// backward pass and before the update: net holds W and g. scratch steps to W - eta g for each
+// eta and runs the step's batch again with batch statistics and the step's noise; the running
+// statistics are not touched. Allocates nothing.
+void Experiment::measure_landscape(Arm& arm) {
+  Mlp<float>& scratch = *arm.scratch;
+  scratch.copy_noise_from(arm.net);
+  std::size_t k = 0;
+  arm.net.for_each_parameter([&](float* p, float* g, Eigen::Index n) {
+    std::copy_n(p, n, arm.weights.data() + k);
+    std::copy_n(g, n, arm.gradient.data() + k);
+    k += static_cast<std::size_t>(n);
+  });
+  double g_norm = 0;
+  for (const float g : arm.gradient) g_norm += double(g) * g;
+  g_norm = std::sqrt(g_norm);
+  const auto rows = batch_x_.rows();
+  Landscape l{std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+              std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(), 0};
+  for (const double c : config_.landscapeSteps) {
+    const double eta = c * config_.learningRate;
+    k = 0;
+    scratch.for_each_parameter([&](float* p, float*, Eigen::Index n) {
+      for (Eigen::Index i = 0; i < n; ++i) p[i] = float(arm.weights[k + i] - eta * arm.gradient[k + i]);
+      k += static_cast<std::size_t>(n);
+    });
+    const auto logits = scratch.forward(batch_x_, Mode::BatchStats, true);
+    const float loss = loss_forward_backward<float>(loss_, logits, batch_y_.data(), arm.dlogits.topRows(rows));
+    scratch.backward(arm.dlogits.topRows(rows));
+    double change = 0;
+    k = 0;
+    scratch.for_each_parameter([&](float*, float* g, Eigen::Index n) {
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const double d = double(g[i]) - arm.gradient[k + i];
+        change += d * d;
+      }
+      k += static_cast<std::size_t>(n);
+    });
+    change = std::sqrt(change);
+    l.loss_min = std::min(l.loss_min, loss);
+    l.loss_max = std::max(l.loss_max, loss);
+    l.grad_min = std::min(l.grad_min, float(change));
+    l.grad_max = std::max(l.grad_max, float(change));
+    l.beta = std::max(l.beta, float(change / (eta * g_norm)));
+  }
+  arm.landscape = l;
+  arm.landscape_step = steps_ + 1;
 }
 
 // The distribution of every hidden layer's input to its nonlinearity on the probe set, in
@@ -70,7 +122,9 @@ void Experiment::probe_layers(Arm& arm, float* row) {
     return;
   }
   const auto rows = probe_x_.rows();
-  arm.net.forward(probe_x_, Mode::Inference);
+  // bn-noisy's nonlinearities see BN's output moved by the step's noise: that is what it
+  // adds, so its distributions are measured with it.
+  arm.net.forward(probe_x_, Mode::Inference, arm.kind == ArmKind::BnNoisy);
   for (int l = 0; l < depth(); ++l) {
     const auto& h = arm.net.hidden(l);
     const auto u = h.u.topRows(rows);
@@ -124,7 +178,7 @@ std::vector<BatchMeanSpread> Experiment::batch_size_sweep(int arm_index, int lay
   Arm& arm = at(arm_index);
   std::vector<float> population;
   bn_inputs(arm, data_.train_x, layer, population);
-  Rng rng(config_.seed ^ static_cast<std::uint64_t>(steps_), 7);
+  Rng rng(config_.seed ^ static_cast<std::uint64_t>(steps_), stream(Stream::BatchSizeSweep));
   return batch_mean_spread(population, {4, 8, 16, 32, 64, 128}, batches, rng, index_scratch_);
 }
 
@@ -139,7 +193,7 @@ Jitter Experiment::same_example_jitter(int arm_index, int layer, int repeats) {
   j.examples = jitter_examples_;  // the population is the probe set, as in the probes
   j.repeats = repeats;
   j.x_hat.resize(j.examples.size() * repeats);
-  Rng rng(config_.seed ^ static_cast<std::uint64_t>(steps_), 8);
+  Rng rng(config_.seed ^ static_cast<std::uint64_t>(steps_), stream(Stream::Jitter));
   same_example_normalized(population, j.examples, config_.batchSize, repeats,
                           float(config_.bnEps), rng, index_scratch_, j.x_hat.data());
   for (std::size_t e = 0; e < j.examples.size(); ++e)

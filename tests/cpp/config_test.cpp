@@ -39,6 +39,11 @@ void expect_same_config(const Config& a, const Config& b) {
   EXPECT_EQ(a.probeExamples, b.probeExamples);
   EXPECT_EQ(a.trackedUnit, b.trackedUnit);
   EXPECT_EQ(a.gradientIcs, b.gradientIcs);
+  EXPECT_EQ(a.bnNoiseShift, b.bnNoiseShift);
+  EXPECT_EQ(a.bnNoiseScale, b.bnNoiseScale);
+  EXPECT_EQ(a.dropout, b.dropout);
+  EXPECT_EQ(a.landscape, b.landscape);
+  EXPECT_EQ(a.landscapeSteps, b.landscapeSteps);
 }
 
 // The ConfigError that parsing `json` throws; fails the test when it parses.
@@ -103,6 +108,11 @@ TEST(Config, DefaultsAreTheDocumentedValues) {
   EXPECT_EQ(c.probeExamples, 128);
   EXPECT_EQ(c.trackedUnit, 0);
   EXPECT_FALSE(c.gradientIcs);
+  EXPECT_EQ(c.bnNoiseShift, 1.0);
+  EXPECT_EQ(c.bnNoiseScale, 2.0);
+  EXPECT_EQ(c.dropout, 0.25);
+  EXPECT_FALSE(c.landscape);
+  EXPECT_EQ(c.landscapeSteps, (std::vector<double>{0.25, 0.5, 1, 2, 4}));
 }
 
 // Every field set away from its default, with values that stress the number writer.
@@ -131,6 +141,11 @@ Config non_default_config() {
   c.probeExamples = 1000;
   c.trackedUnit = 127;
   c.gradientIcs = true;
+  c.bnNoiseShift = 0.3;
+  c.bnNoiseScale = 1.5;
+  c.dropout = 0.5;
+  c.landscape = true;
+  c.landscapeSteps = {0.125, 8};
   return c;
 }
 
@@ -160,7 +175,7 @@ TEST(Config, SchemaListsEveryFieldOfConfigToJsonInOrderWithNameTypeDefaultRequir
   const Json emitted = config_to_json(Config{});
   ASSERT_TRUE(schema.is_array());
   ASSERT_EQ(schema.items().size(), emitted.members().size());
-  EXPECT_EQ(emitted.members().size(), 23u);  // the members of struct Config
+  EXPECT_EQ(emitted.members().size(), 28u);  // the members of struct Config
   for (std::size_t i = 0; i < schema.items().size(); ++i) {
     const Json& entry = schema.items()[i];
     const std::string& name = emitted.members()[i].first;
@@ -200,7 +215,7 @@ TEST(Config, SchemaRangesAndChoicesAdmitTheirOwnDefaults) {
       for (const Json& c : entry.find("choices")->items())
         listed |= c.as_string() == def.as_string();
       EXPECT_TRUE(listed);
-    } else if (type == "integer[]" || type == "choice[]") {
+    } else if (type == "integer[]" || type == "choice[]" || type == "number[]") {
       ASSERT_TRUE(def.is_array());
       EXPECT_GE(double(def.items().size()), entry.find("minItems")->as_number());
       EXPECT_LE(double(def.items().size()), entry.find("maxItems")->as_number());
@@ -241,7 +256,7 @@ std::vector<Json> invalid_values(const Json& entry) {
     Json wrapped = Json::array();
     wrapped.push_back(first);
     bad = {Json("no-such-choice"), Json(upper), Json(""), Json(0), Json(), wrapped};
-  } else if (type == "integer[]") {
+  } else if (type == "integer[]" || type == "number[]") {
     const double lo = entry.find("min")->as_number(), hi = entry.find("max")->as_number();
     const int max_items = int(entry.find("maxItems")->as_number());
     const auto list = [](std::vector<Json> items) {
@@ -252,13 +267,14 @@ std::vector<Json> invalid_values(const Json& entry) {
     bad = {Json(lo),
            Json("[8]"),
            Json(),
-           list({Json(lo - 1)}),
-           list({Json(hi + 1)}),
-           list({Json(lo + 0.5)}),
+           list({Json(std::nextafter(lo, -inf))}),
+           list({Json(std::nextafter(hi, inf))}),
            list({Json("8")}),
            list({Json()}),
            list({Json(nan)}),
+           list({Json(inf)}),
            list(std::vector<Json>(max_items + 1, Json(lo)))};
+    if (type == "integer[]") bad.push_back(list({Json(lo + 0.5)}));
     if (entry.find("minItems")->as_number() > 0) bad.push_back(Json::array());
   } else if (type == "choice[]") {
     const Json& choices = *entry.find("choices");
@@ -354,11 +370,13 @@ TEST(Config, HiddenAcceptsZeroToTenLayersOfWidthOneTo128) {
   }
 }
 
-TEST(Config, ArmsAcceptOneToThreeDifferentNames) {
+TEST(Config, ArmsAcceptOneToFourDifferentNames) {
   EXPECT_EQ(parse_config(std::string(R"({"arms":["bn-after"]})")).arms,
             (std::vector<std::string>{"bn-after"}));
   EXPECT_EQ(parse_config(std::string(R"({"arms":["bn-after","plain","bn-before"]})")).arms,
             (std::vector<std::string>{"bn-after", "plain", "bn-before"}));
+  EXPECT_EQ(parse_config(std::string(R"({"arms":["ln-before","bn-noisy","dropout","plain"]})")).arms,
+            (std::vector<std::string>{"ln-before", "bn-noisy", "dropout", "plain"}));
   for (const char* bad :
        {R"({"arms":[]})", R"({"arms":["plain","plain"]})", R"({"arms":["plain","bn"]})"}) {
     SCOPED_TRACE(bad);
@@ -454,11 +472,14 @@ TEST(Config, AListErrorNamesTheBadItemAndWhatIsWrongWithIt) {
   EXPECT_EQ(message(R"({"hidden":["abc"]})"), hidden + "item 1 is \"abc\", not a number");
   EXPECT_EQ(message(R"({"hidden":[1,2,3,4,5,6,7,8,9,10,11]})"), hidden + "got an array of 11 items");
   const std::string arms =
-      "must be an array of 1 to 3 different names, each \"plain\", \"bn-before\" or \"bn-after\"; ";
+      "must be an array of 1 to 4 different names, each \"plain\", \"bn-before\", \"bn-after\", "
+      "\"ln-before\", \"bn-noisy\" or \"dropout\"; ";
   EXPECT_EQ(message(R"({"arms":["plain","plain"]})"),
             arms + "item 2 repeats \"plain\" (item 1): each name at most once");
   EXPECT_EQ(message(R"({"arms":["plain","bn"]})"), arms + "item 2 is \"bn\", not one of the names");
   EXPECT_EQ(message(R"({"arms":[3]})"), arms + "item 1 is 3, not a name");
+  EXPECT_EQ(message(R"({"landscapeSteps":[1,0]})"),
+            "must be an array of 1 to 16 numbers, each from 1e-09 to 100; item 2 is 0, less than 1e-09");
   // Scalars keep saying what they got.
   EXPECT_EQ(message(R"({"learningRate":-1})"), "must be a number from 1e-06 to 1000; got -1");
 }

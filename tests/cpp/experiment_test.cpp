@@ -430,6 +430,107 @@ TEST(Experiment, EveryConfigThatParsesBuildsAnExperiment) {
   }
 }
 
+// The arms beyond plain and BN: LayerNorm, noisy BN, dropout.
+const char* const kOthers = R"("arms":["ln-before","bn-noisy","dropout","plain"])";
+
+TEST(OtherArms, SameConfigGivesBitwiseIdenticalHistoryAndEachArmIsTheSameAlone) {
+  const Config c = config(std::string(R"({"recordEvery":10,"gradientIcs":true,)") + kOthers + "}");
+  Experiment a(c), b(c);
+  a.step(300);
+  b.step(300);
+  for (int s = 0; s < a.history().series(); ++s)
+    EXPECT_TRUE(same_series(a.history(), s, b.history(), s)) << "series " << s;
+  // Each arm's noise is its own: alone, or first, it records exactly the same.
+  for (const char* name : {"ln-before", "bn-noisy", "dropout"}) {
+    SCOPED_TRACE(name);
+    Experiment alone(config(std::string(R"({"recordEvery":10,"gradientIcs":true,"arms":[")") + name + "\"]}"));
+    alone.step(300);
+    EXPECT_TRUE(same_arm_history(a, arm_index(a, name), alone, 0));
+  }
+}
+
+TEST(OtherArms, DropoutAtRateZeroIsPlainBitForBit) {
+  Experiment e(config(R"({"arms":["plain","dropout"],"dropout":0,"recordEvery":10})"));
+  e.step(300);
+  EXPECT_TRUE(same_arm_history(e, 0, e, 1));
+  Experiment noisy(config(R"({"arms":["plain","dropout"],"dropout":0.25,"recordEvery":10})"));
+  noisy.step(300);
+  EXPECT_FALSE(same_arm_history(noisy, 0, noisy, 1));
+}
+
+TEST(OtherArms, NoisyBnWithoutNoiseIsBnBeforeBitForBit) {
+  Experiment e(config(R"({"arms":["bn-before","bn-noisy"],"bnNoiseShift":0,"bnNoiseScale":1,"recordEvery":10})"));
+  e.step(300);
+  const int jitter = 13;  // drawn from the arm's own random batches: not compared
+  ASSERT_STREQ(Experiment::kLayerSeries[jitter], "jitterStd");
+  for (int s = 0; s < Experiment::kSeriesPerArm; ++s)
+    EXPECT_TRUE(same_series(e.history(), e.arm_column(0, s), e.history(), e.arm_column(1, s))) << s;
+  for (int l = 0; l < e.depth(); ++l)
+    for (int s = 0; s < Experiment::kSeriesPerLayer; ++s)
+      if (s != jitter) {
+        EXPECT_TRUE(same_series(e.history(), e.layer_column(0, l, s), e.history(), e.layer_column(1, l, s)))
+            << "layer " << l << " " << Experiment::kLayerSeries[s];
+      }
+}
+
+TEST(OtherArms, DropoutZeroesTheConfiguredShareOfOutputsAndScalesTheRest) {
+  Experiment e(config(R"({"arms":["dropout"],"dropout":0.25})"));
+  long zeros = 0, kept = 0;
+  for (int step = 0; step < 10; ++step) {
+    e.step(1);
+    for (int l = 0; l < e.depth(); ++l) {
+      const Matrix<float>& mask = e.network(0).hidden(l).mask;
+      for (Eigen::Index i = 0; i < e.config().batchSize; ++i)
+        for (Eigen::Index j = 0; j < mask.cols(); ++j) {
+          if (mask(i, j) == 0) {
+            ++zeros;
+          } else {
+            EXPECT_FLOAT_EQ(mask(i, j), 1 / 0.75f);
+            ++kept;
+          }
+        }
+    }
+  }
+  // 10 steps x 4 layers x 32 x 32 = 40,960 draws; sd of the share sqrt(.25 .75 / 40960) = 0.0021.
+  EXPECT_NEAR(double(zeros) / double(zeros + kept), 0.25, 5 * 0.0021);
+}
+
+TEST(OtherArms, NoisyBnDrawsItsShiftAndScaleFromTheirRangesAndInferenceIgnoresThem) {
+  Experiment e(config(R"({"arms":["bn-noisy"],"bnNoiseShift":0.5,"bnNoiseScale":3})"));
+  double shift_sum = 0, scale_sum = 0;
+  long n = 0;
+  for (int step = 0; step < 50; ++step) {
+    e.step(1);
+    const auto& h = e.network(0).hidden(1);
+    EXPECT_GE(h.noise_scale.minCoeff(), 1.0f);
+    EXPECT_LE(h.noise_scale.maxCoeff(), 3.0f);
+    EXPECT_LE(h.noise_shift.cwiseAbs().maxCoeff(), 0.5f);
+    shift_sum += h.noise_shift.sum();
+    scale_sum += h.noise_scale.sum();
+    n += h.noise_shift.size();
+  }
+  // 1600 draws: U(-0.5, 0.5) has mean 0 and sd 0.29; U(1, 3) mean 2 and sd 0.58; 5 SE bounds.
+  EXPECT_NEAR(shift_sum / n, 0.0, 5 * 0.29 / 40);
+  EXPECT_NEAR(scale_sum / n, 2.0, 5 * 0.58 / 40);
+  // Inference does not see the noise: drawing other noise changes no evaluation.
+  const Evaluation before = e.evaluate(0, Split::Test);
+  Rng other(99);
+  e.network(0).draw_noise(other, e.config().batchSize);
+  const Evaluation after = e.evaluate(0, Split::Test);
+  EXPECT_EQ(before.loss, after.loss);
+  EXPECT_EQ(before.accuracy, after.accuracy);
+}
+
+TEST(OtherArms, FourArmsAtOnceAndNoMore) {
+  EXPECT_NO_THROW(config(R"({"arms":["plain","bn-before","ln-before","dropout"]})"));
+  try {
+    config(R"({"arms":["plain","bn-before","ln-before","dropout","bn-noisy"]})");
+    ADD_FAILURE() << "five arms accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.errors()[0].field, "arms");
+  }
+}
+
 TEST(Experiment, ArmIndexOutOfRangeIsAnError) {
   Experiment e(config(R"({"arms":["plain"]})"));
   EXPECT_THROW(e.arm_name(1), std::out_of_range);

@@ -5,6 +5,7 @@
 #include "bnlab/activation.hpp"
 #include "bnlab/batchnorm.hpp"
 #include "bnlab/dense.hpp"
+#include "bnlab/layernorm.hpp"
 #include "bnlab/loss.hpp"
 #include "bnlab/mlp.hpp"
 #include "test_util.hpp"
@@ -68,8 +69,8 @@ const char* name_of(Activation a) {
                                                                        : "linear";
 }
 const char* name_of(Loss l) { return l == Loss::Softmax ? "softmax" : l == Loss::Bce ? "bce" : "mse"; }
-const char* name_of(BnPlacement b) {
-  return b == BnPlacement::None ? "plain" : b == BnPlacement::Before ? "bnBefore" : "bnAfter";
+const char* name_of(Norm n) {
+  return n == Norm::None ? "plain" : n == Norm::BnBefore ? "bnBefore" : n == Norm::BnAfter ? "bnAfter" : "lnBefore";
 }
 
 INSTANTIATE_TEST_SUITE_P(All, ActivationGradient,
@@ -134,11 +135,37 @@ TEST(GradientCheck, BatchNormTrainingMatchesFiniteDifferencesForInputGammaAndBet
             kTolerance);
 }
 
+TEST(GradientCheck, LayerNormMatchesFiniteDifferencesForInputGammaAndBeta) {
+  Rng rng(16);
+  LayerNorm<double> ln(5, 1e-5);
+  ln.gamma = random_matrix(1, 5, rng);
+  ln.beta = random_matrix(1, 5, rng);
+  Matrix<double> x = random_matrix(4, 5, rng, 3.0), y(4, 5), dx(4, 5);
+  x.col(2).array() += 7.0;  // features far apart: the per-row mean matters
+  const Matrix<double> r = random_matrix(4, 5, rng);
+  const auto loss = [&] {
+    ln.forward(x, y);
+    return weighted_sum(y, r);
+  };
+  loss();
+  ln.backward(r, dx);
+  const RowVector<double> grad_gamma = ln.grad_gamma, grad_beta = ln.grad_beta;
+  EXPECT_LT(relative_error(numeric_gradient(x.data(), x.size(), loss), dx.data()), kTolerance);
+  EXPECT_LT(relative_error(numeric_gradient(ln.gamma.data(), 5, loss), grad_gamma.data()),
+            kTolerance);
+  EXPECT_LT(relative_error(numeric_gradient(ln.beta.data(), 5, loss), grad_beta.data()),
+            kTolerance);
+}
+
+// The training noise of a case: none, bn noise after bn-before, or dropout.
+enum class CaseNoise { None, Bn, Dropout };
+
 struct NetworkCase {
-  BnPlacement bn;
+  Norm norm;
   Activation activation;
   Loss loss;
   std::vector<int> hidden;
+  CaseNoise noise = CaseNoise::None;
 };
 
 class NetworkGradient : public ::testing::TestWithParam<NetworkCase> {};
@@ -150,7 +177,9 @@ TEST_P(NetworkGradient, EveryParameterMatchesFiniteDifferences) {
   shape.hidden = c.hidden;
   shape.outputs = loss_outputs(c.loss, 3);
   shape.activation = c.activation;
-  shape.bn = c.bn;
+  shape.norm = c.norm;
+  if (c.noise == CaseNoise::Bn) shape.bn_noise = BnNoise{0.8, 1.7};
+  if (c.noise == CaseNoise::Dropout) shape.dropout = 0.3;
   Mlp<double> net(shape);
   Rng rng(15);
   net.init(Init::Xavier, 0.0, rng);
@@ -160,7 +189,22 @@ TEST_P(NetworkGradient, EveryParameterMatchesFiniteDifferences) {
       bn->gamma = RowVector<double>::Constant(bn->features(), 1.0) + 0.3 * random_matrix(1, bn->features(), rng);
       bn->beta = 0.3 * random_matrix(1, bn->features(), rng);
     }
+  for (int l = 0; l < net.depth(); ++l)
+    if (auto& ln = net.hidden(l).ln) {
+      ln->gamma = RowVector<double>::Constant(ln->features(), 1.0) + 0.3 * random_matrix(1, ln->features(), rng);
+      ln->beta = 0.3 * random_matrix(1, ln->features(), rng);
+    }
   const int rows = 8;
+  // The noise is drawn once and held fixed: every training forward below applies the same.
+  net.draw_noise(rng, rows);
+  if (c.noise == CaseNoise::Bn) {
+    ASSERT_GT((net.hidden(0).noise_scale.array() - 1.0).abs().minCoeff(), 0.0);
+  }
+  if (c.noise == CaseNoise::Dropout) {
+    const Matrix<double>& mask = net.hidden(0).mask;
+    ASSERT_GT((mask.topRows(rows).array() == 0.0).count(), 0);
+    ASSERT_GT((mask.topRows(rows).array() != 0.0).count(), 0);
+  }
   const Matrix<double> x = random_matrix(rows, 3, rng);
   std::vector<std::int32_t> labels(rows);
   for (auto& l : labels) l = static_cast<std::int32_t>(rng.below(3));
@@ -187,16 +231,24 @@ TEST_P(NetworkGradient, EveryParameterMatchesFiniteDifferences) {
 
 INSTANTIATE_TEST_SUITE_P(
     All, NetworkGradient,
-    ::testing::Values(NetworkCase{BnPlacement::None, Activation::Sigmoid, Loss::Softmax, {5, 4}},
-                      NetworkCase{BnPlacement::Before, Activation::Sigmoid, Loss::Softmax, {5, 4}},
-                      NetworkCase{BnPlacement::After, Activation::Sigmoid, Loss::Softmax, {5, 4}},
-                      NetworkCase{BnPlacement::Before, Activation::Tanh, Loss::Mse, {4, 4, 3}},
-                      NetworkCase{BnPlacement::After, Activation::Tanh, Loss::Mse, {4, 4, 3}},
-                      NetworkCase{BnPlacement::Before, Activation::Linear, Loss::Softmax, {6}},
-                      NetworkCase{BnPlacement::None, Activation::Tanh, Loss::Softmax, {}}),
+    ::testing::Values(NetworkCase{Norm::None, Activation::Sigmoid, Loss::Softmax, {5, 4}},
+                      NetworkCase{Norm::BnBefore, Activation::Sigmoid, Loss::Softmax, {5, 4}},
+                      NetworkCase{Norm::BnAfter, Activation::Sigmoid, Loss::Softmax, {5, 4}},
+                      NetworkCase{Norm::BnBefore, Activation::Tanh, Loss::Mse, {4, 4, 3}},
+                      NetworkCase{Norm::BnAfter, Activation::Tanh, Loss::Mse, {4, 4, 3}},
+                      NetworkCase{Norm::BnBefore, Activation::Linear, Loss::Softmax, {6}},
+                      NetworkCase{Norm::None, Activation::Tanh, Loss::Softmax, {}},
+                      NetworkCase{Norm::LnBefore, Activation::Sigmoid, Loss::Softmax, {5, 4}},
+                      NetworkCase{Norm::LnBefore, Activation::Tanh, Loss::Mse, {4, 4, 3}},
+                      NetworkCase{Norm::BnBefore, Activation::Sigmoid, Loss::Softmax, {5, 4}, CaseNoise::Bn},
+                      NetworkCase{Norm::BnBefore, Activation::Tanh, Loss::Mse, {4, 3}, CaseNoise::Bn},
+                      NetworkCase{Norm::None, Activation::Sigmoid, Loss::Softmax, {5, 4}, CaseNoise::Dropout},
+                      NetworkCase{Norm::None, Activation::Tanh, Loss::Mse, {4, 4, 3}, CaseNoise::Dropout}),
     [](const auto& info) {
-      return std::string(name_of(info.param.bn)) + "_" + name_of(info.param.activation) + "_" +
-             name_of(info.param.loss) + "_" + std::to_string(info.param.hidden.size()) + "hidden";
+      const CaseNoise n = info.param.noise;
+      return std::string(name_of(info.param.norm)) + "_" + name_of(info.param.activation) + "_" +
+             name_of(info.param.loss) + "_" + std::to_string(info.param.hidden.size()) + "hidden" +
+             (n == CaseNoise::Bn ? "_bnNoise" : n == CaseNoise::Dropout ? "_dropout" : "");
     });
 
 }  // namespace

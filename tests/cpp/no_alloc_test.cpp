@@ -100,6 +100,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "gradientIcs": true,
                  "init": "he", "momentum": 0.9, "learningRate": 0.01, "hidden": [8, 8],
                  "arms": ["bn-after", "plain"]})", 0},
+        Case{"the other arms: LayerNorm, noisy BN, dropout, every probe",
+             R"({"recordEvery": 1, "samples": 200, "gradientIcs": true, "landscape": true,
+                 "arms": ["ln-before", "bn-noisy", "dropout", "bn-after"]})", 0},
         // A linear model under MSE at learning rate 2 diverges, so divergence is covered too.
         // With no hidden layer there is no BN layer: both arms are the same model and both
         // diverge.

@@ -22,6 +22,8 @@ const configs = {
     arms: ['plain', 'bn-before', 'bn-after'], momentum: 0.9, learningRate: 0.1, gradientIcs: true },
   'scales standardized relu mse': { dataset: 'scales', standardize: true, activation: 'relu',
     init: 'he', loss: 'mse', hidden: [16, 16], learningRate: 0.05 },
+  'LayerNorm, noisy BN, dropout, landscape': { arms: ['ln-before', 'bn-noisy', 'dropout', 'bn-before'],
+    landscape: true, gradientIcs: true, hidden: [16, 16, 16] },
   'diverging plain arm': { learningRate: 0.5, activation: 'relu', init: 'gaussian', initStd: 1 },
 };
 

@@ -7,7 +7,7 @@
 //   { config, steps, trainSize, history: experiment.history(), metrics: experiment.evaluate(),
 //     single: per arm experiment.singleExample(a, 0) }
 // This module belongs to neither the page nor the worker: both import it.
-import { armLabel } from './arms.js';
+import { armLabel, hasBn } from './arms.js';
 import { num, pct, times } from './format.js';
 
 export function armIndex(run, name) {
@@ -316,7 +316,7 @@ const WATCHES = [
   // BN at a high learning rate: the weights move faster than the running averages follow, so
   // the network that trains well (batch statistics) answers badly in inference mode.
   (run) => run.history.arms.map(({ name }, a) => {
-    if (name === 'plain' || run.config.hidden.length === 0) return null;
+    if (!hasBn(name, run.config.hidden.length)) return null;
     const inference = run.metrics.testAccuracy[a];
     const batch = run.metrics.testAccuracyBatchStats[a];
     if (!(batch - inference >= 0.2)) return null;

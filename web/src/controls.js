@@ -9,6 +9,7 @@ const GROUPS = [
   ['Data', ['dataset', 'samples', 'noise', 'trainFraction', 'standardize']],
   ['Network', ['arms', 'hidden', 'activation', 'init', 'initStd']],
   ['Training', ['batchSize', 'learningRate', 'momentum', 'bnMomentum', 'bnEps', 'seed']],
+  ['Noise', ['dropout', 'bnNoiseShift', 'bnNoiseScale']],
 ];
 
 const LABELS = {
@@ -18,7 +19,8 @@ const LABELS = {
   batchSize: 'Batch size', learningRate: 'Learning rate', momentum: 'Momentum',
   bnMomentum: 'BN momentum', bnEps: 'BN ε', seed: 'Seed', recordEvery: 'Record every (steps)',
   gridSize: 'Grid points per side', probes: 'Measure (probes)', probeExamples: 'Probe examples',
-  trackedUnit: 'Tracked unit', gradientIcs: 'Gradient ICS',
+  trackedUnit: 'Tracked unit', gradientIcs: 'Gradient ICS', dropout: 'Dropout rate',
+  bnNoiseShift: 'Noisy BN: shift up to ±', bnNoiseScale: 'Noisy BN: scale up to ×',
 };
 
 // Fields that take effect without restarting the run.

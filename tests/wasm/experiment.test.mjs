@@ -37,7 +37,7 @@ test('invalid configurations throw Errors naming the field and the allowed range
   throwsError(assert, () => new m.Experiment({ batchSize: 300 }), /batchSize: must be at most the training set size, 200 examples/);
   throwsError(assert, () => new m.Experiment({ noise: NaN }), /noise: must be a number from 0 to 1; got null/);
   throwsError(assert, () => new m.Experiment('{"seed": 1,'), /invalid JSON at offset 11/);
-  throwsError(assert, () => m.validateConfig({ arms: [] }), /arms: must be an array of 1 to 3 different names/);
+  throwsError(assert, () => m.validateConfig({ arms: [] }), /arms: must be an array of 1 to 4 different names/);
   // Two bad fields are both reported.
   throwsError(assert, () => m.validateConfig({ momentum: 1, bnEps: 0 }), /momentum: .*; bnEps: /);
 });

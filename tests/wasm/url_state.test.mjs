@@ -89,6 +89,9 @@ function randomConfig(r) {
         c[f.name] = Array.from({ length: r.int(f.minItems, f.maxItems) }, () => drawInteger(r, f.min, f.max));
         break;
       case 'choice[]': c[f.name] = r.shuffle(f.choices).slice(0, r.int(f.minItems, f.maxItems)); break;
+      case 'number[]':
+        c[f.name] = Array.from({ length: r.int(f.minItems, f.maxItems) }, () => drawNumber(r, f));
+        break;
       default: throw new Error(`no generator for ${f.name}: ${f.type}`);
     }
   }
@@ -124,6 +127,9 @@ function edgeValues(f) {
     case 'integer[]':
       return [[], [f.min], [f.max], Array(f.maxItems).fill(f.max), Array(f.maxItems).fill(f.min),
         [f.max, f.min, 7], Array.from({ length: f.maxItems }, (_, i) => 1 + 13 * i)];
+    case 'number[]':
+      return [[f.min], [f.max], Array(f.maxItems).fill(f.max), [0.1 + 0.2, 1 / 3, Math.PI / 10, 1 - 2 ** -53],
+        Array.from({ length: f.maxItems }, (_, i) => f.min + (f.max - f.min) * (i / 15) ** 3)];
     case 'choice[]': {
       // Every non-empty ordered selection: order is part of the meaning (it is the drawing order).
       const out = [];

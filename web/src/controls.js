@@ -20,6 +20,7 @@ const LABELS = {
   bnMomentum: 'BN momentum', bnEps: 'BN ε', seed: 'Seed', recordEvery: 'Record every (steps)',
   gridSize: 'Grid points per side', probes: 'Measure (probes)', probeExamples: 'Probe examples',
   trackedUnit: 'Tracked unit', gradientIcs: 'Gradient ICS', dropout: 'Dropout rate',
+  landscape: 'Loss landscape', landscapeSteps: 'Landscape step sizes (× learning rate)',
   bnNoiseShift: 'Noisy BN: shift up to ±', bnNoiseScale: 'Noisy BN: scale up to ×',
 };
 
@@ -49,11 +50,11 @@ function input(field) {
       if (field.name === 'arms') label.title = `${choice}: ${armAbout(choice)}`;
       element.append(label);
     }
-  } else if (field.type === 'integer[]') {
+  } else if (field.type === 'integer[]' || field.type === 'number[]') {
     element = document.createElement('input');
     element.type = 'text';
-    element.inputMode = 'numeric';
-    element.placeholder = 'e.g. 16,16,16 (empty: none)';
+    element.inputMode = field.type === 'integer[]' ? 'numeric' : 'decimal';
+    element.placeholder = field.type === 'integer[]' ? 'e.g. 16,16,16 (empty: none)' : 'e.g. 0.25,1,4';
   } else {
     element = document.createElement('input');
     element.type = 'number';
@@ -70,7 +71,7 @@ function setValue(element, field, value) {
   if (field.type === 'boolean') element.checked = value;
   else if (field.type === 'choice[]') {
     for (const box of element.querySelectorAll('input')) box.checked = value.includes(box.value);
-  } else if (field.type === 'integer[]') element.value = value.join(',');
+  } else if (field.type === 'integer[]' || field.type === 'number[]') element.value = value.join(',');
   else element.value = String(value);
 }
 

@@ -57,7 +57,8 @@ export function valueFromText(field, text) {
     case 'integer':
     case 'number': return number(text);
     case 'boolean': return BOOLEANS.get(text.trim().toLowerCase()) ?? text;
-    case 'integer[]': return items().map(number);
+    case 'integer[]':
+    case 'number[]': return items().map(number);
     case 'choice[]': return items();
     default: return text;
   }

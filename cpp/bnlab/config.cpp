@@ -91,9 +91,11 @@ const std::vector<Field>& fields() {
       {"bnNoiseShift", Kind::Number, &Config::bnNoiseShift, 0, 10, {}, 0, 0,
        "bn-noisy: every step, each unit's BN output is shifted by m drawn from U(-bnNoiseShift, "
        "bnNoiseShift), the same m for every example of the batch (off at inference)."},
-      {"bnNoiseScale", Kind::Number, &Config::bnNoiseScale, 1, 10, {}, 0, 0,
-       "bn-noisy: every step, each unit's BN output is scaled by s drawn from U(1, "
-       "bnNoiseScale) before the shift, the same s for every example of the batch."},
+      {"bnNoiseScale", Kind::Number, &Config::bnNoiseScale, 0, 0.9, {}, 0, 0,
+       "bn-noisy: every step, each unit's BN output is scaled by s drawn from U(1 - "
+       "bnNoiseScale, 1 + bnNoiseScale) before the shift, the same s for every example of the "
+       "batch. The shift and the scale average to no noise (0 and 1), so inference, which "
+       "leaves them out, sees the average of what training saw."},
       {"dropout", Kind::Number, &Config::dropout, 0, 0.9, {}, 0, 0,
        "dropout: the probability that a hidden unit's output is set to 0 for an example at a "
        "training step (the others are scaled by 1 / (1 - dropout): inverted dropout, off at "

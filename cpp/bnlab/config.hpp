@@ -31,7 +31,7 @@ struct Config {
   double bnEps = 1e-5;
   std::vector<std::string> arms = {"plain", "bn-before"};
   double bnNoiseShift = 1.0;
-  double bnNoiseScale = 2.0;
+  double bnNoiseScale = 0.5;
   double dropout = 0.25;
   int recordEvery = 20;
   int gridSize = 48;

@@ -32,10 +32,12 @@ enum class Norm { None, BnBefore, BnAfter, LnBefore };
 enum class Init { Gaussian, Xavier, He };
 
 // Santurkar et al.'s noise after BN, redrawn every step for every unit:
-// m ~ U(-shift, shift), s ~ U(1, scale).
+// m ~ U(-shift, shift), s ~ U(1 - scale, 1 + scale). Both have the mean of no noise (0 and 1),
+// so inference, which leaves it out, sees the average of what training saw (as inverted
+// dropout's scaling does).
 struct BnNoise {
   double shift = 0;
-  double scale = 1;
+  double scale = 0;
 };
 
 struct MlpShape {
@@ -152,7 +154,7 @@ class Mlp {
     logits_.resize(max_rows, shape_.outputs);
   }
 
-  // The next training step's noise, for a batch of `rows`: per unit s ~ U(1, scale) and
+  // The next training step's noise, for a batch of `rows`: per unit s ~ U(1 - scale, 1 + scale) and
   // m ~ U(-shift, shift) (bn noise), and a dropout mask, units in row order. Allocates nothing.
   void draw_noise(Rng& rng, int rows) {
     reserve(rows);
@@ -161,7 +163,7 @@ class Mlp {
     for (auto& h : hidden_) {
       if (h.noisy)
         for (Eigen::Index j = 0; j < h.noise_scale.size(); ++j) {
-          h.noise_scale(j) = T(rng.uniform(1.0, shape_.bn_noise->scale));
+          h.noise_scale(j) = T(rng.uniform(1.0 - shape_.bn_noise->scale, 1.0 + shape_.bn_noise->scale));
           h.noise_shift(j) = T(rng.uniform(-shape_.bn_noise->shift, shape_.bn_noise->shift));
         }
       if (p > 0)

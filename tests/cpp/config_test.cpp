@@ -109,7 +109,7 @@ TEST(Config, DefaultsAreTheDocumentedValues) {
   EXPECT_EQ(c.trackedUnit, 0);
   EXPECT_FALSE(c.gradientIcs);
   EXPECT_EQ(c.bnNoiseShift, 1.0);
-  EXPECT_EQ(c.bnNoiseScale, 2.0);
+  EXPECT_EQ(c.bnNoiseScale, 0.5);
   EXPECT_EQ(c.dropout, 0.25);
   EXPECT_FALSE(c.landscape);
   EXPECT_EQ(c.landscapeSteps, (std::vector<double>{0.25, 0.5, 1, 2, 4}));
@@ -142,7 +142,7 @@ Config non_default_config() {
   c.trackedUnit = 127;
   c.gradientIcs = true;
   c.bnNoiseShift = 0.3;
-  c.bnNoiseScale = 1.5;
+  c.bnNoiseScale = 0.2;
   c.dropout = 0.5;
   c.landscape = true;
   c.landscapeSteps = {0.125, 8};

@@ -178,7 +178,7 @@ TEST_P(NetworkGradient, EveryParameterMatchesFiniteDifferences) {
   shape.outputs = loss_outputs(c.loss, 3);
   shape.activation = c.activation;
   shape.norm = c.norm;
-  if (c.noise == CaseNoise::Bn) shape.bn_noise = BnNoise{0.8, 1.7};
+  if (c.noise == CaseNoise::Bn) shape.bn_noise = BnNoise{0.8, 0.6};
   if (c.noise == CaseNoise::Dropout) shape.dropout = 0.3;
   Mlp<double> net(shape);
   Rng rng(15);

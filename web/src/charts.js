@@ -176,6 +176,34 @@ function icsView(canvas, state) {
   });
 }
 
+// Santurkar et al.'s Figure 4: per network, the band [lo, hi] of a landscape series over the
+// steps (the lower edge a thin line, the band filled to it). Measured only with `landscape` on.
+function landscapeView(canvas, state, { lo, hi, title, y }) {
+  const chart = createChart(canvas, {
+    title,
+    x: stepAxis(),
+    y,
+    datasets: state.arms.flatMap((name) => [
+      lineDataset(`${armLabel(name)}: lowest`, armColor(name), { width: 1 }),
+      lineDataset(`${armLabel(name)}: highest`, armColor(name), { width: 1, fill: '-1', backgroundColor: withAlpha(armColor(name), 0.25) }),
+    ]),
+  });
+  const { probes, landscape } = state.config;
+  const note = !probes ? probesNote(state) : !landscape ? 'The landscape is off: switch on “Loss landscape” under Measurement' : '';
+  setText(chart, 'subtitle', note);
+  return {
+    update(_, fresh) {
+      if (!fresh) return;
+      state.arms.forEach((_, a) => {
+        chart.data.datasets[2 * a].data = decimated(state.history[a].series[lo]);
+        chart.data.datasets[2 * a + 1].data = decimated(state.history[a].series[hi]);
+      });
+      draw(chart);
+    },
+    destroy: () => chart.destroy(),
+  };
+}
+
 // A bar per hidden layer and network of the layer's latest value (4. gradient norm, saturation).
 // Bars have a handful of values: Chart.js parses them itself.
 function layerBarView(canvas, state, { series, title, y, transform = (v) => v }) {
@@ -468,6 +496,10 @@ export function createCharts(document) {
         gradientNormView($('chart-gradnorm'), state),
         saturationView($('chart-saturation'), state),
         icsView($('chart-ics'), state),
+        landscapeView($('chart-landscape-loss'), state, {
+          lo: 'landscapeLossMin', hi: 'landscapeLossMax', title: `Loss along the gradient: L(W − ηg), η = ${state.config.landscapeSteps.join(', ')} × the learning rate`, y: axis('loss on the step\'s batch') }),
+        landscapeView($('chart-landscape-gradient'), state, {
+          lo: 'landscapeGradMin', hi: 'landscapeGradMax', title: 'Gradient predictiveness: ‖∇L(W − ηg) − g‖', y: axis('gradient change') }),
         batchMeanView($('chart-batch-mean'), state),
         batchVarView($('chart-batch-var'), state),
         jitterView($('chart-jitter'), state),

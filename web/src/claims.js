@@ -269,12 +269,80 @@ export function jitterFollowsBatchSize(name) {
   };
 }
 
+// `smaller`'s test − training loss gap is below `larger`'s at the horizon.
+export function lossGapSmaller(smaller, larger) {
+  return {
+    text: `${label(smaller)} overfits less than ${label(larger)}: its test loss minus training loss at the horizon is smaller`,
+    check: (run) => {
+      const a = lossGap(run, smaller);
+      const b = lossGap(run, larger);
+      return { ok: a < b, detail: `${label(smaller)} ${num(a)}, ${label(larger)} ${num(b)}${atStep(run)}` };
+    },
+  };
+}
+
 export function lossGapAtLeast(name, min) {
   return {
     text: `${label(name)}'s test loss exceeds its training loss by at least ${min} at the horizon`,
     check: (run) => {
       const v = lossGap(run, name);
       return { ok: v >= min, detail: `${label(name)} test − train ${num(v)}${atStep(run)}` };
+    },
+  };
+}
+
+// `a`'s test accuracy within `points` of `b`'s at the horizon ("trains about as well").
+export function accuracyWithin(a, b, points) {
+  return {
+    text: `${label(a)} trains about as well as ${label(b)}: its test accuracy at the horizon is within ${(100 * points).toFixed(0)} points of ${label(b)}'s`,
+    check: (run) => {
+      const x = final(run, a, 'testAccuracy');
+      const y = final(run, b, 'testAccuracy');
+      return { ok: Math.abs(x - y) <= points + 1e-9, detail: `${label(a)} ${pct(x)}, ${label(b)} ${pct(y)}${atStep(run)}` };
+    },
+  };
+}
+
+// An arm without batch statistics: its test accuracy and loss are the same in training and in
+// inference mode (to float summation order), and one example alone gets the same answer in
+// both modes.
+export function noModeGap(name) {
+  return {
+    text: `${label(name)} has no training/inference gap: the same test accuracy with batch statistics as in inference mode, and one example alone gets the same class probabilities in both modes`,
+    check: (run) => {
+      const a = armIndex(run, name);
+      const gap = Math.abs(final(run, name, 'testAccuracyBatchStats') - final(run, name, 'testAccuracy'));
+      const { train, inference } = run.single[a];
+      let alone = 0;
+      train.probabilities.forEach((p, k) => { alone = Math.max(alone, Math.abs(p - inference.probabilities[k])); });
+      return { ok: gap === 0 && alone <= 1e-6, detail: `accuracy gap ${(100 * gap).toFixed(1)} points; one example alone: largest probability difference ${num(alone)}${atStep(run)}` };
+    },
+  };
+}
+
+// The loss landscape along the gradient (Santurkar et al. Fig. 4), mean over the records:
+// the width of the loss band, max L(W − ηg) − min L(W − ηg), and the largest gradient change.
+export const landscapeWidth = (run, name) => meanFrom(run, name, 'landscapeLossMax', 0) - meanFrom(run, name, 'landscapeLossMin', 0);
+export const landscapeGradient = (run, name) => meanFrom(run, name, 'landscapeGradMax', 0);
+
+export function smootherLoss(smoother, rougher) {
+  return {
+    text: `Along its gradient, ${label(smoother)}'s loss varies less than ${label(rougher)}'s: the loss band max L(W − ηg) − min L(W − ηg), mean over the records, is narrower`,
+    check: (run) => {
+      const a = landscapeWidth(run, smoother);
+      const b = landscapeWidth(run, rougher);
+      return { ok: a < b, detail: `${label(smoother)} ${num(a)}, ${label(rougher)} ${num(b)} up to step ${run.steps.toLocaleString('en')}` };
+    },
+  };
+}
+
+export function gradientMorePredictive(steadier, other) {
+  return {
+    text: `Along its gradient, ${label(steadier)}'s gradient changes less than ${label(other)}'s: max ‖∇L(W − ηg) − g‖, mean over the records, is smaller`,
+    check: (run) => {
+      const a = landscapeGradient(run, steadier);
+      const b = landscapeGradient(run, other);
+      return { ok: a < b, detail: `${label(steadier)} ${num(a)}, ${label(other)} ${num(b)} up to step ${run.steps.toLocaleString('en')}` };
     },
   };
 }

@@ -8,7 +8,7 @@ import {
   accuracyAtLeast, accuracyAtMost, accuracyAtStep, aloneIsBeta, batchStatsAccuracyAtLeast,
   inferenceLags, driftsMore, jitterFollowsBatchSize,
   lossGapAtLeast, modesDiffer, saturatesMore, gradientReaches, gradientVanishes, shiftsMore,
-  staysAbove,
+  staysAbove, accuracyWithin, noModeGap, smootherLoss, gradientMorePredictive, lossGapSmaller,
 } from './claims.js';
 import figure1 from './figure1.json' with { type: 'json' };
 
@@ -98,6 +98,96 @@ export const SCENARIOS = [
       // Once plain has learned its inputs settle, while BN's keep moving.
       { ...shiftsMore('bn-before', 'plain', 1, { from: 0.5 }), held: 20 },
       { ...driftsMore('plain', 'bn-before', 1), held: 11 },
+    ],
+  },
+  {
+    id: 'noisy-bn',
+    title: 'Is it covariate shift?',
+    text: 'Santurkar et al. (2018) asked whether BN helps because it keeps the layers\' input '
+      + 'distributions still. Noisy BN is BN followed by a random shift and scale of every unit, '
+      + 'redrawn at every step: its distributions move more than those of a network without BN, '
+      + 'yet in their Figure 2 it trains about as well as BN. Here the same experiment on the '
+      + 'network of the covariate-shift lesson: compare the percentile bands and the shift chart, '
+      + 'and the accuracies.',
+    pace: 250,
+    horizon: 5000,
+    variants: [{ label: 'run it', config: { dataset: 'circle', hidden: [16, 16, 16, 16, 16, 16], initStd: 1, learningRate: 1, arms: ['plain', 'bn-before', 'bn-noisy'] } }],
+    claims: [
+      { ...shiftsMore('bn-noisy', 'plain', 1), held: 19 },
+      { ...shiftsMore('bn-noisy', 'bn-before', 5), held: 20 },
+      { ...accuracyAtLeast('bn-noisy', 0.8), held: 20 },
+      { ...accuracyWithin('bn-noisy', 'bn-before', 0.1), held: 16 },
+    ],
+  },
+  {
+    id: 'landscape',
+    title: 'A smoother landscape?',
+    text: 'Santurkar et al.\'s other finding (their Figure 4): at every recorded step, step along '
+      + 'the gradient g by η = ¼ to 4 learning rates and measure the loss L(W − ηg) and the '
+      + 'gradient there on the same mini-batch. A smooth landscape keeps the loss band narrow and '
+      + 'the gradient predictive (‖∇L(W − ηg) − g‖ small). The last two charts of the Gradients '
+      + 'view show both bands per network. On this small network BN\'s loss band is the narrower, as in the paper, but '
+      + 'its gradient changes more along the step than plain\'s: the opposite of the paper\'s '
+      + 'Figure 4(b), stated as the run shows it.',
+    pace: 250,
+    horizon: 5000,
+    variants: [{ label: 'run it', config: { dataset: 'circle', hidden: [16, 16, 16, 16, 16, 16], initStd: 1, learningRate: 1, landscape: true, seed: 2 } }],
+    claims: [
+      { ...smootherLoss('bn-before', 'plain'), held: 20 },
+      // Santurkar et al. found BN's gradient the more predictive; this network shows the opposite.
+      { ...gradientMorePredictive('plain', 'bn-before'), held: 16 },
+    ],
+  },
+  {
+    id: 'layer-norm',
+    title: 'Batch statistics against per-example statistics',
+    text: 'BN normalizes each unit over the mini-batch; LayerNorm (Ba et al. 2016) normalizes each '
+      + 'example over its own layer\'s units. So LayerNorm\'s output for an example does not '
+      + 'depend on the rest of its batch: no same-example jitter, nothing to average for '
+      + 'inference, and no difference between training and inference mode, at any batch size. '
+      + 'Batches of 4 show BN\'s side of it. On the circle LayerNorm fails: with two inputs, '
+      + 'normalizing the first layer over its units divides out the input\'s size, and the '
+      + 'distance from the centre is what tells the classes apart.',
+    pace: 250,
+    horizon: 5000,
+    variants: [
+      {
+        label: 'xor',
+        config: { dataset: 'xor', hidden: [16, 16], batchSize: 4, learningRate: 0.1, arms: ['bn-before', 'ln-before'] },
+        claims: [
+          { ...accuracyAtLeast('ln-before', 0.8), held: 20 },
+          { ...noModeGap('ln-before'), held: 20 },
+          { ...modesDiffer('bn-before', 0.05), held: 20 },
+          { ...aloneIsBeta('bn-before'), held: 20 },
+        ],
+      },
+      {
+        label: 'circle',
+        config: { dataset: 'circle', hidden: [16, 16], batchSize: 4, learningRate: 0.1, arms: ['bn-before', 'ln-before'] },
+        claims: [
+          { ...accuracyAtMost('ln-before', 0.6, 'cannot find the circle'), held: 20 },
+          { ...accuracyAtLeast('bn-before', 0.8), held: 19 },
+          { ...noModeGap('ln-before'), held: 20 },
+        ],
+      },
+    ],
+  },
+  {
+    id: 'dropout',
+    title: 'Noise like dropout',
+    text: 'Ioffe and Szegedy report that BN\'s mini-batch noise regularizes, so that dropout can be '
+      + 'reduced or removed. On 30 noisy training examples a wide ReLU network learns them by heart: '
+      + 'its test loss climbs far above its training loss. Dropout (half of each hidden layer\'s '
+      + 'outputs zeroed at every step) and BN (each example normalized with its batch\'s '
+      + 'statistics) both add noise to training; compare the gaps between the solid (training) and '
+      + 'dashed (test) loss lines.',
+    pace: 250,
+    horizon: 5000,
+    variants: [{ label: 'run it', config: { dataset: 'xor', samples: 60, noise: 0.4, hidden: [128, 128], activation: 'relu', init: 'he', learningRate: 0.05, batchSize: 10, dropout: 0.5, arms: ['plain', 'bn-before', 'dropout'] } }],
+    claims: [
+      { ...lossGapSmaller('dropout', 'plain'), held: 17 },
+      { ...lossGapSmaller('bn-before', 'plain'), held: 20 },
+      { ...lossGapSmaller('bn-before', 'dropout'), held: 19 },
     ],
   },
   {

@@ -13,6 +13,7 @@
 #include "bnlab/config.hpp"
 #include "bnlab/digits.hpp"
 #include "bnlab/experiment.hpp"
+#include "bnlab/results.hpp"
 
 using emscripten::val;
 using namespace bnlab;
@@ -72,6 +73,18 @@ template <class Vector>
 val typed_array_copy(const Vector& v) {
   return typed_array_copy(v.data(), static_cast<std::size_t>(v.size()));
 }
+
+// results.hpp's shapes as JavaScript: objects, arrays and Float32Arrays.
+struct ValWriter {
+  using Value = val;
+  val object() { return val::object(); }
+  val array() { return val::array(); }
+  void set(val& object, const char* key, val value) { object.set(key, value); }
+  void push(val& array, val value) { array.call<void>("push", value); }
+  val floats(const float* values, std::size_t n) { return typed_array_copy(values, n); }
+  val number(double v) { return val(v); }
+  val text(const std::string& s) { return val(s); }
+};
 
 std::vector<float> float_vector(const val& array, const char* what) {
   const bool is_array = val::global("Array").call<bool>("isArray", array) ||
@@ -142,28 +155,13 @@ class ExperimentHandle {
 
   // { step: Float32Array, arms: [{ name, batchLoss, trainLoss, ..., layers: [{ p15, ... }] }] }
   val history() const {
-    const History& h = exp_.history();
-    std::vector<float> column(h.rows());
-    const auto series = [&](int index) {
-      h.column(index, column.data());
-      return typed_array_copy(column);
-    };
+    ValWriter w;
     val out = val::object();
-    out.set("step", series(0));
+    out.set("step", steps_value(w, exp_));
     val arms = val::array();
     for (int a = 0; a < exp_.arm_count(); ++a) {
-      val arm = val::object();
+      val arm = arm_history_value(w, exp_, a);
       arm.set("name", exp_.arm_name(a));
-      for (int s = 0; s < Experiment::kSeriesPerArm; ++s)
-        arm.set(Experiment::kArmSeries[s], series(exp_.arm_column(a, s)));
-      val layers = val::array();
-      for (int l = 0; l < exp_.depth(); ++l) {
-        val layer = val::object();
-        for (int s = 0; s < Experiment::kSeriesPerLayer; ++s)
-          layer.set(Experiment::kLayerSeries[s], series(exp_.layer_column(a, l, s)));
-        layers.call<void>("push", layer);
-      }
-      arm.set("layers", layers);
       arms.call<void>("push", arm);
     }
     out.set("arms", arms);
@@ -174,70 +172,32 @@ class ExperimentHandle {
   // runningVar }, Float32Arrays, oldest first.
   val bn_trace(int arm, int layer) const {
     return guarded([&] {
-      const Ring& ring = exp_.bn_trace(arm, layer);
-      std::vector<float> column(ring.rows());
-      val out = val::object();
-      for (int s = 0; s < Experiment::kTraceSeries; ++s) {
-        ring.column(s, column.data());
-        out.set(Experiment::kTraceNames[s], typed_array_copy(column));
-      }
-      return out;
+      ValWriter w;
+      return trace_value(w, exp_.bn_trace(arm, layer));
     });
   }
 
   // { batchSize, measured, predicted }: Float32Arrays, one entry per batch size.
   val batch_size_sweep(int arm, int layer, int batches) {
     return guarded([&] {
-      const auto sweep = exp_.batch_size_sweep(arm, layer, batches);
-      std::vector<float> size, measured, predicted;
-      for (const auto& point : sweep) {
-        size.push_back(float(point.batch_size));
-        measured.push_back(point.measured);
-        predicted.push_back(point.predicted);
-      }
-      val out = val::object();
-      out.set("batchSize", typed_array_copy(size));
-      out.set("measured", typed_array_copy(measured));
-      out.set("predicted", typed_array_copy(predicted));
-      return out;
+      ValWriter w;
+      return sweep_value(w, exp_.batch_size_sweep(arm, layer, batches));
     });
   }
 
   // { examples, repeats, xHat: Float32Array(examples * repeats), stds: Float32Array(examples) }
   val same_example_jitter(int arm, int layer, int repeats) {
     return guarded([&] {
-      const Jitter j = exp_.same_example_jitter(arm, layer, repeats);
-      val out = val::object();
-      out.set("examples", int(j.examples.size()));
-      out.set("repeats", j.repeats);
-      out.set("xHat", typed_array_copy(j.x_hat));
-      out.set("stds", typed_array_copy(j.stds));
-      return out;
+      ValWriter w;
+      return jitter_value(w, exp_.same_example_jitter(arm, layer, repeats));
     });
   }
 
   // { label, train: { bnOutputs: [Float32Array], probabilities }, inference: { ... }, beta: [...] }
   val single_example(int arm, int index) {
     return guarded([&] {
-      const SingleExample e = exp_.single_example(arm, index);
-      const auto arrays = [](const std::vector<std::vector<float>>& vs) {
-        val list = val::array();
-        for (const auto& v : vs) list.call<void>("push", typed_array_copy(v));
-        return list;
-      };
-      const auto mode = [&](const std::vector<std::vector<float>>& bn,
-                            const std::vector<float>& probabilities) {
-        val m = val::object();
-        m.set("bnOutputs", arrays(bn));
-        m.set("probabilities", typed_array_copy(probabilities));
-        return m;
-      };
-      val out = val::object();
-      out.set("label", e.label);
-      out.set("train", mode(e.bn_output_train, e.probabilities_train));
-      out.set("inference", mode(e.bn_output_inference, e.probabilities_inference));
-      out.set("beta", arrays(e.beta));
-      return out;
+      ValWriter w;
+      return single_example_value(w, exp_.single_example(arm, index));
     });
   }
 

@@ -43,8 +43,9 @@ class BatchNorm {
         momentum(momentum_),
         eps(eps_),
         shift_(features),
+        shifted_mean_(features),
         inv_std_(features),
-        coef_(features) {
+        scale_(features) {
     if (features < 1) throw std::invalid_argument("BatchNorm: features must be at least 1");
     if (!(eps_ > T(0))) throw std::invalid_argument("BatchNorm: eps must be greater than 0");
     if (!(momentum_ >= T(0) && momentum_ <= T(1)))
@@ -66,8 +67,8 @@ class BatchNorm {
     check_columns(x.cols(), "forward");
     const Eigen::Index rows = x.rows();
     if (mode == Mode::Inference) {
-      coef_ = gamma.array() * (running_var.array() + eps).sqrt().inverse();
-      y.array() = ((x.rowwise() - running_mean).array().rowwise() * coef_.array()).rowwise() +
+      scale_ = gamma.array() * (running_var.array() + eps).sqrt().inverse();
+      y.array() = ((x.rowwise() - running_mean).array().rowwise() * scale_.array()).rowwise() +
                   beta.array();
       rows_ = 0;
       return;
@@ -87,14 +88,14 @@ class BatchNorm {
     const Eigen::Index F = x.cols();
     shift_ = x.row(0);
     const T* shift = shift_.data();
-    T* mean = coef_.data();  // of the shifted values
+    T* mean = shifted_mean_.data();
     T* var = batch_var.data();
-    coef_.setZero();
+    shifted_mean_.setZero();
     for (Eigen::Index i = 0; i < rows; ++i)
       simd::map_row(
           F, mean, [](auto m, auto xi, auto s) { return m + (xi - s); }, mean, x.row(i).data(),
           shift);
-    coef_ /= T(rows);
+    shifted_mean_ /= T(rows);
     batch_var.setZero();
     for (Eigen::Index i = 0; i < rows; ++i) {
       T* xh = x_hat.row(i).data();
@@ -104,7 +105,7 @@ class BatchNorm {
       simd::map_row(
           F, var, [](auto v, auto h) { return v + h * h; }, var, xh);
     }
-    batch_mean = shift_ + coef_;
+    batch_mean = shift_ + shifted_mean_;
     batch_var /= T(rows);
     inv_std_ = (batch_var.array() + eps).sqrt().inverse();
     for (Eigen::Index i = 0; i < rows; ++i) {
@@ -142,7 +143,7 @@ class BatchNorm {
       simd::map_row(
           F, gg, [](auto g, auto d, auto h) { return g + d * h; }, gg, dy.row(i).data(),
           x_hat.row(i).data());
-    coef_ = gamma.array() * inv_std_.array() / T(rows_);
+    scale_ = gamma.array() * inv_std_.array() / T(rows_);
     const T B = T(rows_);
     for (Eigen::Index i = 0; i < rows_; ++i)
       simd::map_row(
@@ -150,7 +151,7 @@ class BatchNorm {
           [B](auto d, auto sum_d, auto h, auto sum_dh, auto c) {
             return ((B * d - sum_d) - h * sum_dh) * c;
           },
-          dy.row(i).data(), grad_beta.data(), x_hat.row(i).data(), gg, coef_.data());
+          dy.row(i).data(), grad_beta.data(), x_hat.row(i).data(), gg, scale_.data());
   }
 
   // Normalized values of the last training forward, (B, F).
@@ -165,8 +166,46 @@ class BatchNorm {
   }
 
   Matrix<T> x_hat_;  // (max_rows, F)
-  RowVector<T> shift_, inv_std_, coef_;
+  RowVector<T> shift_;         // (F) the batch's first row, subtracted before the statistics
+  RowVector<T> shifted_mean_;  // (F) the batch mean of x - shift_
+  RowVector<T> inv_std_;       // (F) 1 / sqrt(batch var + eps), for backward
+  // (F) what multiplies a row: gamma / sqrt(running var + eps) in inference;
+  // gamma / (B sqrt(var + eps)) in backward
+  RowVector<T> scale_;
   Eigen::Index rows_ = 0;  // rows of the last training forward; 0 after inference
+};
+
+// The same BatchNorm in the paper's form (Ioffe & Szegedy 2015, Algorithm 1 and Section 3),
+// one Eigen expression per line, no shifting and no vectors: what the vector path above must
+// compute. For tests; training mode (batch statistics, biased variance).
+template <class T>
+struct BatchNormReference {
+  Matrix<T> x_hat, y;
+  RowVector<T> mean, var;
+
+  void forward(const Matrix<T>& x, const RowVector<T>& gamma, const RowVector<T>& beta, T eps) {
+    const T m = T(x.rows());
+    mean = x.colwise().sum() / m;                                          // mu_B
+    var = (x.rowwise() - mean).array().square().colwise().sum() / m;       // sigma_B^2
+    x_hat = (x.rowwise() - mean).array().rowwise() / (var.array() + eps).sqrt();
+    y = (x_hat.array().rowwise() * gamma.array()).rowwise() + beta.array();  // gamma x_hat + beta
+  }
+
+  // The paper's chain rule, term by term: dl/dx_hat, dl/dvar, dl/dmean, dl/dx, dl/dgamma, dl/dbeta.
+  void backward(const Matrix<T>& x, const Matrix<T>& dy, const RowVector<T>& gamma, T eps,
+                Matrix<T>& dx, RowVector<T>& dgamma, RowVector<T>& dbeta) const {
+    const T m = T(x.rows());
+    const Matrix<T> centred = x.rowwise() - mean;
+    const RowVector<T> inv_std = (var.array() + eps).rsqrt();
+    const Matrix<T> dx_hat = dy.array().rowwise() * gamma.array();
+    const RowVector<T> dvar = (dx_hat.array() * centred.array()).colwise().sum() * (T(-0.5) * inv_std.array().cube());
+    const RowVector<T> dmean = (-(dx_hat.array().rowwise() * inv_std.array())).colwise().sum() +
+                               dvar.array() * (T(-2) * centred.array()).colwise().sum() / m;
+    dx = ((dx_hat.array().rowwise() * inv_std.array()) +
+          (centred.array().rowwise() * (T(2) * dvar.array() / m))).rowwise() + dmean.array() / m;
+    dgamma = (dy.array() * x_hat.array()).colwise().sum();
+    dbeta = dy.colwise().sum();
+  }
 };
 
 }  // namespace bnlab

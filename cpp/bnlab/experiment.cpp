@@ -225,32 +225,47 @@ void Experiment::step(long n) {
   if (n < 0) throw std::invalid_argument("step: n must not be negative");
   for (long s = 0; s < n; ++s) {
     next_batch();
-    const bool recorded = config_.probes && (steps_ + 1) % config_.recordEvery == 0;
-    const bool measure_shift = recorded && config_.gradientIcs;
-    const bool measure_landscape = recorded && config_.landscape;
-    for (Arm& arm : arms_) {
-      if (arm.diverged_at >= 0) continue;
-      if (arm.net.has_noise()) arm.net.draw_noise(arm.noise_rng, config_.batchSize);
-      const auto logits = arm.net.forward(batch_x_, Mode::Train);
-      const float loss = loss_forward_backward<float>(loss_, logits, batch_y_.data(),
-                                                      arm.dlogits.topRows(logits.rows()));
-      if (!std::isfinite(loss)) {
-        arm.diverged_at = steps_ + 1;
-        arm.loss_was_nan = std::isnan(loss);
-        continue;
-      }
-      arm.net.backward(arm.dlogits.topRows(logits.rows()));
-      if (measure_landscape) this->measure_landscape(arm);
-      if (measure_shift) arm.before->copy_parameters_from(arm.net);
-      arm.sgd.step(arm.net);
-      if (measure_shift) measure_gradient_shift(arm);
-      if (config_.probes) trace_batch_statistics(arm);
-      arm.loss_sum += loss;
-      ++arm.loss_count;
-    }
+    const bool recorded = (steps_ + 1) % config_.recordEvery == 0;
+    for (Arm& arm : arms_)
+      if (arm.diverged_at < 0) train_step(arm, recorded);
     ++steps_;
-    if (steps_ % config_.recordEvery == 0) record();
+    if (recorded) record();
   }
+}
+
+// One step of mini-batch SGD for one arm: its noise, forward, loss, backward, update. The
+// measurements that need this step's gradient hook in before and after the update.
+void Experiment::train_step(Arm& arm, bool recorded) {
+  if (arm.net.has_noise()) arm.net.draw_noise(arm.noise_rng, config_.batchSize);
+  const auto logits = arm.net.forward(batch_x_, Mode::Train);
+  const auto dlogits = arm.dlogits.topRows(logits.rows());
+  const float loss = loss_forward_backward<float>(loss_, logits, batch_y_.data(), dlogits);
+  if (!std::isfinite(loss)) {
+    arm.diverged_at = steps_ + 1;
+    arm.loss_was_nan = std::isnan(loss);
+    return;
+  }
+  arm.net.backward(dlogits);
+  before_update(arm, recorded);
+  arm.sgd.step(arm.net);
+  after_update(arm, recorded);
+  arm.loss_sum += loss;
+  ++arm.loss_count;
+}
+
+// Measurements at W with the step's gradient g: the landscape along g; gradient-ICS keeps W.
+void Experiment::before_update(Arm& arm, bool recorded) {
+  if (!config_.probes || !recorded) return;
+  if (config_.landscape) measure_landscape(arm);
+  if (config_.gradientIcs) arm.before->copy_parameters_from(arm.net);
+}
+
+// Measurements after the update: gradient-ICS (G against G' with the earlier layers
+// updated), and every step the BN layers' batch statistics beside their running ones.
+void Experiment::after_update(Arm& arm, bool recorded) {
+  if (!config_.probes) return;
+  if (recorded && config_.gradientIcs) measure_gradient_shift(arm);
+  trace_batch_statistics(arm);
 }
 
 void Experiment::set_learning_rate(double learning_rate) {

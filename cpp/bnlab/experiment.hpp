@@ -69,7 +69,11 @@ class Experiment {
   };
   static constexpr int kSeriesPerArm = kArmSeriesCount;
   static const char* const kArmSeries[kSeriesPerArm];
-  static constexpr int kSeriesPerLayer = 14;
+  enum LayerSeries : int {
+    P15, P50, P85, MeanOfMeans, SpreadOfMeans, MeanOfStds, SpreadOfStds, Shift, RelativeShift,
+    GradientNorm, Saturation, IcsDistance, IcsCosine, JitterStd, kLayerSeriesCount
+  };
+  static constexpr int kSeriesPerLayer = kLayerSeriesCount;
   static const char* const kLayerSeries[kSeriesPerLayer];
   static constexpr int kTraceSeries = 5;  // step, batchMean, batchVar, runningMean, runningVar
   static const char* const kTraceNames[kTraceSeries];
@@ -183,6 +187,9 @@ class Experiment {
   void check_layer(int layer) const;
   void require_bn(int arm, int layer) const;  // throws when the arm has no BN in the layer
   void next_batch();
+  void train_step(Arm& arm, bool recorded);
+  void before_update(Arm& arm, bool recorded);  // measurement hooks of train_step
+  void after_update(Arm& arm, bool recorded);
   void record();
   template <class PerChunk>
   void infer(Arm& arm, const Matrix<float>& x, Mode mode, PerChunk per_chunk);

@@ -156,13 +156,20 @@ void Experiment::probe_layers(Arm& arm, float* row) {
         sum += sample_std(jitter_values_.data() + e * kJitterRepeats, kJitterRepeats);
       jitter = sum / examples;
     }
-    const float values[kSeriesPerLayer] = {
-        d.p15, d.p50, d.p85, d.mean_of_means, d.spread_of_means, d.mean_of_stds,
-        d.spread_of_stds, shift.raw, shift.relative, gradient_norm,
-        saturation(arm.net.shape().activation, u, h.a.topRows(rows)),
-        measured_now ? arm.gradient_shift[l].distance : kNaN,
-        measured_now ? arm.gradient_shift[l].cosine : kNaN, jitter};
-    std::copy_n(values, kSeriesPerLayer, out);
+    out[P15] = d.p15;
+    out[P50] = d.p50;
+    out[P85] = d.p85;
+    out[MeanOfMeans] = d.mean_of_means;
+    out[SpreadOfMeans] = d.spread_of_means;
+    out[MeanOfStds] = d.mean_of_stds;
+    out[SpreadOfStds] = d.spread_of_stds;
+    out[Shift] = shift.raw;
+    out[RelativeShift] = shift.relative;
+    out[GradientNorm] = gradient_norm;
+    out[Saturation] = saturation(arm.net.shape().activation, u, h.a.topRows(rows));
+    out[IcsDistance] = measured_now ? arm.gradient_shift[l].distance : kNaN;
+    out[IcsCosine] = measured_now ? arm.gradient_shift[l].cosine : kNaN;
+    out[JitterStd] = jitter;
   }
   arm.have_previous = true;
 }

@@ -461,7 +461,7 @@ TEST(OtherArms, DropoutAtRateZeroIsPlainBitForBit) {
 TEST(OtherArms, NoisyBnWithoutNoiseIsBnBeforeBitForBit) {
   Experiment e(config(R"({"arms":["bn-before","bn-noisy"],"bnNoiseShift":0,"bnNoiseScale":0,"recordEvery":10})"));
   e.step(300);
-  const int jitter = 13;  // drawn from the arm's own random batches: not compared
+  const int jitter = Experiment::JitterStd;  // drawn from the arm's own random batches: not compared
   ASSERT_STREQ(Experiment::kLayerSeries[jitter], "jitterStd");
   for (int s = 0; s < Experiment::kSeriesPerArm; ++s)
     EXPECT_TRUE(same_series(e.history(), e.arm_column(0, s), e.history(), e.arm_column(1, s))) << s;
@@ -529,6 +529,18 @@ TEST(OtherArms, FourArmsAtOnceAndNoMore) {
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.errors()[0].field, "arms");
   }
+}
+
+TEST(Experiment, TheSeriesEnumsNameTheColumnsTheTablesName) {
+  EXPECT_STREQ(Experiment::kArmSeries[Experiment::BatchLoss], "batchLoss");
+  EXPECT_STREQ(Experiment::kArmSeries[Experiment::TestAccuracyBatchStats], "testAccuracyBatchStats");
+  EXPECT_STREQ(Experiment::kArmSeries[Experiment::LandscapeBeta], "landscapeBeta");
+  EXPECT_STREQ(Experiment::kArmSeries[Experiment::kSeriesPerArm - 1], "landscapeBeta");
+  EXPECT_STREQ(Experiment::kLayerSeries[Experiment::P15], "p15");
+  EXPECT_STREQ(Experiment::kLayerSeries[Experiment::RelativeShift], "relativeShift");
+  EXPECT_STREQ(Experiment::kLayerSeries[Experiment::Saturation], "saturation");
+  EXPECT_STREQ(Experiment::kLayerSeries[Experiment::JitterStd], "jitterStd");
+  EXPECT_STREQ(Experiment::kLayerSeries[Experiment::kSeriesPerLayer - 1], "jitterStd");
 }
 
 TEST(Experiment, ArmIndexOutOfRangeIsAnError) {

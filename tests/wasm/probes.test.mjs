@@ -2,11 +2,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { ARM_SERIES, LATEST_SERIES, LAYER_SERIES as PAGE_LAYER_SERIES } from '../../web/src/protocol.js';
 import { loadEngine, throwsError, withExperiment as withExperimentOf } from './engine.mjs';
 
 const m = await loadEngine();
-const LAYER_SERIES = ['p15', 'p50', 'p85', 'meanOfMeans', 'spreadOfMeans', 'meanOfStds',
-  'spreadOfStds', 'shift', 'relativeShift', 'gradientNorm', 'saturation', 'icsDistance', 'icsCosine', 'jitterStd'];
+// The engine's one list of the history's columns (Experiment::kArmSeries, kLayerSeries).
+const { arm: ARM_NAMES, layer: LAYER_SERIES } = m.historySeries();
+
+test('the series the page draws are series the engine records', () => {
+  for (const name of ARM_SERIES) assert.ok(ARM_NAMES.includes(name), name);
+  for (const name of [...PAGE_LAYER_SERIES, ...LATEST_SERIES]) assert.ok(LAYER_SERIES.includes(name), name);
+  // And the history carries exactly the listed columns, in order.
+  withExperimentOf(m, { hidden: [4] }, (exp) => {
+    const arm = exp.history().arms[0];
+    assert.deepEqual(Object.keys(arm), [...ARM_NAMES, 'layers', 'name']);
+    assert.deepEqual(Object.keys(arm.layers[0]), LAYER_SERIES);
+  });
+});
 
 const withExperiment = (config, fn) => withExperimentOf(m, config, fn);
 

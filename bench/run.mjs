@@ -113,10 +113,18 @@ const speed = (model, variant, engine) => median(runs(model, variant, engine));
 const ratio = (model, variant, a, b) => median(runs(model, variant, a).map((v, i) => v / runs(model, variant, b)[i]));
 
 // What the probes cost, in wasm: the default experiment with probes off and on.
-const PROBE_VARIANTS = { 'probes off': { probes: false }, 'probes at the default interval': {}, 'probes and gradient-ICS': { gradientIcs: true } };
+const PROBE_VARIANTS = { 'probes off': { probes: false }, 'probes at the default interval': {}, 'probes and gradient-ICS': { gradientIcs: true },
+  'probes and the loss landscape (5 step sizes)': { landscape: true } };
 const probeCost = Object.fromEntries(Object.keys(PROBE_VARIANTS).map((name) => [name, []]));
 for (let round = 0; round < ROUNDS; round++)
   for (const [name, config] of Object.entries(PROBE_VARIANTS)) probeCost[name].push(wasm(config));
+
+// Every arm the engine has, alone on the default network with probes off, in wasm: what each
+// normalization or noise costs against plain (the arms are the schema's, so a new one is measured).
+const ARM_KINDS = m.configSchema().find((f) => f.name === 'arms').choices;
+const armSpeed = Object.fromEntries(ARM_KINDS.map((name) => [name, []]));
+for (let round = 0; round < ROUNDS; round++)
+  for (const name of ARM_KINDS) armSpeed[name].push(wasm({ ...STEP_ONLY, arms: [name] }));
 
 // In Chromium: the page's main thread at CPU throttling 1x, 4x and 6x, each view in turn, the
 // worker's speed, Pause, and the heap over a long run (page.mjs).
@@ -164,6 +172,10 @@ const probeMedians = Object.fromEntries(Object.entries(probeCost).map(([k, v]) =
 lines.push('', '## What measuring costs (wasm, default experiment: 2 arms, 4×32 sigmoid, batch 32)', '',
   '| variant | steps/s | extra time per step |', '| --- | --- | --- |',
   ...Object.entries(probeMedians).map(([k, v]) => `| ${k} | ${fmt(v)} | ${((probeMedians['probes off'] / v - 1) * 100).toFixed(1)}% |`));
+const armMedians = Object.fromEntries(ARM_KINDS.map((name) => [name, median(armSpeed[name])]));
+lines.push('', '## Each arm alone (wasm, the default network: 4×32 sigmoid, batch 32, probes off)', '',
+  '| arm | steps/s | time per step against plain |', '| --- | --- | --- |',
+  ...ARM_KINDS.map((name) => `| ${name} | ${fmt(armMedians[name])} | ${(armMedians.plain / armMedians[name]).toFixed(2)}× |`));
 lines.push('', '## The page in Chromium (headless, the default network at max speed, each view scrolled into place)', '',
   'Time to the next animation frame, the longest main-thread task, the snapshots the page drew and the steps the worker trained, '
   + 'per second, at each CPU throttling rate (`Emulation.setCPUThrottlingRate`; 4× is Lighthouse\'s mid-tier phone).', '',
@@ -209,6 +221,6 @@ lines.push('', '## Budgets', '', '| budget | measured | held |', '| --- | --- | 
   ...budgets.map(([what, measured, held]) => `| ${what} | ${measured} | ${held ? 'yes' : '**no**'} |`),
   '| a training step allocates nothing | tests/cpp/no_alloc_test.cpp (malloc counter and EIGEN_RUNTIME_NO_MALLOC), run by `./build.sh test` | test |', '');
 writeFileSync(join(root, 'bench/results.md'), lines.join('\n'));
-writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify({ machine, rounds: ROUNDS, seconds: SECONDS, steps: table, probes: probeMedians, page, bytes,
+writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify({ machine, rounds: ROUNDS, seconds: SECONDS, steps: table, probes: probeMedians, arms: armMedians, page, bytes,
   budgets: budgets.map(([budget, measured, held]) => ({ budget, measured, held })) }, null, 2)}\n`);
 console.log(lines.join('\n'));

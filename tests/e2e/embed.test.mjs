@@ -15,6 +15,7 @@ const CASES = [
   ['views=noise', ['view-noise']],
   ['views=gradients', ['view-gradients']],
   ['arms=plain,bn-before,bn-after', ['view-boundary', 'view-loss']],
+  ['arms=plain,bn-before,ln-before,dropout', ['view-boundary', 'view-loss']],
   ['dataset=digits&hidden=16', ['view-boundary', 'view-loss']],
   ['views=boundary,loss,ics,gradients,noise', ['view-boundary', 'view-loss', 'view-ics', 'view-gradients', 'view-noise']],
 ];

@@ -92,13 +92,18 @@ test('Firefox and Chromium give the same numbers for the same link, bit for bit'
   await stepsAtLeast(page, 240);
   const before = new Set(readdirSync(downloads));
   await page.click('#download');
-  let file;  // written by the browser process: look for it
-  for (const deadline = Date.now() + 20000; !file && Date.now() < deadline;) {
-    file = readdirSync(downloads).find((f) => !before.has(f) && f.endsWith('.json'));
-    if (!file) await new Promise((resolve) => { setTimeout(resolve, 100); });
+  // Written by the browser process, which may create the file before it has written all of
+  // it: wait until a new file holds a whole JSON text.
+  let saved;
+  for (const deadline = Date.now() + 20000; !saved && Date.now() < deadline;) {
+    const file = readdirSync(downloads).find((f) => !before.has(f) && f.endsWith('.json'));
+    try {
+      if (file) saved = JSON.parse(readFileSync(join(downloads, file), 'utf8'));
+    } catch { /* not complete yet */ }
+    if (!saved) await new Promise((resolve) => { setTimeout(resolve, 100); });
   }
-  assert.ok(file, 'Firefox saved the download');
-  const fromFirefox = byStep(JSON.parse(readFileSync(join(downloads, file), 'utf8')));
+  assert.ok(saved, 'Firefox saved the download, whole');
+  const fromFirefox = byStep(saved);
   assert.deepEqual(errors, []);
   await page.close();
 

@@ -137,10 +137,14 @@ test('typed arrays are copies: they survive the wasm memory growing', () => {
   });
 });
 
-test('1000 create/step/delete cycles leave the heap no larger than after the first few', () => {
-  const config = { samples: 60, hidden: [8, 8], batchSize: 8, gridSize: 8,
-    arms: ['plain', 'bn-before', 'bn-after'] };
-  const cycle = () => withExperiment(config, (exp) => {
+test('1000 create/step/delete cycles with every arm leave the heap no larger than after the first few', () => {
+  // Every arm kind (at most 4 per experiment), the landscape and gradient-ICS on.
+  const kinds = m.configSchema().find((f) => f.name === 'arms').choices;
+  const configs = [kinds.slice(0, 4), kinds.slice(-4)].map((arms) => ({ samples: 60, hidden: [8, 8],
+    batchSize: 8, gridSize: 8, recordEvery: 1, landscape: true, gradientIcs: true, arms }));
+  assert.ok(kinds.length >= 6 && kinds.every((k) => configs.some((c) => c.arms.includes(k))));
+  let n = 0;
+  const cycle = () => withExperiment(configs[n++ % 2], (exp) => {
     exp.step(3);
     exp.evaluate();
     exp.history();

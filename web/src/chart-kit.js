@@ -156,8 +156,9 @@ export function setText(chart, plugin, text) {
 
 // Chart.js draws a legend's point style with the style of the dataset's first point, which
 // has no dash: each entry takes its dataset's dash and width.
+// A dataset with legend: false (a band's lower edge) has no entry of its own.
 function lineLabels(chart) {
-  return Chart.defaults.plugins.legend.labels.generateLabels(chart).map((item) => {
+  return Chart.defaults.plugins.legend.labels.generateLabels(chart).filter((item) => chart.data.datasets[item.datasetIndex]?.legend !== false).map((item) => {
     const dataset = chart.data.datasets[item.datasetIndex];
     return dataset?.pointStyle === 'line' ? { ...item, lineDash: dataset.borderDash, lineWidth: Math.min(dataset.borderWidth, 2.5) } : item;
   });

@@ -184,8 +184,8 @@ function landscapeView(canvas, state, { lo, hi, title, y }) {
     x: stepAxis(),
     y,
     datasets: state.arms.flatMap((name) => [
-      lineDataset(`${armLabel(name)}: lowest`, armColor(name), { width: 1 }),
-      lineDataset(`${armLabel(name)}: highest`, armColor(name), { width: 1, fill: '-1', backgroundColor: withAlpha(armColor(name), 0.25) }),
+      lineDataset(`${armLabel(name)}: lowest`, armColor(name), { width: 1, legend: false }),
+      lineDataset(armLabel(name), armColor(name), { width: 1, fill: '-1', backgroundColor: withAlpha(armColor(name), 0.25) }),
     ]),
   });
   const { probes, landscape } = state.config;

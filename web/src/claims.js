@@ -320,29 +320,51 @@ export function noModeGap(name) {
   };
 }
 
-// The loss landscape along the gradient (Santurkar et al. Fig. 4), mean over the records:
-// the width of the loss band, max L(W − ηg) − min L(W − ηg), and the largest gradient change.
-export const landscapeWidth = (run, name) => meanFrom(run, name, 'landscapeLossMax', 0) - meanFrom(run, name, 'landscapeLossMin', 0);
-export const landscapeGradient = (run, name) => meanFrom(run, name, 'landscapeGradMax', 0);
+// The loss landscape along the gradient (Santurkar et al. Fig. 4), mean over the records in a
+// part of the run: the width of the loss band, max L(W − ηg) − min L(W − ηg), and the largest
+// gradient change max ‖∇L(W − ηg) − g‖. `part`: [from, to] as fractions of the run.
+function meanBetween(run, name, key, [from, to]) {
+  const v = finiteAt(series(run, name, key), rows(run, from * run.steps, to * run.steps));
+  return v.length ? v.reduce((s, x) => s + x, 0) / v.length : NaN;
+}
+export const landscapeWidth = (run, name, part = [0, 1]) => meanBetween(run, name, 'landscapeLossMax', part) - meanBetween(run, name, 'landscapeLossMin', part);
+export const landscapeGradient = (run, name, part = [0, 1]) => meanBetween(run, name, 'landscapeGradMax', part);
 
-export function smootherLoss(smoother, rougher) {
+const partText = ([from, to], steps) => (from === 0 && to === 1 ? 'over the whole run'
+  : from === 0 ? `over the first ${Math.round(100 * to)}% of the run`
+    : to === 1 ? `over the last ${Math.round(100 * (1 - from))}% of the run` : `from ${Math.round(100 * from)}% to ${Math.round(100 * to)}% of the run`);
+const partSteps = ([from, to], run) => `steps ${(from * run.steps).toLocaleString('en')} to ${(to * run.steps).toLocaleString('en')}`;
+
+export function smootherLoss(smoother, rougher, part = [0, 1]) {
   return {
-    text: `Along its gradient, ${label(smoother)}'s loss varies less than ${label(rougher)}'s: the loss band max L(W − ηg) − min L(W − ηg), mean over the records, is narrower`,
+    text: `Along its gradient, ${label(smoother)}'s loss varies less than ${label(rougher)}'s ${partText(part)}: the loss band max L(W − ηg) − min L(W − ηg), mean over the records, is narrower`,
     check: (run) => {
-      const a = landscapeWidth(run, smoother);
-      const b = landscapeWidth(run, rougher);
-      return { ok: a < b, detail: `${label(smoother)} ${num(a)}, ${label(rougher)} ${num(b)} up to step ${run.steps.toLocaleString('en')}` };
+      const a = landscapeWidth(run, smoother, part);
+      const b = landscapeWidth(run, rougher, part);
+      return { ok: a < b, detail: `${label(smoother)} ${num(a)}, ${label(rougher)} ${num(b)}, ${partSteps(part, run)}` };
     },
   };
 }
 
-export function gradientMorePredictive(steadier, other) {
+export function gradientMorePredictive(steadier, other, part = [0, 1]) {
   return {
-    text: `Along its gradient, ${label(steadier)}'s gradient changes less than ${label(other)}'s: max ‖∇L(W − ηg) − g‖, mean over the records, is smaller`,
+    text: `Along its gradient, ${label(steadier)}'s gradient changes less than ${label(other)}'s ${partText(part)}: max ‖∇L(W − ηg) − g‖, mean over the records, is smaller`,
     check: (run) => {
-      const a = landscapeGradient(run, steadier);
-      const b = landscapeGradient(run, other);
-      return { ok: a < b, detail: `${label(steadier)} ${num(a)}, ${label(other)} ${num(b)} up to step ${run.steps.toLocaleString('en')}` };
+      const a = landscapeGradient(run, steadier, part);
+      const b = landscapeGradient(run, other, part);
+      return { ok: a < b, detail: `${label(steadier)} ${num(a)}, ${label(other)} ${num(b)}, ${partSteps(part, run)}` };
+    },
+  };
+}
+
+// `lower`'s test loss below `higher`'s at the horizon.
+export function testLossLower(lower, higher) {
+  return {
+    text: `${label(lower)}'s test loss at the horizon is lower than ${label(higher)}'s`,
+    check: (run) => {
+      const a = final(run, lower, 'testLoss');
+      const b = final(run, higher, 'testLoss');
+      return { ok: a < b, detail: `${label(lower)} ${num(a)}, ${label(higher)} ${num(b)}${atStep(run)}` };
     },
   };
 }

@@ -83,6 +83,14 @@ function readValue(element, field) {
   return valueFromText(field, element.value);
 }
 
+// The networks field's refusal in the page's words: how many to choose, how many are ticked
+// (the engine's message names its ids, which the form does not show).
+function armsProblem(field, ticked, message) {
+  if (ticked.length > field.maxItems) return `choose at most ${field.maxItems} networks (${ticked.length} are ticked)`;
+  if (ticked.length < field.minItems) return `choose at least ${field.minItems} network`;
+  return message;
+}
+
 // Builds the form in `form`. onChange(config, { live }) is called with the whole
 // configuration after a change; live is true when only live fields changed.
 export function createControls(form, schema, onChange) {
@@ -154,8 +162,10 @@ export function createControls(form, schema, onChange) {
         const p = errors.get(field);
         if (!p) continue;
         const value = inUse?.[field];
-        const kept = value === undefined ? '' : ` Still using ${Array.isArray(value) ? value.join(',') || 'none' : value}.`;
-        p.textContent = `${LABELS[field] ?? field}: ${message}.${kept}`;  // text, never markup
+        // The networks go by their display names here too, not the engine's ids.
+        const shown = (v) => (field === 'arms' ? v.map(armLabel).join(', ') : v.join(','));
+        const kept = value === undefined ? '' : ` Still using ${Array.isArray(value) ? shown(value) || 'none' : value}.`;
+        p.textContent = `${LABELS[field] ?? field}: ${field === 'arms' ? armsProblem(fields.get('arms'), readValue(elements.get('arms'), fields.get('arms')), message) : message}.${kept}`;  // text, never markup
         elements.get(field).setAttribute('aria-invalid', 'true');
       }
     },

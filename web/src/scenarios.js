@@ -187,7 +187,8 @@ export const SCENARIOS = [
       + 'say whether each also lowers the test loss itself, or only narrows the gap.',
     pace: 250,
     horizon: 5000,
-    variants: [{ label: 'run it', config: { dataset: 'xor', samples: 60, noise: 0.4, hidden: [128, 128], activation: 'relu', init: 'he', learningRate: 0.05, batchSize: 10, dropout: 0.5, arms: ['plain', 'bn-before', 'dropout'] } }],
+    variants: [{ label: 'run it', config: { dataset: 'xor', samples: 60, noise: 0.4, hidden: [128, 128], activation: 'relu', init: 'he', learningRate: 0.05, batchSize: 10, dropout: 0.5, arms: ['plain', 'bn-before', 'dropout'], seed: 2 } }],
+    // Seed 1 is one of the four where dropout's test loss is not the lower; the count stays 16.
     claims: [
       { ...lossGapSmaller('dropout', 'plain'), held: 17 },
       { ...testLossLower('dropout', 'plain'), held: 16 },

@@ -176,7 +176,7 @@ class Experiment {
     std::optional<Mlp<float>> before, scratch;  // copies for gradient-ICS and the landscape
     Landscape landscape;
     long landscape_step = -1;                    // the step it was measured at
-    std::vector<float> weights, gradient;        // flat copies for the landscape
+    std::vector<float> weights, gradient, moved;  // flat W, g and W - eta g (or its gradient)
     std::vector<Ring> traces;
     Rng probe_rng{0};  // the arm's own, so no arm's measurements depend on the others
     Rng noise_rng{0};  // the arm's training noise

@@ -24,8 +24,8 @@ void Experiment::init_probes(Arm& arm) {
   if (config_.probes && config_.gradientIcs) arm.before.emplace(arm.net);
   if (config_.probes && (config_.gradientIcs || config_.landscape)) arm.scratch.emplace(arm.net);
   if (config_.probes && config_.landscape) {
-    arm.weights.resize(static_cast<std::size_t>(arm.net.parameter_count()));
-    arm.gradient.resize(arm.weights.size());
+    for (auto* v : {&arm.weights, &arm.gradient, &arm.moved})
+      v->resize(static_cast<std::size_t>(arm.net.parameter_count()));
   }
 }
 
@@ -72,38 +72,24 @@ void Experiment::measure_gradient_shift(Arm& arm) {
 void Experiment::measure_landscape(Arm& arm) {
   Mlp<float>& scratch = *arm.scratch;
   scratch.copy_noise_from(arm.net);
-  std::size_t k = 0;
-  arm.net.for_each_parameter([&](float* p, float* g, Eigen::Index n) {
-    std::copy_n(p, n, arm.weights.data() + k);
-    std::copy_n(g, n, arm.gradient.data() + k);
-    k += static_cast<std::size_t>(n);
-  });
-  double g_norm = 0;
-  for (const float g : arm.gradient) g_norm += double(g) * g;
-  g_norm = std::sqrt(g_norm);
+  using Flat = Eigen::Map<Eigen::VectorXf>;
+  const auto n = static_cast<Eigen::Index>(arm.weights.size());
+  Flat w(arm.weights.data(), n), g(arm.gradient.data(), n), there(arm.moved.data(), n);
+  arm.net.get_parameters(w.data());
+  arm.net.get_gradients(g.data());
+  const double g_norm = g.cast<double>().norm();
   const auto rows = batch_x_.rows();
   Landscape l{std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
               std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(), 0};
   for (const double c : config_.landscapeSteps) {
     const double eta = c * config_.learningRate;
-    k = 0;
-    scratch.for_each_parameter([&](float* p, float*, Eigen::Index n) {
-      for (Eigen::Index i = 0; i < n; ++i) p[i] = float(arm.weights[k + i] - eta * arm.gradient[k + i]);
-      k += static_cast<std::size_t>(n);
-    });
+    there = (w.cast<double>() - eta * g.cast<double>()).cast<float>();  // W - eta g
+    scratch.set_parameters(there.data());
     const auto logits = scratch.forward(batch_x_, Mode::BatchStats, true);
     const float loss = loss_forward_backward<float>(loss_, logits, batch_y_.data(), arm.dlogits.topRows(rows));
     scratch.backward(arm.dlogits.topRows(rows));
-    double change = 0;
-    k = 0;
-    scratch.for_each_parameter([&](float*, float* g, Eigen::Index n) {
-      for (Eigen::Index i = 0; i < n; ++i) {
-        const double d = double(g[i]) - arm.gradient[k + i];
-        change += d * d;
-      }
-      k += static_cast<std::size_t>(n);
-    });
-    change = std::sqrt(change);
+    scratch.get_gradients(there.data());  // the gradient there
+    const double change = (there.cast<double>() - g.cast<double>()).norm();
     l.loss_min = std::min(l.loss_min, loss);
     l.loss_max = std::max(l.loss_max, loss);
     l.grad_min = std::min(l.grad_min, float(change));

@@ -14,6 +14,7 @@
 // Output: logits = out_L W + b.  u is "the input to the nonlinearity" that the probes watch.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -307,6 +308,18 @@ class Mlp {
   const Matrix<T>& bn_input(int l) const {
     const Hidden& h = hidden_[l];
     return h.norm_before() ? h.z : h.bn_after() ? h.a : h.u;
+  }
+
+  // Every parameter, or every gradient, as one flat vector in for_each_parameter's order
+  // (parameter_count() values); set_parameters reads them back. Allocate nothing.
+  void get_parameters(T* out) {
+    for_each_parameter([&](T* p, T*, Eigen::Index n) { out = std::copy_n(p, n, out); });
+  }
+  void get_gradients(T* out) {
+    for_each_parameter([&](T*, T* g, Eigen::Index n) { out = std::copy_n(g, n, out); });
+  }
+  void set_parameters(const T* in) {
+    for_each_parameter([&](T* p, T*, Eigen::Index n) { std::copy_n(in, n, p); in += n; });
   }
 
   Eigen::Index parameter_count() {

@@ -35,9 +35,9 @@ LossAndGradient loss_and_gradient(Mlp<float>& net, Loss loss, const Matrix<float
   Matrix<float> dlogits(logits.rows(), logits.cols());
   const float l = loss_forward_backward<float>(loss, logits, y.data(), dlogits);
   net.backward(dlogits);
-  LossAndGradient out{l, {}};
-  net.for_each_parameter([&](float*, float* g, Eigen::Index n) { out.gradient.insert(out.gradient.end(), g, g + n); });
-  return out;
+  std::vector<float> g(static_cast<std::size_t>(net.parameter_count()));
+  net.get_gradients(g.data());
+  return {l, std::vector<double>(g.begin(), g.end())};
 }
 
 class LandscapeArms : public ::testing::TestWithParam<const char*> {};

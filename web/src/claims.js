@@ -42,13 +42,13 @@ function finiteAt(values, indices) {
   return indices.map((i) => values[i]).filter(Number.isFinite);
 }
 
-// Summaries of a series over the rows from step `from` on.
+// Summaries of a series over the rows from step `from` on (to step `to`).
 export function minFrom(run, name, key, from, layer) {
   const v = finiteAt(series(run, name, key, layer), rows(run, from));
   return v.length ? Math.min(...v) : NaN;
 }
-export function meanFrom(run, name, key, from, layer) {
-  const v = finiteAt(series(run, name, key, layer), rows(run, from));
+export function meanFrom(run, name, key, from, layer, to = Infinity) {
+  const v = finiteAt(series(run, name, key, layer), rows(run, from, to));
   return v.length ? v.reduce((s, x) => s + x, 0) / v.length : NaN;
 }
 // The latest recorded value of a series.
@@ -323,10 +323,7 @@ export function noModeGap(name) {
 // The loss landscape along the gradient (Santurkar et al. Fig. 4), mean over the records in a
 // part of the run: the width of the loss band, max L(W − ηg) − min L(W − ηg), and the largest
 // gradient change max ‖∇L(W − ηg) − g‖. `part`: [from, to] as fractions of the run.
-function meanBetween(run, name, key, [from, to]) {
-  const v = finiteAt(series(run, name, key), rows(run, from * run.steps, to * run.steps));
-  return v.length ? v.reduce((s, x) => s + x, 0) / v.length : NaN;
-}
+const meanBetween = (run, name, key, [from, to]) => meanFrom(run, name, key, from * run.steps, undefined, to * run.steps);
 export const landscapeWidth = (run, name, part = [0, 1]) => meanBetween(run, name, 'landscapeLossMax', part) - meanBetween(run, name, 'landscapeLossMin', part);
 export const landscapeGradient = (run, name, part = [0, 1]) => meanBetween(run, name, 'landscapeGradMax', part);
 

@@ -14,6 +14,7 @@
 #include "bnlab/digits.hpp"
 #include "bnlab/experiment.hpp"
 #include "bnlab/results.hpp"
+#include "bnlab/sweep.hpp"
 
 using emscripten::val;
 using namespace bnlab;
@@ -339,6 +340,33 @@ val history_series() {
   return from_json(out);
 }
 val config_schema_js() { return from_json(config_schema()); }
+
+// Sweeps (sweep.hpp): a sweep given as an object or JSON text, validated whole (every cell)
+// on each call, so a cell can never run from a sweep the validator did not see.
+Sweep sweep_of(const val& spec) { return parse_sweep(config_text(spec)); }
+// The normalized sweep, with its number of cells.
+val parse_sweep_js(const val& spec) {
+  return guarded([&] {
+    const Sweep sweep = sweep_of(spec);
+    Json out = sweep_to_json(sweep);
+    out.set("cells", sweep.cells());
+    return from_json(out);
+  });
+}
+val default_sweep() { return from_json(sweep_to_json(parse_sweep(default_sweep_json()))); }
+// One cell trained: { index, x, y, arms: [{ testAccuracy, testLoss, trainAccuracy, trainLoss,
+// divergedAt }] }, the shape of bnlab-run --sweep's cells.
+val sweep_cell(const val& spec, int index) {
+  return guarded([&] {
+    const Sweep sweep = sweep_of(spec);
+    const Json results = sweep_results_json(sweep, {run_cell(sweep, index)});
+    return from_json(results.find("cells")->items()[0]);
+  });
+}
+val sweep_cell_config(const val& spec, int index) {
+  return guarded([&] { return from_json(config_to_json(sweep_of(spec).cell_config(index))); });
+}
+val sweep_metrics_js() { return from_json(Json::array_of(sweep_metrics())); }
 // Bytes the C++ heap has handed out and not taken back, and the wasm memory's size: for
 // leak tests.
 double heap_bytes_in_use() { return double(mallinfo().uordblks); }
@@ -385,6 +413,11 @@ EMSCRIPTEN_BINDINGS(bnlab) {
   emscripten::function("defaultConfig", &default_config);
   emscripten::function("historySeries", &history_series);
   emscripten::function("configSchema", &config_schema_js);
+  emscripten::function("parseSweep", &parse_sweep_js);
+  emscripten::function("defaultSweep", &default_sweep);
+  emscripten::function("sweepCell", &sweep_cell);
+  emscripten::function("sweepCellConfig", &sweep_cell_config);
+  emscripten::function("sweepMetrics", &sweep_metrics_js);
   emscripten::function("heapBytesInUse", &heap_bytes_in_use);
   emscripten::function("memoryBytes", &memory_bytes);
 }

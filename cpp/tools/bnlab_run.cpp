@@ -3,25 +3,39 @@
 //   bnlab-run [--steps N] [--sweep-batches M] [--data DIR] [CONFIG.json | -]
 //                                    (no file or '-': the configuration from stdin; DIR holds
 //                                    digits.bin, by default the repository's web/data)
+//   bnlab-run --sweep SWEEP.json [--threads T] [--shard I/N] [--csv] [--data DIR]
+//                                    a grid of runs (cpp/bnlab/sweep.hpp): every cell trained on
+//                                    T threads (default: the machine's cores), written as JSON
+//                                    or CSV; --shard I/N runs every N-th cell from I (0 <= I < N)
+//                                    so a job array can split a sweep across machines
+//   bnlab-run --merge SHARD.json...  joins shards into the whole sweep's JSON (or --csv), equal
+//                                    byte for byte to running it unsharded
+//   bnlab-run --default-sweep        the page's default sweep, as JSON
 //   bnlab-run --schema                          every configuration field, as JSON
 //   bnlab-run --defaults                        the default configuration, as JSON
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "bnlab/digits.hpp"
 #include "bnlab/experiment.hpp"
+#include "bnlab/sweep.hpp"
+#include "bnlab/sweep_threads.hpp"
 
 namespace {
 
 int usage(const std::string& problem) {
   std::cerr << "bnlab-run: " << problem << "\n"
             << "usage: bnlab-run [--steps N] [--sweep-batches M] [--data DIR] [CONFIG.json | -]\n"
-            << "       bnlab-run --schema | --defaults\n";
+            << "       bnlab-run --sweep SWEEP.json [--threads T] [--shard I/N] [--csv] [--data DIR]\n"
+            << "       bnlab-run --merge [--csv] SHARD.json...\n"
+            << "       bnlab-run --schema | --defaults | --default-sweep\n";
   return 2;
 }
 
@@ -155,13 +169,41 @@ void load_digits(const std::string& dir) {
   bnlab::provide_digits(bnlab::decode_digits(bytes.data(), bytes.size()));
 }
 
+std::string read_text(const std::string& path) {
+  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+  std::ifstream file(path);
+  if (!file) throw std::runtime_error("cannot read " + path);
+  return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+// An integer option's value, or a usage error naming the option and its range.
+bool integer_arg(const char* text, long min, long max, long& out) {
+  char* end = nullptr;
+  out = std::strtol(text, &end, 10);
+  return *end == '\0' && end != text && out >= min && out <= max;
+}
+
+void write_sweep(const bnlab::Sweep& sweep, const std::vector<bnlab::CellResult>& cells, bool csv,
+                 const Json& shard) {
+  if (csv) {
+    std::cout << bnlab::sweep_results_csv(sweep, cells);
+    return;
+  }
+  Json out = bnlab::sweep_results_json(sweep, cells);
+  if (!shard.is_null()) out.set("shard", shard);
+  std::cout << out.dump() << "\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   long steps = 1000;
   long sweep_batches = 1000;
+  long threads = std::max(1u, std::thread::hardware_concurrency());
+  long shard = 0, shards = 1;
+  bool sweep_mode = false, merge_mode = false, csv = false;
   std::string data_dir = BNLAB_DATA_DIR;
-  std::string path = "-";
+  std::vector<std::string> paths;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--schema") {
@@ -172,44 +214,88 @@ int main(int argc, char** argv) {
       std::cout << bnlab::config_to_json(bnlab::Config{}).dump() << "\n";
       return 0;
     }
+    if (arg == "--default-sweep") {
+      std::cout << bnlab::sweep_to_json(bnlab::parse_sweep(bnlab::default_sweep_json())).dump() << "\n";
+      return 0;
+    }
     if (arg == "--steps") {
-      if (++i == argc) return usage("--steps needs a number");
-      char* end = nullptr;
-      steps = std::strtol(argv[i], &end, 10);
-      if (*end != '\0' || steps < 0 || steps > 100000000)
+      if (++i == argc || !integer_arg(argv[i], 0, 100000000, steps))
         return usage("--steps must be an integer from 0 to 100000000");
     } else if (arg == "--data") {
       if (++i == argc) return usage("--data needs a folder");
       data_dir = argv[i];
     } else if (arg == "--sweep-batches") {
-      if (++i == argc) return usage("--sweep-batches needs a number");
-      char* end = nullptr;
-      sweep_batches = std::strtol(argv[i], &end, 10);
-      if (*end != '\0' || sweep_batches < 2 || sweep_batches > 100000)
+      if (++i == argc || !integer_arg(argv[i], 2, 100000, sweep_batches))
         return usage("--sweep-batches must be an integer from 2 to 100000");
+    } else if (arg == "--sweep") {
+      sweep_mode = true;
+    } else if (arg == "--merge") {
+      merge_mode = true;
+    } else if (arg == "--csv") {
+      csv = true;
+    } else if (arg == "--threads") {
+      if (++i == argc || !integer_arg(argv[i], 1, 256, threads))
+        return usage("--threads must be an integer from 1 to 256");
+    } else if (arg == "--shard") {
+      const std::string text = ++i == argc ? "" : argv[i];
+      const auto slash = text.find('/');
+      if (slash == std::string::npos || !integer_arg(text.substr(0, slash).c_str(), 0, 1000000, shard) ||
+          !integer_arg(text.substr(slash + 1).c_str(), 1, 1000000, shards) || shard >= shards)
+        return usage("--shard must be I/N with 0 <= I < N, e.g. --shard 0/4; got \"" + text + "\"");
     } else if (arg.size() > 1 && arg[0] == '-') {
       return usage("unknown option " + arg);
     } else {
-      path = arg;
+      paths.push_back(arg);
     }
   }
+  if (sweep_mode && merge_mode) return usage("--sweep and --merge do not go together");
+  if (merge_mode && paths.empty()) return usage("--merge needs the shards' JSON files");
+  if (!merge_mode && paths.size() > 1) return usage("one configuration or sweep file at a time");
+  if (paths.empty()) paths.push_back("-");
 
-  std::string text;
-  if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), {});
-  } else {
-    std::ifstream file(path);
-    if (!file) return usage("cannot read " + path);
-    text.assign(std::istreambuf_iterator<char>(file), {});
-  }
+  std::string where = paths[0] == "-" ? "stdin" : paths[0];
   try {
+    if (merge_mode) {
+      bnlab::Sweep sweep;
+      std::string first;
+      std::vector<std::vector<bnlab::CellResult>> parts;
+      for (const std::string& path : paths) {
+        where = path;
+        bnlab::Sweep part;
+        parts.push_back(bnlab::sweep_results_from_json(Json::parse(read_text(path)), part));
+        const std::string spec = bnlab::sweep_to_json(part).dump();
+        if (first.empty()) {
+          first = spec;
+          sweep = part;
+        } else if (spec != first) {
+          throw std::invalid_argument("a shard of another sweep than " + paths[0] + "'s");
+        }
+      }
+      where = "--merge";
+      write_sweep(sweep, bnlab::merge_cells(sweep, std::move(parts)), csv, Json());
+      return 0;
+    }
+    const std::string text = read_text(paths[0]);
+    if (sweep_mode) {
+      const bnlab::Sweep sweep = bnlab::parse_sweep(text.empty() ? std::string("{}") : text);
+      if (sweep.base.dataset == "digits") load_digits(data_dir);
+      const std::vector<int> cells = bnlab::shard_cells(sweep, int(shard), int(shards));
+      Json shard_json;
+      if (shards > 1) {
+        shard_json = Json::object();
+        shard_json.set("index", shard);
+        shard_json.set("count", shards);
+      }
+      write_sweep(sweep, bnlab::run_cells(sweep, cells, int(threads)), csv, shard_json);
+      return 0;
+    }
     const bnlab::Config config = bnlab::parse_config(text.empty() ? std::string("{}") : text);
     if (config.dataset == "digits") load_digits(data_dir);
     bnlab::Experiment exp(config);
     exp.step(steps);
     std::cout << results(exp, static_cast<int>(sweep_batches)).dump() << "\n";
   } catch (const std::exception& e) {
-    std::cerr << "bnlab-run: " << (path == "-" ? "stdin" : path) << ": " << e.what() << "\n";
+    std::cerr << "bnlab-run: " << where << ": " << e.what() << "\n";
     return 1;
   }
   return 0;

@@ -1,0 +1,74 @@
+// A sweep: a grid of experiments over one or two fields of the configuration (Ioffe & Szegedy's
+// "much higher learning rates" and "less careful about initialization" are claims about many
+// runs, not one). Every cell is an ordinary experiment, the base configuration with the axes'
+// values set, judged by the same validator before anything runs; cells are independent, so a
+// grid gives the same numbers in any order, on any number of threads or workers, and in shards.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "json.hpp"
+
+namespace bnlab {
+
+struct SweepAxis {
+  std::string field;        // a number, integer, boolean or choice field of the configuration
+  std::vector<Json> values;  // as the configuration takes them
+};
+
+struct Sweep {
+  static constexpr int kMaxValues = 24;       // per axis
+  static constexpr long kMaxSteps = 1000000;  // per cell
+
+  Config base;
+  std::vector<SweepAxis> axes;  // x, then y when there is one
+  long steps = 1000;
+  std::string metric = "testAccuracy";  // the series the heatmaps colour: one of kMetrics
+
+  int size(int axis) const;  // values on an axis (1 when there is no such axis)
+  int cells() const { return size(0) * size(1); }
+  // Cell index = iy * size(0) + ix. The cell's configuration, validated.
+  Config cell_config(int index) const;
+};
+
+// The numbers one arm ends a cell with, measured on the whole sets in inference mode.
+struct CellArm {
+  float test_accuracy = 0, test_loss = 0, train_accuracy = 0, train_loss = 0;
+  long diverged_at = -1;  // the step its loss became NaN or infinite; -1 when it did not
+};
+struct CellResult {
+  int index = -1;
+  std::vector<CellArm> arms;  // in the base configuration's arm order
+};
+
+// The metrics a sweep can colour by, as the results name them.
+const std::vector<std::string>& sweep_metrics();
+
+// { base: {config fields}, x: { field, values: [...] }, y: { ... } (optional), steps, metric }.
+// Throws ConfigError naming every problem: the base's own fields as "base.<field>", an axis as
+// "x.field", "x.values", and a value that makes a cell invalid as "x.values" with the value and
+// the validator's message for the field. Every cell is validated here, before anything runs.
+Sweep parse_sweep(const Json& json);
+Sweep parse_sweep(const std::string& json_text);
+Json sweep_to_json(const Sweep& sweep);
+// The sweep shown when nothing else is asked for: learning rate x initial std on the defaults.
+Json default_sweep_json();
+
+// Trains one cell from step 0. Measurement settings (probes, gradient-ICS, the landscape, the
+// recording interval) are left out: they measure training without changing it (tested).
+CellResult run_cell(const Sweep& sweep, int index);
+
+// { sweep, arms: [names], cells: [{ index, x, y, arms: [{ testAccuracy, ..., divergedAt }] }] },
+// the cells in index order; a shard also carries shard: { index, count }.
+Json sweep_results_json(const Sweep& sweep, const std::vector<CellResult>& cells);
+// The same as CSV: a header, then one row per cell and arm.
+std::string sweep_results_csv(const Sweep& sweep, const std::vector<CellResult>& cells);
+// Reads a results document back (for merging shards); throws std::invalid_argument.
+std::vector<CellResult> sweep_results_from_json(const Json& json, Sweep& sweep);
+
+// The cells of shard i of n (i from 0): every n-th cell from i.
+std::vector<int> shard_cells(const Sweep& sweep, int shard, int shards);
+
+}  // namespace bnlab

@@ -1,0 +1,24 @@
+// Runs a sweep's cells on native threads (the command-line runner and the tests; the page runs
+// cells in a pool of Web Workers instead, and the wasm build has no threads). Each thread
+// takes the next cell not yet taken; results land at the cell's place, so the output does not
+// depend on the number of threads or on which thread ran which cell.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "sweep.hpp"
+
+namespace bnlab {
+
+// The cells `indices` of `sweep` on `threads` threads (1 runs them on the calling thread), in
+// the order of `indices`. done(k) is called after each cell, from the thread that ran it,
+// with the number of cells finished so far.
+std::vector<CellResult> run_cells(const Sweep& sweep, const std::vector<int>& indices, int threads,
+                                  const std::function<void(int)>& done = {});
+
+// Joins shards of one sweep: every cell exactly once, in index order. Throws
+// std::invalid_argument when the shards are of different sweeps, a cell is missing or repeated.
+std::vector<CellResult> merge_cells(const Sweep& sweep, std::vector<std::vector<CellResult>> shards);
+
+}  // namespace bnlab

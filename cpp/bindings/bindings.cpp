@@ -344,14 +344,9 @@ val config_schema_js() { return from_json(config_schema()); }
 // Sweeps (sweep.hpp): a sweep given as an object or JSON text, validated whole (every cell)
 // on each call, so a cell can never run from a sweep the validator did not see.
 Sweep sweep_of(const val& spec) { return parse_sweep(config_text(spec)); }
-// The normalized sweep, with its number of cells.
+// The normalized sweep: every base field written out.
 val parse_sweep_js(const val& spec) {
-  return guarded([&] {
-    const Sweep sweep = sweep_of(spec);
-    Json out = sweep_to_json(sweep);
-    out.set("cells", sweep.cells());
-    return from_json(out);
-  });
+  return guarded([&] { return from_json(sweep_to_json(sweep_of(spec))); });
 }
 val default_sweep() { return from_json(sweep_to_json(parse_sweep(default_sweep_json()))); }
 // One cell trained: { index, x, y, arms: [{ testAccuracy, testLoss, trainAccuracy, trainLoss,

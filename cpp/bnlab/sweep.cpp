@@ -109,8 +109,7 @@ Sweep parse_sweep(const Json& json) {
         for (const FieldError& f : e.errors()) errors.push_back({"base." + f.field, f.message});
       }
     } else if (key == "x" || key == "y") {
-      if (key == "y" && v.is_null()) continue;
-      read_axis(v, key.c_str(), sweep.axes, errors);
+      continue;  // read below, x first whatever the document's order
     } else if (key == "steps") {
       const bool ok = v.is_number() && v.as_number() >= 1 && v.as_number() <= Sweep::kMaxSteps &&
                       v.as_number() == std::floor(v.as_number());
@@ -124,7 +123,9 @@ Sweep parse_sweep(const Json& json) {
       errors.push_back({key, "is not a sweep setting (base, x, y, steps, metric)"});
     }
   }
-  if (!json.find("x")) errors.push_back({"x", "is required: { field, values }"});
+  if (const Json* x = json.find("x")) read_axis(*x, "x", sweep.axes, errors);
+  else errors.push_back({"x", "is required: { field, values }"});
+  if (const Json* y = json.find("y"); y && !y->is_null()) read_axis(*y, "y", sweep.axes, errors);
   if (sweep.axes.size() == 2 && sweep.axes[0].field == sweep.axes[1].field)
     errors.push_back({"y.field", "must differ from x.field; both are \"" + sweep.axes[0].field + "\""});
   if (!errors.empty()) throw ConfigError(std::move(errors));

@@ -42,6 +42,10 @@ std::vector<CellResult> merge_cells(const Sweep& sweep, std::vector<std::vector<
   std::vector<CellResult> out(static_cast<std::size_t>(sweep.cells()));
   for (auto& shard : shards)
     for (CellResult& cell : shard) {
+      if (cell.index < 0 || cell.index >= sweep.cells())
+        throw std::invalid_argument("cell " + std::to_string(cell.index) +
+                                    " is outside the grid of " + std::to_string(sweep.cells()) +
+                                    " cells");
       CellResult& slot = out.at(static_cast<std::size_t>(cell.index));
       if (slot.index >= 0) throw std::invalid_argument("cell " + std::to_string(cell.index) + " is in two shards");
       slot = std::move(cell);

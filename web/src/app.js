@@ -10,6 +10,11 @@ import { renderScenarios, revealLesson, showClaims, showLesson } from './lesson-
 import {
   DEFAULT_EMBED_VIEWS, applyEmbed, download, embedSnippet, initShareDialog, openShareDialog, pageUrl,
 } from './share.js';
+import { evaluateClaims } from './claims.js';
+import { emptyGrid } from './sweep-claims.js';
+import { matchSweepLesson } from './sweep-lessons.js';
+import { createSweepPool, poolSize } from './sweep-pool.js';
+import { createSweepView } from './sweep-view.js';
 import { configToFragment, parseFragment } from './url-state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -31,6 +36,12 @@ let lesson = null;    // what the worker says the run is: { id, variant, pace, h
 let reveal = false;   // bring the lesson into view when its run is ready (chosen from the menu)
 let horizonPause = false;  // paused by the lesson's horizon, not by the user
 let embedViews = [];  // the sections an embed shows
+let sweepView = null;
+let sweepSpec = null;     // the axes, steps and metric of the sweep shown (they ride in the link)
+let pendingSweep = null;  // a link's sweep, asked for once its configuration's run is ready
+let sweepId = 0;          // the latest sweep asked of the validator
+let sweepLesson = null;   // the sweep lesson the grid is ({ lesson, variant }), or null
+let resumeAfterSweep = false;  // the run above was playing when the sweep paused it
 
 function start(config, lenient = false) {
   liveEdits = {};
@@ -43,7 +54,12 @@ function start(config, lenient = false) {
 
 // The link names a scenario only while the run is one of its variants: a changed setting
 // makes it a run of its own.
-const linkOptions = (extra = {}) => ({ ...options, ...extra, scenario: lesson?.id && lesson.id !== 'default' ? lesson.id : undefined });
+const linkOptions = (extra = {}) => ({
+  ...options,
+  ...extra,
+  scenario: lesson?.id && lesson.id !== 'default' ? lesson.id : sweepLesson?.lesson.id,
+  sweep: sweepSpec ?? undefined,
+});
 
 // The speed menu shows the lesson's pace (adding it when it is not one of the listed speeds).
 function showSpeed(stepsPerSecond) {
@@ -72,7 +88,8 @@ function writeHash() {
 }
 
 function fullPageUrl() {
-  return pageUrl(configToFragment(accepted, schema, { scenario: linkOptions().scenario }));
+  const { scenario, sweep } = linkOptions();
+  return pageUrl(configToFragment(accepted, schema, { scenario, sweep }));
 }
 
 // Reads the address's fragment and starts what it describes; every value goes through the
@@ -84,6 +101,7 @@ function openLink() {
   // A link opened plays, unless it says paused=1.
   setPlaying(!options.paused);
   embedViews = applyEmbed(options, window.location.href);
+  pendingSweep = options.sweep ?? null;
   start(link.config, true);
 }
 
@@ -191,9 +209,66 @@ if (window.matchMedia('(max-width: 760px)').matches) $('settings').open = false;
 // The standalone page carries its worker's code (engine included) in a text script: a worker
 // made from a Blob runs from file://, where Chromium refuses worker files.
 const workerSource = document.getElementById('bnlab-worker-source');
-const worker = workerSource
-  ? new Worker(URL.createObjectURL(new Blob([workerSource.textContent], { type: 'text/javascript' })))
-  : new Worker('worker.js');
+const workerUrl = workerSource
+  ? URL.createObjectURL(new Blob([workerSource.textContent], { type: 'text/javascript' }))
+  : 'worker.js';
+const makeWorker = () => new Worker(workerUrl);
+const worker = makeWorker();
+// A sweep's cells train in workers of their own: ?sweepWorkers=N sets how many (the benchmark
+// and the tests), else the cores but one.
+const pool = createSweepPool(makeWorker, Number(new URLSearchParams(window.location.search).get('sweepWorkers')) || poolSize());
+
+// The run above pauses while a sweep trains (the sweep gets the cores) and plays again after.
+function sweepEnded(text) {
+  sweepView.progress(text, false);
+  if (resumeAfterSweep && !playing) {
+    setPlaying(true);
+    worker.postMessage({ type: 'play' });
+  }
+  resumeAfterSweep = false;
+}
+
+// Asks the engine to validate a sweep on the running configuration; 'sweep' answers.
+function requestSweep(spec) {
+  const { steps, metric } = sweepView.defaults;
+  const full = { steps, metric, ...spec };
+  worker.postMessage({ type: 'sweep', sweep: { base: accepted, ...full }, id: ++sweepId });
+}
+
+function runSweep(sweep) {
+  const grid = emptyGrid(sweep);
+  sweepSpec = { x: sweep.x, ...(sweep.y ? { y: sweep.y } : {}), steps: sweep.steps, metric: sweep.metric };
+  sweepLesson = matchSweepLesson(sweep, options.scenario, defaults);
+  sweepView.setForm(sweep);
+  sweepView.reset(grid);
+  sweepView.showLesson(sweepLesson?.lesson, sweepLesson?.variant, null);
+  writeHash();
+  $('open-full').href = fullPageUrl();
+  if (playing) {
+    resumeAfterSweep = true;
+    setPlaying(false);
+    worker.postMessage({ type: 'pause' });
+  }
+  const total = grid.cells.length;
+  const workers = Math.min(pool.size, total);
+  const began = performance.now();
+  const seconds = () => `${((performance.now() - began) / 1000).toFixed(1)} s`;
+  const line = (done) => `${done} of ${total} cells · ${workers} worker${workers > 1 ? 's' : ''} · ${seconds()}`;
+  sweepView.progress(line(0), true);
+  pool.run(sweep, total, {
+    onCell(cell, done) {
+      sweepView.cellDone(cell);
+      sweepView.progress(line(done), true);
+    },
+    onDone() {
+      if (sweepLesson) sweepView.showLesson(sweepLesson.lesson, sweepLesson.variant, evaluateClaims(sweepLesson.variant.claims, grid));
+      sweepEnded(`Done: ${line(total)}.`);
+    },
+    onError(message) {
+      sweepEnded(`The sweep stopped: ${message}`);
+    },
+  });
+}
 worker.onerror = (event) => setStatus(`The training worker failed: ${event.message}`, true);
 
 const handlers = {
@@ -208,6 +283,25 @@ const handlers = {
       sendLive(field, config[field]);
     });
     renderScenarios(schema, defaults);
+    sweepView = createSweepView({
+      schema,
+      sweepDefaults: message.sweepDefaults,
+      metrics: message.sweepMetrics,
+      onRun: (spec) => requestSweep(spec),
+      onCancel: () => {
+        const done = sweepView.grid()?.cells.filter(Boolean).length ?? 0;
+        pool.cancel();
+        sweepEnded(`Cancelled after ${done} of ${sweepView.grid()?.cells.length ?? 0} cells.`);
+      },
+      // The grid as bnlab-run --sweep writes it: { sweep, arms, cells }.
+      onDownload: (grid) => download(`bnlab-sweep-${grid.sweep.x.field}${grid.sweep.y ? `-${grid.sweep.y.field}` : ''}-seed${grid.sweep.base.seed}.json`, JSON.stringify(grid)),
+      onOpen: (config) => {
+        start(config);
+        $('view-boundary').scrollIntoView({ block: 'start' });
+      },
+    });
+    sweepView.setForm(message.sweepDefaults);
+    sweepView.progress('', false);
     for (const b of [...Object.values(buttons), $('copy-link'), $('embed'), $('download')]) b.disabled = false;
     openLink();
   },
@@ -235,6 +329,12 @@ const handlers = {
     // The boundary picture's explanation fits the 2-D data sets only.
     for (const e of document.querySelectorAll('#view-boundary .two-d')) e.hidden = message.grid.size === 0;
     layoutEmbed(embedViews);
+    if (message.id === lastStart && pendingSweep) {
+      requestSweep(pendingSweep);
+      pendingSweep = null;
+      if (reveal) $('view-sweep').scrollIntoView({ block: 'start' });
+      reveal = false;
+    }
     if (message.id === lastStart && reveal) {
       reveal = false;
       revealLesson();
@@ -261,12 +361,21 @@ const handlers = {
     if (runningStart === lastStart) controls?.set({ ...config, ...liveEdits });
     writeHash();
   },
+  sweep({ id, sweep }) {
+    if (id === sweepId) runSweep(sweep);
+  },
   export({ json }) {
     download(`bnlab-${accepted.dataset}-seed${accepted.seed}.json`, json);
   },
   error({ where, message, fields, id }) {
     if (where === 'load') {
       setStatus(`The WebAssembly engine failed to load: ${message}`, true);
+      return;
+    }
+    if (where === 'sweep') {
+      if (id !== sweepId) return;
+      sweepView.showErrors(fields ?? [{ field: '(sweep)', message }]);
+      sweepView.progress('The sweep was refused: see the marked fields. Nothing ran.', false);
       return;
     }
     if (fields) {
@@ -282,6 +391,7 @@ const handlers = {
 worker.onmessage = ({ data }) => handlers[data.type]?.(data);
 
 buttons.play.addEventListener('click', () => {
+  resumeAfterSweep = false;  // the user decides now
   setPlaying(!playing);
   worker.postMessage({ type: playing ? 'play' : 'pause' });
   setStatus(playing ? 'Training.' : 'Paused.');
@@ -323,9 +433,9 @@ $('copy-link').addEventListener('click', () => openShareDialog('Share this run',
   fullPageUrl()));
 $('embed').addEventListener('click', () => {
   const views = options.views?.length ? options.views : DEFAULT_EMBED_VIEWS;
-  const url = pageUrl(configToFragment(accepted, schema, { embed: true, views }));
+  const url = pageUrl(configToFragment(accepted, schema, { embed: true, views, sweep: sweepSpec ?? undefined }));
   openShareDialog('Embed this run', `Paste this into a page. It shows the ${views.join(' and ')} views `
-    + `with a play/pause button; views= in the address picks others (boundary, loss, ics, gradients, noise).${LOCAL_NOTE}`,
+    + `with a play/pause button; views= in the address picks others (boundary, loss, ics, gradients, noise, sweep).${LOCAL_NOTE}`,
   embedSnippet(url, `bnlab: ${accepted.dataset}, ${accepted.arms.join(' vs ')}`));
 });
 $('download').addEventListener('click', () => worker.postMessage({ type: 'export' }));

@@ -7,13 +7,13 @@ const MIN_H = 90;
 const GAP = 6;
 
 const $ = (id) => document.getElementById(id);
-const NAMES = { 'view-boundary': 'predictions', 'view-loss': 'loss', 'view-ics': 'covariate shift', 'view-gradients': 'gradients', 'view-noise': 'BN noise' };
+const NAMES = { 'view-boundary': 'predictions', 'view-loss': 'loss', 'view-ics': 'covariate shift', 'view-gradients': 'gradients', 'view-noise': 'BN noise', 'view-sweep': 'sweep' };
 
 // The grid cells of a view: its charts, its maps, or the digits block (two whole rows).
 function cells(view) {
   const digits = view.querySelector('.digits:not([hidden])');
   if (digits) return [digits];
-  return [...view.querySelectorAll('.boundary, .chart')];
+  return [...view.querySelectorAll('.boundary, .chart, .sweep-map')];
 }
 
 // The best columns for n cells in a w x h area, or null when no choice gives readable cells.

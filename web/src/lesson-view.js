@@ -3,6 +3,7 @@
 // worker (claims.js evaluated on the run); this module only displays them. Every text goes in
 // with textContent, never as markup.
 import { SCENARIOS, SEEDS, findLesson, variantClaims } from './scenarios.js';
+import { SWEEP_LESSONS } from './sweep-lessons.js';
 import { configToFragment } from './url-state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -13,10 +14,10 @@ const el = (tag, className, text) => {
   return e;
 };
 
-// A lesson variant's share link.
+// A lesson variant's share link (a sweep lesson's carries its sweep).
 function variantHref(lesson, variant, schema, defaults) {
-  const fragment = configToFragment({ ...defaults, ...variant.config }, schema);
-  return lesson.id === 'default' ? fragment : `${fragment}&scenario=${lesson.id}`;
+  const scenario = lesson.id === 'default' ? undefined : lesson.id;
+  return configToFragment({ ...defaults, ...variant.config }, schema, { scenario, sweep: variant.sweep });
 }
 
 // A lesson's variants as links, separated by middle dots; each knows which variant it is, so
@@ -32,7 +33,9 @@ function variantLinks(lesson, schema, defaults) {
 }
 
 export function renderScenarios(schema, defaults) {
-  $('scenario-list').replaceChildren(...SCENARIOS.map((scenario) => {
+  const first = SWEEP_LESSONS[0];
+  $('sweep-lesson-link').href = variantHref(first, first.variants[0], schema, defaults);
+  $('scenario-list').replaceChildren(...[...SCENARIOS, ...SWEEP_LESSONS].map((scenario) => {
     const li = el('li');
     // The title opens the first variant too: students click names.
     const title = el('a', 'scenario-title', scenario.title);

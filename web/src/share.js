@@ -3,7 +3,7 @@
 import { VIEWS } from './url-state.js';
 
 const $ = (id) => document.getElementById(id);
-const VIEW_SECTIONS = { boundary: 'view-boundary', loss: 'view-loss', ics: 'view-ics', gradients: 'view-gradients', noise: 'view-noise' };
+const VIEW_SECTIONS = { boundary: 'view-boundary', loss: 'view-loss', ics: 'view-ics', gradients: 'view-gradients', noise: 'view-noise', sweep: 'view-sweep' };
 export const DEFAULT_EMBED_VIEWS = ['boundary', 'loss'];
 
 // A dialog showing `text` to copy. Copying goes through the clipboard API when the page may

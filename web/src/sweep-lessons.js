@@ -60,3 +60,19 @@ export const findSweepLesson = (id) => SWEEP_LESSONS.find((l) => l.id === id);
 
 // A variant's sweep for a seed: its configuration as the grid's base.
 export const lessonSweep = (variant, seed) => ({ base: { ...variant.config, seed }, ...variant.sweep });
+
+// The sweep lesson a validated sweep is: the variant of the named lesson whose grid it is,
+// whatever its seed (claims are tested over seeds) and whatever the base holds for the swept
+// fields (each cell sets them). Returns { lesson, variant } or null.
+export function matchSweepLesson(sweep, scenarioId, defaults) {
+  const lesson = scenarioId ? findSweepLesson(scenarioId) : null;
+  if (!lesson) return null;
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const swept = [sweep.x.field, sweep.y?.field];
+  const index = lesson.variants.findIndex((v) => {
+    const expected = { ...defaults, ...v.config };
+    return ['x', 'y', 'steps', 'metric'].every((k) => same(sweep[k], v.sweep[k]))
+      && Object.keys(defaults).every((k) => k === 'seed' || swept.includes(k) || same(sweep.base[k], expected[k]));
+  });
+  return index < 0 ? null : { lesson, variant: lesson.variants[index], index };
+}

@@ -7,7 +7,10 @@
 export const MAX_FRAGMENT = 4096;       // longer fragments are refused whole
 const MAX_LIST = 64;                    // items read from one list value
 export const PAGE_OPTIONS = ['embed', 'views', 'paused', 'scenario'];
-export const VIEWS = ['boundary', 'loss', 'ics', 'gradients', 'noise'];
+export const VIEWS = ['boundary', 'loss', 'ics', 'gradients', 'noise', 'sweep'];
+// A sweep rides in the link beside the configuration, which is its base:
+// sweepX=learningRate:0.01,0.1,1&sweepY=initStd:0.1,1&sweepSteps=1500&sweepMetric=testAccuracy
+const SWEEP_KEYS = { sweepX: 'x', sweepY: 'y', sweepSteps: 'steps', sweepMetric: 'metric' };
 
 // The configuration as a fragment, every field written: a link keeps its meaning even if a
 // default changes later.
@@ -22,7 +25,29 @@ export function configToFragment(config, schema, options = {}) {
     if (value === undefined || value === false || (Array.isArray(value) && value.length === 0)) continue;
     parts.push(`${key}=${Array.isArray(value) ? value.join(',') : value === true ? '1' : encodeURIComponent(value)}`);
   }
+  if (options.sweep) parts.push(...sweepParts(options.sweep));
   return `#${parts.join('&')}`;
+}
+
+function sweepParts(sweep) {
+  const text = (v) => encodeURIComponent(String(v)).replaceAll('%2C', ',').replaceAll('%3A', ':');
+  return Object.entries(SWEEP_KEYS).flatMap(([key, name]) => {
+    const value = sweep[name];
+    if (value === undefined) return [];
+    return [`${key}=${typeof value === 'object' ? text(`${value.field}:${value.values.join(',')}`) : text(value)}`];
+  });
+}
+
+// "learningRate:0.01,0.1" -> { field, values } with the values as the field's schema type (text
+// that is not of the type stays text, for the validator to quote).
+function sweepAxis(text, fields) {
+  const colon = text.indexOf(':');
+  const field = colon < 0 ? text : text.slice(0, colon);
+  const type = fields.get(field)?.type;
+  const list = { integer: 'integer[]', number: 'number[]' }[type] ?? 'choice[]';
+  let values = valueFromText({ type: list }, colon < 0 ? '' : text.slice(colon + 1));
+  if (type === 'boolean') values = values.map((v) => valueFromText({ type }, v));
+  return { field, values };
 }
 
 // A lone surrogate (which no JSON text may carry to the engine) becomes U+FFFD, as
@@ -86,6 +111,11 @@ export function parseFragment(fragment, schema) {
       config[key] = valueFromText(fields.get(key), value);
     } else if (key === 'embed' || key === 'paused') {
       options[key] = value === '' || value === '1' || value === 'true';
+    } else if (Object.hasOwn(SWEEP_KEYS, key)) {
+      const name = SWEEP_KEYS[key];
+      options.sweep ??= {};
+      options.sweep[name] = name === 'x' || name === 'y' ? sweepAxis(value, fields)
+        : name === 'steps' ? number(value) : clip(value);
     } else if (key === 'scenario') {
       options.scenario = clip(value);
     } else if (key === 'views') {

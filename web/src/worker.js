@@ -21,6 +21,9 @@
 //   { type: 'focus', layer }         the hidden layer the per-layer views show
 //   { type: 'export' }               the whole run's configuration and history, as JSON text
 //   { type: 'drawn', seq }           the page has drawn snapshot seq: the next may come
+//   { type: 'sweep', sweep, id }     validate a sweep (answered by 'sweep' or an error with fields)
+//   { type: 'cell', sweep, index, id }  train one cell of a sweep (the page's pool of workers
+//                                    runs this same script, each with its own engine)
 // Worker -> page
 //   { type: 'loaded', schema, defaults }                       the engine is ready
 //   { type: 'ready', id, config, notes, arms, depth, grid, data, lesson }  an experiment was
@@ -28,6 +31,8 @@
 //                                    { modifiedFrom: id } or null
 //   { type: 'configChanged', config, lesson }                  a live change (learning rate)
 //   { type: 'export', json }
+//   { type: 'sweep', id, sweep }                               the sweep, normalized
+//   { type: 'cell', id, cell }                                 a cell's numbers (sweep-claims.js)
 //   { type: 'snapshot', ... }                                  see snapshot() below; at the
 //                                    lesson's horizon, horizonReached: true (once)
 //   { type: 'error', where, message, fields?, id? }            where: load | start | step | ...
@@ -309,6 +314,13 @@ const handlers = {
     inFlight = false;
     if (wanted) sendSnapshot();
   },
+  sweep: ({ sweep, id }) => {
+    post({ type: 'sweep', id, sweep: engine.parseSweep(sweep) });
+  },
+  cell: async ({ sweep, index, id }) => {
+    if (sweep.base.dataset === 'digits') await ensureDigits();
+    post({ type: 'cell', id, cell: engine.sweepCell(sweep, index) });
+  },
   focus: ({ layer }) => {
     focusLayer = layer;
     snapshots = 0;  // a fresh sweep for the new layer
@@ -320,16 +332,20 @@ self.onmessage = async ({ data }) => {
   if (!engine) {
     try {
       engine = await loadEngine();
-      post({ type: 'loaded', schema: engine.configSchema(), defaults: engine.defaultConfig() });
+      post({
+        type: 'loaded', schema: engine.configSchema(), defaults: engine.defaultConfig(),
+        sweepDefaults: engine.defaultSweep(), sweepMetrics: engine.sweepMetrics(),
+      });
     } catch (err) {
       fail('load', err);
       return;
     }
   }
   const handler = handlers[data.type];
-  // The speed is a setting of the worker, kept for the experiments to come; everything else
-  // but a start needs an experiment.
-  if (!handler || (data.type !== 'start' && data.type !== 'speed' && !experiment)) return;
+  // The speed is a setting of the worker, kept for the experiments to come; a sweep and its
+  // cells stand alone; everything else needs an experiment.
+  const alone = ['start', 'speed', 'sweep', 'cell'];
+  if (!handler || (!alone.includes(data.type) && !experiment)) return;
   try {
     await handler(data);
   } catch (err) {

@@ -358,9 +358,6 @@ val sweep_cell(const val& spec, int index) {
     return from_json(results.find("cells")->items()[0]);
   });
 }
-val sweep_cell_config(const val& spec, int index) {
-  return guarded([&] { return from_json(config_to_json(sweep_of(spec).cell_config(index))); });
-}
 val sweep_metrics_js() { return from_json(Json::array_of(sweep_metrics())); }
 // Bytes the C++ heap has handed out and not taken back, and the wasm memory's size: for
 // leak tests.
@@ -411,7 +408,6 @@ EMSCRIPTEN_BINDINGS(bnlab) {
   emscripten::function("parseSweep", &parse_sweep_js);
   emscripten::function("defaultSweep", &default_sweep);
   emscripten::function("sweepCell", &sweep_cell);
-  emscripten::function("sweepCellConfig", &sweep_cell_config);
   emscripten::function("sweepMetrics", &sweep_metrics_js);
   emscripten::function("heapBytesInUse", &heap_bytes_in_use);
   emscripten::function("memoryBytes", &memory_bytes);

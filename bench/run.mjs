@@ -16,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { root } from '../tests/e2e/browser.mjs';
 import { loadEngine } from '../tests/wasm/engine.mjs';
 import { measurePage } from './page.mjs';
+import { measureSweeps } from './sweep.mjs';
 import { createTfjsTrainer, selfCheck, setBackend } from './tfjs.mjs';
 
 const args = process.argv.slice(2);
@@ -132,6 +133,11 @@ console.error(`the page in Chromium (about ${HEAP_MINUTES + 2} minutes)`);
 const page = await measurePage({ heapMinutes: HEAP_MINUTES });
 const atRate = (rate) => page.views.filter((v) => v.rate === rate);
 
+// Sweeps: the default sweep's cells per second on 1 and 2 workers (Chromium) and threads
+// (native), the page's own pool, and a cell's cost beyond its steps (sweep.mjs).
+console.error('sweeps (Chromium and native)');
+const sweeps = await measureSweeps(m, { rounds: ROUNDS });
+
 // Bytes, raw and gzipped (level 9).
 const size = (file) => {
   const bytes = readFileSync(join(root, 'dist', file));
@@ -185,6 +191,14 @@ lines.push('', '## The page in Chromium (headless, the default network at max sp
   '', `Pause at 4×: the last step counted ${page.pause.seconds.toFixed(2)} s after the click. JS heap after 1 minute at max speed `
   + `${(page.heap.early.heap / 1e6).toFixed(1)} MB (step ${page.heap.early.steps.toLocaleString('en')}), after ${page.heap.minutes} minutes `
   + `${(page.heap.late.heap / 1e6).toFixed(1)} MB (step ${page.heap.late.steps.toLocaleString('en')}): ${((page.heap.ratio - 1) * 100).toFixed(1)}%.`);
+lines.push('', `## Sweeps (the default sweep: ${sweeps.cells} cells of 2 arms × ${sweeps.steps.toLocaleString('en')} steps, the default network)`, '',
+  'Cells per second, medians over the rounds; the scaling from 1 to 2 is the median of the ratios measured within each round.', '',
+  '| where | 1 | 2 | scaling 1 → 2 |', '| --- | --- | --- | --- |',
+  `| Chromium, workers | ${sweeps.chromiumCellsPerSecond[1].toFixed(1)} | ${sweeps.chromiumCellsPerSecond[2].toFixed(1)} | ${sweeps.chromiumScaling.toFixed(2)}× |`,
+  `| native (bnlab-run --sweep), threads | ${sweeps.nativeCellsPerSecond[1].toFixed(1)} | ${sweeps.nativeCellsPerSecond[2].toFixed(1)} | ${sweeps.nativeScaling.toFixed(2)}× |`,
+  '', `With the page's own pool (${sweeps.own.progress.replace(/^Done: /, '')}) the default sweep took ${sweeps.own.seconds.toFixed(1)} s from the click to the last cell. `
+  + `At 4× CPU throttling it took ${sweeps.throttled.seconds.toFixed(1)} s, with the page's median frame ${sweeps.throttled.medianFrame.toFixed(0)} ms and the worst ${sweeps.throttled.worstFrame.toFixed(0)} ms meanwhile. `
+  + `A sweep cell (wasm, Node) took ${sweeps.overheadRatio.toFixed(3)}× the time of the same configuration trained as a plain experiment with probes off (the cell also validates the whole sweep and evaluates both sets at the end).`);
 lines.push('', '## Bytes', '', '| what | raw | gzip -9 |', '| --- | --- | --- |',
   ...Object.entries(bytes).map(([k, v]) => `| ${k} | ${(v.raw / 1024).toFixed(1)} KB | ${(v.gzip / 1024).toFixed(1)} KB |`));
 
@@ -213,6 +227,11 @@ const budgets = [
   ['4×: worst frame within 500 ms, every view', `${worstOf(at4, 'worstFrame').toFixed(0)} ms at the most`, worstOf(at4, 'worstFrame') <= 500],
   ['4×: Pause takes effect within 1 s', `${page.pause.seconds.toFixed(2)} s`, page.pause.seconds <= 1],
   [`JS heap after ${page.heap.minutes} minutes within 10% of the heap after 1`, `${((page.heap.ratio - 1) * 100).toFixed(1)}%`, page.heap.ratio <= 1.1],
+  ['sweeps: ≥ 1.8× the cells per second from 1 to 2 workers in Chromium', `${sweeps.chromiumScaling.toFixed(2)}×`, sweeps.chromiumScaling >= 1.8],
+  ['sweeps: ≥ 1.8× the cells per second from 1 to 2 threads natively', `${sweeps.nativeScaling.toFixed(2)}×`, sweeps.nativeScaling >= 1.8],
+  ['the default sweep finishes in ≤ 10 s in Chromium (the page\'s own pool)', `${sweeps.own.seconds.toFixed(1)} s`, sweeps.own.seconds <= 10],
+  ['a sweep cell costs ≤ 10% more than its steps as a plain experiment', `${((sweeps.overheadRatio - 1) * 100).toFixed(1)}%`, sweeps.overheadRatio <= 1.1],
+  ['4×: median frame within 100 ms while a sweep runs', `${sweeps.throttled.medianFrame.toFixed(0)} ms`, sweeps.throttled.medianFrame <= 100],
   ['wasm + glue ≤ 150 KB gzipped', `${kb('bnlab.wasm + bnlab.js').toFixed(1)} KB`, kb('bnlab.wasm + bnlab.js') <= 150],
   ['the page ≤ 300 KB gzipped', `${kb('the page (html, css, app.js with Chart.js, worker.js, wasm, glue)').toFixed(1)} KB`, kb('the page (html, css, app.js with Chart.js, worker.js, wasm, glue)') <= 300],
   ['the standalone file ≤ 400 KB gzipped', `${kb('bnlab-standalone.html').toFixed(1)} KB`, kb('bnlab-standalone.html') <= 400],
@@ -221,6 +240,6 @@ lines.push('', '## Budgets', '', '| budget | measured | held |', '| --- | --- | 
   ...budgets.map(([what, measured, held]) => `| ${what} | ${measured} | ${held ? 'yes' : '**no**'} |`),
   '| a training step allocates nothing | tests/cpp/no_alloc_test.cpp (malloc counter and EIGEN_RUNTIME_NO_MALLOC), run by `./build.sh test` | test |', '');
 writeFileSync(join(root, 'bench/results.md'), lines.join('\n'));
-writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify({ machine, rounds: ROUNDS, seconds: SECONDS, steps: table, probes: probeMedians, arms: armMedians, page, bytes,
+writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify({ machine, rounds: ROUNDS, seconds: SECONDS, steps: table, probes: probeMedians, arms: armMedians, page, sweeps, bytes,
   budgets: budgets.map(([budget, measured, held]) => ({ budget, measured, held })) }, null, 2)}\n`);
 console.log(lines.join('\n'));

@@ -6,12 +6,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import { DEFAULT_LESSON, SCENARIOS, SEEDS, variantClaims } from '../../web/src/scenarios.js';
+import { SWEEP_LESSONS } from '../../web/src/sweep-lessons.js';
 import { loadEngine, root } from './engine.mjs';
 
 export const README = `${root}README.md`;
 const BLOCKS = {
   schema: ['<!-- schema:begin (made by node tests/wasm/readme.mjs) -->', '<!-- schema:end -->'],
   lessons: ['<!-- lessons:begin (made by node tests/wasm/readme.mjs) -->', '<!-- lessons:end -->'],
+  sweeps: ['<!-- sweep-lessons:begin (made by node tests/wasm/readme.mjs) -->', '<!-- sweep-lessons:end -->'],
 };
 
 const code = (value) => `\`${JSON.stringify(value).replaceAll(',', ', ')}\``;
@@ -29,6 +31,16 @@ export function lessonsTable() {
   return ['| lesson; horizon at pace | claim | held, seeds 1–20 |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
+// The sweep lessons' claims (web/src/sweep-lessons.js), with the grid each is checked on.
+export function sweepLessonsTable() {
+  const axis = (a) => `${a.field} ${a.values.join(', ')}`;
+  const rows = SWEEP_LESSONS.flatMap((lesson) => lesson.variants.flatMap((variant) => variant.claims.map((claim, i) => {
+    const grid = `${lesson.title} (${variant.label}): ${axis(variant.sweep.x)}${variant.sweep.y ? ` × ${axis(variant.sweep.y)}` : ''}; ${variant.sweep.steps.toLocaleString('en')} steps a cell`;
+    return `| ${i === 0 ? grid : ''} | ${claim.text} | ${claim.held} of ${SEEDS} |`;
+  })));
+  return ['| sweep lesson: grid | claim | held, seeds 1–20 |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
 // A table as the README has it now, or null when its markers are missing.
 export function readmeTable(text, block = 'schema') {
   const [BEGIN, END] = BLOCKS[block];
@@ -39,7 +51,7 @@ export function readmeTable(text, block = 'schema') {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const m = await loadEngine();
   let text = readFileSync(README, 'utf8');
-  for (const [block, table] of [['schema', schemaTable(m.configSchema())], ['lessons', lessonsTable()]]) {
+  for (const [block, table] of [['schema', schemaTable(m.configSchema())], ['lessons', lessonsTable()], ['sweeps', sweepLessonsTable()]]) {
     const [BEGIN, END] = BLOCKS[block];
     if (readmeTable(text, block) === null) throw new Error(`README.md has no ${BEGIN} ... ${END} block`);
     text = `${text.slice(0, text.indexOf(BEGIN) + BEGIN.length)}\n${table}\n${text.slice(text.indexOf(END))}`;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { frameTime, launchBrowser, root, serveDist } from '../tests/e2e/browser.mjs';
+import { cellConfig, cellCount } from '../web/src/sweep-claims.js';
 
 const median = (values) => {
   const v = [...values].sort((a, b) => a - b);
@@ -54,12 +55,10 @@ function nativeSweep(file, threads) {
 // m: the wasm engine (Node). Cells of the default sweep as sweep cells and as plain experiments
 // of the same configuration (probes off, no recording while training), interleaved cell by cell.
 function cellOverhead(m, sweep) {
-  const nx = sweep.x.values.length;
   const ratios = [];
-  const cells = nx * (sweep.y?.values.length ?? 1);
+  const cells = cellCount(sweep);
   for (let i = 0; i < cells; i++) {
-    const config = { ...sweep.base, [sweep.x.field]: sweep.x.values[i % nx], probes: false, recordEvery: 100000 };
-    if (sweep.y) config[sweep.y.field] = sweep.y.values[Math.floor(i / nx)];
+    const config = { ...cellConfig(sweep, i), probes: false, recordEvery: 100000 };
     let t0 = performance.now();
     m.sweepCell(sweep, i);
     const cell = performance.now() - t0;

@@ -334,15 +334,15 @@ Config parse_config(const Json& json) {
   return config;
 }
 
-Config parse_config(const std::string& json_text) {
-  Json json;
+Json parse_document(const std::string& json_text, const char* what) {
   try {
-    json = Json::parse(json_text);
+    return Json::parse(json_text);
   } catch (const JsonError& e) {
-    throw ConfigError(std::vector<FieldError>{{"(configuration)", e.what()}});
+    throw ConfigError(std::vector<FieldError>{{what, e.what()}});
   }
-  return parse_config(json);
 }
+
+Config parse_config(const std::string& json_text) { return parse_config(parse_document(json_text, "(configuration)")); }
 
 Json config_to_json(const Config& config) {
   Json out = Json::object();

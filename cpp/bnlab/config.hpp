@@ -74,6 +74,9 @@ class ConfigError : public std::invalid_argument {
 // are errors, so a typo never passes silently.
 Config parse_config(const Json& json);
 Config parse_config(const std::string& json_text);
+// JSON text as a document, or a ConfigError naming `what` ("(configuration)") with the parser's
+// message.
+Json parse_document(const std::string& json_text, const char* what);
 
 Json config_to_json(const Config& config);
 

@@ -86,11 +86,14 @@ int Sweep::size(int axis) const {
   return axis < static_cast<int>(axes.size()) ? static_cast<int>(axes[axis].values.size()) : 1;
 }
 
+const Json& Sweep::value(int axis, int index) const {
+  return axes.at(axis).values.at(axis == 0 ? index % size(0) : index / size(0));
+}
+
 Config Sweep::cell_config(int index) const {
   if (index < 0 || index >= cells()) throw std::invalid_argument("sweep: no cell " + std::to_string(index));
   Json config = config_to_json(base);
-  const int at[2] = {index % size(0), index / size(0)};
-  for (std::size_t a = 0; a < axes.size(); ++a) config.set(axes[a].field, axes[a].values[at[a]]);
+  for (std::size_t a = 0; a < axes.size(); ++a) config.set(axes[a].field, value(int(a), index));
   return parse_config(config);
 }
 
@@ -152,8 +155,7 @@ Sweep parse_sweep(const Json& json) {
     } catch (const ConfigError& e) {
       std::string where;
       for (std::size_t a = 0; a < sweep.axes.size(); ++a)
-        where += (a ? ", " : "") + sweep.axes[a].field + " = " +
-                 sweep.axes[a].values[a == 0 ? c % sweep.size(0) : c / sweep.size(0)].dump();
+        where += (a ? ", " : "") + sweep.axes[a].field + " = " + sweep.value(int(a), c).dump();
       for (const FieldError& f : e.errors())
         errors.push_back({sweep.axes.size() == 2 ? "y.values" : "x.values", "the cell " + where + " is refused: " + f.field + " " + f.message});
       throw ConfigError(std::move(errors));  // one cell says enough; the others likely repeat it
@@ -162,15 +164,7 @@ Sweep parse_sweep(const Json& json) {
   return sweep;
 }
 
-Sweep parse_sweep(const std::string& json_text) {
-  Json json;
-  try {
-    json = Json::parse(json_text);
-  } catch (const JsonError& e) {
-    throw ConfigError(std::vector<FieldError>{{"(sweep)", e.what()}});
-  }
-  return parse_sweep(json);
-}
+Sweep parse_sweep(const std::string& json_text) { return parse_sweep(parse_document(json_text, "(sweep)")); }
 
 Json sweep_to_json(const Sweep& sweep) {
   Json out = Json::object();
@@ -223,8 +217,7 @@ const MetricField kCellMetrics[] = {{"testAccuracy", &CellArm::test_accuracy},
                                     {"trainLoss", &CellArm::train_loss}};
 
 Json axis_value(const Sweep& sweep, int axis, int index) {
-  if (axis >= static_cast<int>(sweep.axes.size())) return Json();
-  return sweep.axes[axis].values[axis == 0 ? index % sweep.size(0) : index / sweep.size(0)];
+  return axis < static_cast<int>(sweep.axes.size()) ? sweep.value(axis, index) : Json();
 }
 
 }  // namespace

@@ -29,7 +29,9 @@ struct Sweep {
 
   int size(int axis) const;  // values on an axis (1 when there is no such axis)
   int cells() const { return size(0) * size(1); }
-  // Cell index = iy * size(0) + ix. The cell's configuration, validated.
+  // Cell index = iy * size(0) + ix. The value of `axis` at a cell, and the cell's
+  // configuration, validated.
+  const Json& value(int axis, int index) const;
   Config cell_config(int index) const;
 };
 
@@ -51,7 +53,7 @@ const std::vector<std::string>& sweep_metrics();
 // "x.field", "x.values", and a value that makes a cell invalid as "x.values" with the value and
 // the validator's message for the field. Every cell is validated here, before anything runs.
 Sweep parse_sweep(const Json& json);
-Sweep parse_sweep(const std::string& json_text);
+Sweep parse_sweep(const std::string& json_text);  // also refuses text that is not JSON
 Json sweep_to_json(const Sweep& sweep);
 // The sweep shown when nothing else is asked for: learning rate x initial std on the defaults.
 Json default_sweep_json();

@@ -2,17 +2,11 @@
 // claims, each with ✓ or ✗ and the numbers behind it for this run. The verdicts come from the
 // worker (claims.js evaluated on the run); this module only displays them. Every text goes in
 // with textContent, never as markup.
+import { $, el } from './dom.js';
 import { SCENARIOS, SEEDS, findLesson, variantClaims } from './scenarios.js';
 import { SWEEP_LESSONS } from './sweep-lessons.js';
 import { configToFragment } from './url-state.js';
 
-const $ = (id) => document.getElementById(id);
-const el = (tag, className, text) => {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
 
 // A lesson variant's share link (a sweep lesson's carries its sweep).
 function variantHref(lesson, variant, schema, defaults) {

@@ -86,3 +86,11 @@ export function placeCell(grid, cell) {
   return grid;
 }
 export const gridDone = (grid) => grid.cells.every(Boolean);
+
+// A cell's configuration: the base with the axes' values at the cell.
+export function cellConfig(sweep, index) {
+  const nx = sweep.x.values.length;
+  const config = { ...sweep.base, [sweep.x.field]: sweep.x.values[index % nx] };
+  if (sweep.y) config[sweep.y.field] = sweep.y.values[Math.floor(index / nx)];
+  return config;
+}

@@ -3,21 +3,16 @@
 // colour scale, what a hovered cell holds, and a sweep lesson's claims. It only displays: the
 // engine validates the sweep (the worker) and trains the cells (the pool); app.js wires them.
 // Every text goes in with textContent, never as markup.
+import { $, el } from './dom.js';
 import { armColor, armLabel } from './arms.js';
 import { cssColors } from './cards.js';
 import { FONT_PX } from './drawing.js';
 import { num, pct } from './format.js';
 import { drawSoon } from './frames.js';
 import { SEEDS } from './scenarios.js';
+import { cellConfig } from './sweep-claims.js';
 import { valueFromText } from './url-state.js';
 
-const $ = (id) => document.getElementById(id);
-const el = (tag, className, text) => {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
 
 export const SWEEPABLE = ['integer', 'number', 'boolean', 'choice'];
 const METRIC_NAMES = {
@@ -144,7 +139,7 @@ export function createSweepView({ schema, sweepDefaults, metrics, onRun, onCance
       canvas.addEventListener('mouseleave', () => { hover = null; showHover(); drawAll(); });
       canvas.addEventListener('click', (event) => {
         const index = cellAt(entry, event);
-        if (index !== null && grid.cells[index]) onOpen(cellConfig(index));
+        if (index !== null && grid.cells[index]) onOpen(cellConfig(grid.sweep, index));
       });
       return entry;
     });
@@ -157,13 +152,6 @@ export function createSweepView({ schema, sweepDefaults, metrics, onRun, onCance
 
   const nx = () => grid.sweep.x.values.length;
   const ny = () => grid.sweep.y?.values.length ?? 1;
-
-  function cellConfig(index) {
-    const { base, x, y } = grid.sweep;
-    const config = { ...base, [x.field]: x.values[index % nx()] };
-    if (y) config[y.field] = y.values[Math.floor(index / nx())];
-    return config;
-  }
 
   // The plot area of a card's canvas, in CSS px.
   function frame(entry) {
@@ -339,6 +327,5 @@ export function createSweepView({ schema, sweepDefaults, metrics, onRun, onCance
     },
     defaults: sweepDefaults,
     grid: () => grid,
-    cellConfig,
   };
 }

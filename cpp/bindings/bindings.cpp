@@ -351,13 +351,32 @@ val parse_sweep_js(const val& spec) {
 val default_sweep() { return from_json(sweep_to_json(parse_sweep(default_sweep_json()))); }
 // One cell trained: { index, x, y, arms: [{ testAccuracy, testLoss, trainAccuracy, trainLoss,
 // divergedAt }] }, the shape of bnlab-run --sweep's cells.
+val cell_value(const Sweep& sweep, const CellResult& cell) {
+  return from_json(sweep_results_json(sweep, {cell}).find("cells")->items()[0]);
+}
 val sweep_cell(const val& spec, int index) {
   return guarded([&] {
     const Sweep sweep = sweep_of(spec);
-    const Json results = sweep_results_json(sweep, {run_cell(sweep, index)});
-    return from_json(results.find("cells")->items()[0]);
+    return cell_value(sweep, run_cell(sweep, index));
   });
 }
+// One cell trained a slice at a time, so the worker running it can return to its event loop
+// (and be cancelled) between slices: new SweepCellRun(sweep, index); step(n) -> steps to go;
+// result() -> the cell, as sweepCell gives it.
+class SweepCellRunHandle {
+ public:
+  SweepCellRunHandle(const val& spec, int index)
+      : sweep_(guarded([&] { return sweep_of(spec); })), run_(guarded([&] { return CellRun(sweep_, index); })) {}
+  double step(double n) { return guarded([&] { return double(run_.step(static_cast<long>(n))); }); }
+  val result() {
+    return guarded([&] { return cell_value(sweep_, run_.result()); });
+  }
+
+ private:
+  Sweep sweep_;
+  CellRun run_;
+};
+
 val sweep_metrics_js() { return from_json(Json::array_of(sweep_metrics())); }
 // Bytes the C++ heap has handed out and not taken back, and the wasm memory's size: for
 // leak tests.
@@ -385,6 +404,11 @@ EMSCRIPTEN_BINDINGS(bnlab) {
       .function("sameExampleJitter", &ExperimentHandle::same_example_jitter)
       .function("singleExample", &ExperimentHandle::single_example)
       .function("trackedUnit", &ExperimentHandle::tracked_unit);
+
+  emscripten::class_<SweepCellRunHandle>("SweepCellRun")
+      .constructor<val, int>()
+      .function("step", &SweepCellRunHandle::step)
+      .function("result", &SweepCellRunHandle::result);
 
   emscripten::class_<BatchNormHandle>("BatchNorm")
       .constructor<int, double, double>()

@@ -188,21 +188,46 @@ Json default_sweep_json() {
       R"("y":{"field":"initStd","values":[0.01,0.1,1]},"steps":1000,"metric":"testAccuracy"})");
 }
 
-CellResult run_cell(const Sweep& sweep, int index) {
+namespace {
+
+Config training_config(const Sweep& sweep, int index) {
   Config config = sweep.cell_config(index);
   config.probes = false;
   config.gradientIcs = false;
   config.landscape = false;
   config.recordEvery = 100000;  // the history's row at step 0 only: no evaluation while training
-  Experiment exp(config);
-  exp.step(sweep.steps);
+  return config;
+}
+
+}  // namespace
+
+CellRun::CellRun(const Sweep& sweep, int index)
+    : index_(index), steps_(sweep.steps), exp_(std::make_unique<Experiment>(training_config(sweep, index))) {}
+
+CellRun::~CellRun() = default;
+CellRun::CellRun(CellRun&&) noexcept = default;
+
+long CellRun::step(long n) {
+  const long take = std::min(std::max(0L, n), steps_ - exp_->steps());
+  exp_->step(take);
+  return steps_ - exp_->steps();
+}
+
+CellResult CellRun::result() {
+  if (exp_->steps() < steps_) throw std::logic_error("sweep: cell " + std::to_string(index_) + " is not trained yet");
   CellResult out;
-  out.index = index;
-  for (int a = 0; a < exp.arm_count(); ++a) {
-    const Evaluation train = exp.evaluate(a, Split::Train), test = exp.evaluate(a, Split::Test);
-    out.arms.push_back({test.accuracy, test.loss, train.accuracy, train.loss, exp.diverged_at(a)});
+  out.index = index_;
+  for (int a = 0; a < exp_->arm_count(); ++a) {
+    const Evaluation train = exp_->evaluate(a, Split::Train), test = exp_->evaluate(a, Split::Test);
+    out.arms.push_back({test.accuracy, test.loss, train.accuracy, train.loss, exp_->diverged_at(a)});
   }
   return out;
+}
+
+CellResult run_cell(const Sweep& sweep, int index) {
+  CellRun run(sweep, index);
+  run.step(sweep.steps);
+  return run.result();
 }
 
 namespace {

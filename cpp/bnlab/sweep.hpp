@@ -5,6 +5,7 @@
 // grid gives the same numbers in any order, on any number of threads or workers, and in shards.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,8 @@
 #include "json.hpp"
 
 namespace bnlab {
+
+class Experiment;
 
 struct SweepAxis {
   std::string field;        // a number, integer, boolean or choice field of the configuration
@@ -58,8 +61,26 @@ Json sweep_to_json(const Sweep& sweep);
 // The sweep shown when nothing else is asked for: learning rate x initial std on the defaults.
 Json default_sweep_json();
 
-// Trains one cell from step 0. Measurement settings (probes, gradient-ICS, the landscape, the
-// recording interval) are left out: they measure training without changing it (tested).
+// One cell trained from step 0, a few steps at a time (the page's workers return to their
+// event loop between slices, so Cancel takes effect at once). Measurement settings (probes,
+// gradient-ICS, the landscape, the recording interval) are left out: they measure training
+// without changing it (tested).
+class CellRun {
+ public:
+  CellRun(const Sweep& sweep, int index);
+  ~CellRun();
+  CellRun(CellRun&&) noexcept;
+  // Up to n more steps; returns the steps still to go.
+  long step(long n);
+  CellResult result();  // after the last step
+
+ private:
+  int index_;
+  long steps_;
+  std::unique_ptr<Experiment> exp_;
+};
+
+// A whole cell at once.
 CellResult run_cell(const Sweep& sweep, int index);
 
 // { sweep, arms: [names], cells: [{ index, x, y, arms: [{ testAccuracy, ..., divergedAt }] }] },

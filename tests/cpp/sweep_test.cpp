@@ -440,5 +440,22 @@ TEST(Sweep, DigitsSweepLearnsAndIsBitIdenticalOn1And2Threads) {
   EXPECT_GT(one[1].arms[1].test_accuracy, 0.8f);
 }
 
+TEST(Sweep, ACellTrainedInSlicesEqualsTheCellTrainedAtOnce) {
+  for (int index = 0; index < grid().cells(); ++index) {
+    CellRun run(grid(), index);
+    EXPECT_THROW(run.result(), std::logic_error);
+    long left = grid().steps;
+    int calls = 0;
+    while (left > 0) {
+      const long before = left;
+      left = run.step(7);
+      EXPECT_EQ(left, std::max(0L, before - 7));
+      ++calls;
+    }
+    EXPECT_EQ(calls, (grid().steps + 6) / 7);
+    EXPECT_EQ(dump(grid(), {run.result()}), dump(grid(), {grid_results()[index]})) << "cell " << index;
+  }
+}
+
 }  // namespace
 }  // namespace bnlab

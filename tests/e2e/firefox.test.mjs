@@ -1,8 +1,10 @@
 // The page in Firefox ESR (Debian's firefox-esr, driven by puppeteer-core over WebDriver BiDi):
 // it trains with no console error over http and from file://, the embed view works in a
-// 640x480 frame, and a link gives the same numbers as in Chromium, bit for bit.
+// 640x480 frame, a link gives the same numbers as in Chromium, bit for bit, and the one-file
+// page runs a sweep from file:// with the numbers bnlab-run --sweep writes.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -86,14 +88,12 @@ function byStep(data, last = 200) {
     [arm.trainLoss[i], arm.testLoss[i], arm.testAccuracy[i], arm.layers[0].p50[i]])]).filter(([step]) => step <= last));
 }
 
-test('Firefox and Chromium give the same numbers for the same link, bit for bit', async () => {
-  const link = '#seed=5&dataset=circle&hidden=8,8&learningRate=0.5&recordEvery=20&arms=plain,bn-before';
-  const { page, errors } = await open(`${server.url}${link}`);
-  await stepsAtLeast(page, 240);
+// Clicks a download button and returns the JSON Firefox saved. Written by the browser process,
+// which may create the file before it has written all of it: waits until a new file holds a
+// whole JSON text.
+async function downloadJson(page, button) {
   const before = new Set(readdirSync(downloads));
-  await page.click('#download');
-  // Written by the browser process, which may create the file before it has written all of
-  // it: wait until a new file holds a whole JSON text.
+  await page.click(button);
   let saved;
   for (const deadline = Date.now() + 20000; !saved && Date.now() < deadline;) {
     const file = readdirSync(downloads).find((f) => !before.has(f) && f.endsWith('.json'));
@@ -103,6 +103,29 @@ test('Firefox and Chromium give the same numbers for the same link, bit for bit'
     if (!saved) await new Promise((resolve) => { setTimeout(resolve, 100); });
   }
   assert.ok(saved, 'Firefox saved the download, whole');
+  return saved;
+}
+
+test('Firefox: the one-file page runs a sweep from file://, with the numbers bnlab-run --sweep writes', async () => {
+  const link = '#dataset=circle&hidden=8,8&activation=tanh&sweepX=learningRate:0.1,1,10&sweepY=initStd:0.1,1&sweepSteps=300';
+  const { page, errors } = await open(`${pathToFileURL(join(root, 'dist', 'bnlab-standalone.html')).href}${link}`);
+  await page.waitForFunction(() => document.getElementById('sweep-progress').textContent.startsWith('Done'), { timeout: 60000 });
+  const grid = await downloadJson(page, '#sweep-download');
+  assert.equal(grid.cells.length, 6);
+  const file = join(downloads, 'sweep-spec.json');
+  const { base, x, y, steps, metric } = grid.sweep;
+  writeFileSync(file, JSON.stringify({ base, x, y, steps, metric }));
+  const native = JSON.parse(execFileSync(join(root, 'build/native/bnlab-run'), ['--sweep', file, '--threads', '2'], { encoding: 'utf8' }));
+  assert.deepEqual(grid.cells, native.cells);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Firefox and Chromium give the same numbers for the same link, bit for bit', async () => {
+  const link = '#seed=5&dataset=circle&hidden=8,8&learningRate=0.5&recordEvery=20&arms=plain,bn-before';
+  const { page, errors } = await open(`${server.url}${link}`);
+  await stepsAtLeast(page, 240);
+  const saved = await downloadJson(page, '#download');
   const fromFirefox = byStep(saved);
   assert.deepEqual(errors, []);
   await page.close();

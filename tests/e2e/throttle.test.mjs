@@ -49,3 +49,31 @@ test('at 4x CPU throttling, training at max speed, every view keeps painting and
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('at 4x CPU throttling, while a sweep fills its heatmaps, the page keeps painting and Cancel ends it', async () => {
+  const page = await session.browser().newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = watchErrors(page);
+  // A sweep whose cells take a while, so that it is still running when Cancel is clicked.
+  await page.goto(`${session.url()}#dataset=circle&hidden=16,16,16&activation=tanh&sweepX=learningRate:0.01,0.1,1,10&sweepY=initStd:0.1,1&sweepSteps=50000`);
+  await page.waitForFunction(() => /^1 of/.test(document.getElementById('sweep-progress').textContent), null, { timeout: 60000 });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  try {
+    await page.evaluate(() => document.getElementById('view-sweep').scrollIntoView({ block: 'start' }));
+    const until = Date.now() + 3000;
+    const times = [];
+    while (Date.now() < until) times.push(await frameTime(page));
+    times.sort((a, b) => a - b);
+    const median = times[times.length >> 1];
+    assert.ok(median < 500, `median frame ${median.toFixed(0)} ms while the sweep runs`);
+    assert.ok(Number.isFinite(times[times.length - 1]), 'no frame within 5 s');
+    assert.ok(!(await page.locator('#sweep-progress').textContent()).startsWith('Done'), 'the sweep was still running');
+    await page.click('#sweep-cancel');
+    await page.waitForFunction(() => document.getElementById('sweep-progress').textContent.startsWith('Cancelled')
+      && !document.getElementById('sweep-run').disabled, null, { timeout: 5000 });
+  } finally {
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});

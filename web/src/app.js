@@ -241,6 +241,7 @@ function runSweep(sweep) {
   sweepLesson = matchSweepLesson(sweep, options.scenario, defaults);
   sweepView.setForm(sweep);
   sweepView.reset(grid);
+  layoutEmbed(embedViews);  // the maps are new cells of an embed's grid
   sweepView.showLesson(sweepLesson?.lesson, sweepLesson?.variant, null);
   writeHash();
   $('open-full').href = fullPageUrl();

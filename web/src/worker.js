@@ -51,6 +51,15 @@ const SNAPSHOT_MS = 100;  // at least 10 snapshots a second
 const JITTER_REPEATS = 32;
 const SWEEP_BATCHES = 400;
 const SWEEP_EVERY = 10;  // snapshots: the batch-size sweep about once a second
+const CELL_STEPS = 10;   // a sweep cell's steps between two looks at the clock
+const SLICE_MS = 50;     // and its time between two returns to the event loop
+
+// The next task of this worker's event loop, without setTimeout's 4 ms clamp.
+const channel = new MessageChannel();
+const nextTask = () => new Promise((resolve) => {
+  channel.port1.onmessage = resolve;
+  channel.port2.postMessage(null);
+});
 
 let engine = null;
 let experiment = null;
@@ -317,9 +326,24 @@ const handlers = {
   sweep: ({ sweep, id }) => {
     post({ type: 'sweep', id, sweep: engine.parseSweep(sweep) });
   },
+  // A slice of steps at a time, back to the event loop every SLICE_MS, so that Cancel
+  // (terminate) ends the worker at once: a worker busy in one long call is stopped only after
+  // Chromium's grace period of about 2 s.
   cell: async ({ sweep, index, id }) => {
     if (sweep.base.dataset === 'digits') await ensureDigits();
-    post({ type: 'cell', id, cell: engine.sweepCell(sweep, index) });
+    const run = new engine.SweepCellRun(sweep, index);
+    try {
+      let slice = performance.now();
+      while (run.step(CELL_STEPS) > 0) {
+        if (performance.now() - slice > SLICE_MS) {
+          await nextTask();
+          slice = performance.now();
+        }
+      }
+      post({ type: 'cell', id, cell: run.result() });
+    } finally {
+      run.delete();
+    }
   },
   focus: ({ layer }) => {
     focusLayer = layer;

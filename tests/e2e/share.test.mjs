@@ -183,6 +183,11 @@ test('the standalone file trains and draws its charts when opened from disk', as
   await page.goto(`${pathToFileURL(join(root, 'dist', 'bnlab-standalone.html')).href}#dataset=digits&noise=0&hidden=16`);
   await page.waitForFunction(() => document.querySelectorAll('#digits .digit').length > 0
     && Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 100, null, { timeout: 20000 });
+  // A sweep from disk: its pool's workers start from the same Blob as the training worker, and
+  // the digits ride inside the file for them too.
+  await page.goto(`${pathToFileURL(join(root, 'dist', 'bnlab-standalone.html')).href}#dataset=digits&noise=0&hidden=16&sweepX=learningRate:0.1,1&sweepSteps=50`);
+  await page.waitForFunction(() => document.getElementById('sweep-progress').textContent.startsWith('Done: 2 of 2 cells'), null, { timeout: 60000 });
+  assert.equal(await page.locator('.sweep-map canvas').count(), 2);
   assert.deepEqual(errors, []);
   await page.close();
 });

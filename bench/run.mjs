@@ -192,9 +192,12 @@ lines.push('', '## The page in Chromium (headless, the default network at max sp
   + `${(page.heap.early.heap / 1e6).toFixed(1)} MB (step ${page.heap.early.steps.toLocaleString('en')}), after ${page.heap.minutes} minutes `
   + `${(page.heap.late.heap / 1e6).toFixed(1)} MB (step ${page.heap.late.steps.toLocaleString('en')}): ${((page.heap.ratio - 1) * 100).toFixed(1)}%.`);
 lines.push('', `## Sweeps (the default sweep: ${sweeps.cells} cells of 2 arms × ${sweeps.steps.toLocaleString('en')} steps, the default network)`, '',
-  'Cells per second, medians over the rounds; the scaling from 1 to 2 is the median of the ratios measured within each round.', '',
+  'Cells per second from Run to the last cell, medians over the rounds; the scaling from 1 to 2 is the median of the ratios measured within each round. '
+  + `In Chromium the pool's engines load when the Sweep view comes near the screen, before Run: ${sweeps.warmSeconds[1].toFixed(1)} s for 1 worker, `
+  + `${sweeps.warmSeconds[2].toFixed(1)} s for 2 (a worker's first engine in a page compiles the wasm).`, '',
   '| where | 1 | 2 | scaling 1 → 2 |', '| --- | --- | --- | --- |',
   `| Chromium, workers | ${sweeps.chromiumCellsPerSecond[1].toFixed(1)} | ${sweeps.chromiumCellsPerSecond[2].toFixed(1)} | ${sweeps.chromiumScaling.toFixed(2)}× |`,
+  `| Chromium, workers, once the first cells are done | ${sweeps.steadyCellsPerSecond[1].toFixed(1)} | ${sweeps.steadyCellsPerSecond[2].toFixed(1)} | ${sweeps.steadyScaling.toFixed(2)}× |`,
   `| native (bnlab-run --sweep), threads | ${sweeps.nativeCellsPerSecond[1].toFixed(1)} | ${sweeps.nativeCellsPerSecond[2].toFixed(1)} | ${sweeps.nativeScaling.toFixed(2)}× |`,
   '', `With the page's own pool (${sweeps.own.progress.replace(/^Done: /, '')}) the default sweep took ${sweeps.own.seconds.toFixed(1)} s from the click to the last cell. `
   + `At 4× CPU throttling it took ${sweeps.throttled.seconds.toFixed(1)} s, with the page's median frame ${sweeps.throttled.medianFrame.toFixed(0)} ms and the worst ${sweeps.throttled.worstFrame.toFixed(0)} ms meanwhile. `
@@ -227,7 +230,7 @@ const budgets = [
   ['4×: worst frame within 500 ms, every view', `${worstOf(at4, 'worstFrame').toFixed(0)} ms at the most`, worstOf(at4, 'worstFrame') <= 500],
   ['4×: Pause takes effect within 1 s', `${page.pause.seconds.toFixed(2)} s`, page.pause.seconds <= 1],
   [`JS heap after ${page.heap.minutes} minutes within 10% of the heap after 1`, `${((page.heap.ratio - 1) * 100).toFixed(1)}%`, page.heap.ratio <= 1.1],
-  ['sweeps: ≥ 1.8× the cells per second from 1 to 2 workers in Chromium', `${sweeps.chromiumScaling.toFixed(2)}×`, sweeps.chromiumScaling >= 1.8],
+  ['sweeps: ≥ 1.8× the cells per second from 1 to 2 workers in Chromium (Run to the last cell)', `${sweeps.chromiumScaling.toFixed(2)}× (${sweeps.steadyScaling.toFixed(2)}× once the first cells are done)`, sweeps.chromiumScaling >= 1.8],
   ['sweeps: ≥ 1.8× the cells per second from 1 to 2 threads natively', `${sweeps.nativeScaling.toFixed(2)}×`, sweeps.nativeScaling >= 1.8],
   ['the default sweep finishes in ≤ 10 s in Chromium (the page\'s own pool)', `${sweeps.own.seconds.toFixed(1)} s`, sweeps.own.seconds <= 10],
   ['a sweep cell costs ≤ 10% more than its steps as a plain experiment', `${((sweeps.overheadRatio - 1) * 100).toFixed(1)}%`, sweeps.overheadRatio <= 1.1],

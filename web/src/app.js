@@ -216,7 +216,16 @@ const makeWorker = () => new Worker(workerUrl);
 const worker = makeWorker();
 // A sweep's cells train in workers of their own: ?sweepWorkers=N sets how many (the benchmark
 // and the tests), else the cores but one.
-const pool = createSweepPool(makeWorker, Number(new URLSearchParams(window.location.search).get('sweepWorkers')) || poolSize());
+const pool = createSweepPool(makeWorker, Number(new URLSearchParams(window.location.search).get('sweepWorkers')) || poolSize(),
+  (ready) => {
+    if (!pool.running()) sweepView?.progress(`${ready} worker${ready > 1 ? 's' : ''} ready.`, false);
+  });
+// The pool's engines load while the Sweep view comes near the screen, not for every visitor.
+new IntersectionObserver((entries, observer) => {
+  if (!entries.some((e) => e.isIntersecting)) return;
+  pool.warm();
+  observer.disconnect();
+}, { rootMargin: '100% 0px' }).observe($('view-sweep'));
 
 // The run above pauses while a sweep trains (the sweep gets the cores) and plays again after.
 function sweepEnded(text) {
@@ -258,10 +267,10 @@ function runSweep(sweep) {
   sweepView.progress(line(0), true);
   pool.run(sweep, total, {
     onCell(cell, done) {
-      sweepView.cellDone(cell);
-      sweepView.progress(line(done), true);
+      sweepView.cellDone(cell, line(done));
     },
     onDone() {
+      sweepView.redraw();
       if (sweepLesson) sweepView.showLesson(sweepLesson.lesson, sweepLesson.variant, evaluateClaims(sweepLesson.variant.claims, grid));
       sweepEnded(`Done: ${line(total)}.`);
     },

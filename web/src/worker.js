@@ -278,6 +278,27 @@ function start(config, id, notes = [], scenario = null) {
   sendSnapshot();
 }
 
+// A slice of steps at a time, back to the event loop every SLICE_MS, so that Cancel
+// (terminate) ends the worker at once: a worker busy in one long call is stopped only after
+// Chromium's grace period of about 2 s.
+async function trainCell({ sweep, index, id }) {
+  if (sweep.base.dataset === 'digits') await ensureDigits();
+  const run = new engine.SweepCellRun(sweep, index);
+  try {
+    let slice = performance.now();
+    while (run.step(CELL_STEPS) > 0) {
+      if (performance.now() - slice > SLICE_MS) {
+        await nextTask();
+        slice = performance.now();
+      }
+    }
+    post({ type: 'cell', id, cell: run.result() });
+  } finally {
+    run.delete();
+  }
+}
+let cellQueue = Promise.resolve();
+
 const handlers = {
   load: () => {},
   start: async ({ config, paused, id, lenient, scenario }) => {
@@ -326,24 +347,11 @@ const handlers = {
   sweep: ({ sweep, id }) => {
     post({ type: 'sweep', id, sweep: engine.parseSweep(sweep) });
   },
-  // A slice of steps at a time, back to the event loop every SLICE_MS, so that Cancel
-  // (terminate) ends the worker at once: a worker busy in one long call is stopped only after
-  // Chromium's grace period of about 2 s.
-  cell: async ({ sweep, index, id }) => {
-    if (sweep.base.dataset === 'digits') await ensureDigits();
-    const run = new engine.SweepCellRun(sweep, index);
-    try {
-      let slice = performance.now();
-      while (run.step(CELL_STEPS) > 0) {
-        if (performance.now() - slice > SLICE_MS) {
-          await nextTask();
-          slice = performance.now();
-        }
-      }
-      post({ type: 'cell', id, cell: run.result() });
-    } finally {
-      run.delete();
-    }
+  // One cell after another: the pool keeps a second cell queued here, so the worker never
+  // waits for the page between two cells.
+  cell: (message) => {
+    cellQueue = cellQueue.catch(() => {}).then(() => trainCell(message));
+    return cellQueue;
   },
   focus: ({ layer }) => {
     focusLayer = layer;

@@ -378,6 +378,7 @@ class SweepCellRunHandle {
 };
 
 val sweep_metrics_js() { return from_json(Json::array_of(sweep_metrics())); }
+val sweep_fields_js() { return from_json(Json::array_of(sweep_fields())); }
 // Bytes the C++ heap has handed out and not taken back, and the wasm memory's size: for
 // leak tests.
 double heap_bytes_in_use() { return double(mallinfo().uordblks); }
@@ -433,6 +434,7 @@ EMSCRIPTEN_BINDINGS(bnlab) {
   emscripten::function("defaultSweep", &default_sweep);
   emscripten::function("sweepCell", &sweep_cell);
   emscripten::function("sweepMetrics", &sweep_metrics_js);
+  emscripten::function("sweepFields", &sweep_fields_js);
   emscripten::function("heapBytesInUse", &heap_bytes_in_use);
   emscripten::function("memoryBytes", &memory_bytes);
 }

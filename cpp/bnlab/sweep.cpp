@@ -10,6 +10,10 @@ namespace {
 
 const char* const kAxisNames[] = {"x", "y"};
 const std::vector<std::string> kSweepable = {"integer", "number", "boolean", "choice"};
+// Settings that measure training without changing it: a cell leaves them out (run_cell), so a
+// grid over them would show the same run in every cell.
+const std::vector<std::string> kMeasurement = {"recordEvery", "gridSize", "probes", "probeExamples",
+                                               "trackedUnit", "gradientIcs", "landscape"};
 
 const Json& schema() {
   static const Json schema = config_schema();
@@ -23,11 +27,15 @@ const Json* schema_field(const std::string& name) {
   return nullptr;
 }
 
-std::string sweepable_fields() {
+bool sweepable(const Json& field) {
+  const std::string& name = field.find("name")->as_string();
+  return std::find(kSweepable.begin(), kSweepable.end(), field.find("type")->as_string()) != kSweepable.end() &&
+         std::find(kMeasurement.begin(), kMeasurement.end(), name) == kMeasurement.end();
+}
+
+std::string sweepable_text() {
   std::string out;
-  for (const Json& f : schema().items())
-    if (std::find(kSweepable.begin(), kSweepable.end(), f.find("type")->as_string()) != kSweepable.end())
-      out += (out.empty() ? "" : ", ") + f.find("name")->as_string();
+  for (const std::string& name : sweep_fields()) out += (out.empty() ? "" : ", ") + name;
   return out;
 }
 
@@ -51,9 +59,9 @@ void read_axis(const Json& json, const char* key, std::vector<SweepAxis>& axes,
   const Json* values = json.find("values");
   SweepAxis axis;
   const Json* entry = field && field->is_string() ? schema_field(field->as_string()) : nullptr;
-  if (!entry || std::find(kSweepable.begin(), kSweepable.end(), entry->find("type")->as_string()) == kSweepable.end()) {
-    errors.push_back({k + ".field", "must be one of the configuration's number, integer, boolean or choice fields (" +
-                                        sweepable_fields() + "); got " + (field ? field->describe() : "nothing")});
+  if (!entry || !sweepable(*entry)) {
+    errors.push_back({k + ".field", "must be a setting that changes training (" + sweepable_text() +
+                                        "); got " + (field ? field->describe() : "nothing")});
   } else {
     axis.field = field->as_string();
   }
@@ -76,6 +84,16 @@ void read_axis(const Json& json, const char* key, std::vector<SweepAxis>& axes,
 }
 
 }  // namespace
+
+const std::vector<std::string>& sweep_fields() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const Json& f : schema().items())
+      if (sweepable(f)) out.push_back(f.find("name")->as_string());
+    return out;
+  }();
+  return names;
+}
 
 const std::vector<std::string>& sweep_metrics() {
   static const std::vector<std::string> metrics = {"testAccuracy", "testLoss", "trainAccuracy", "trainLoss"};

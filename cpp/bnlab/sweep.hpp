@@ -17,7 +17,7 @@ namespace bnlab {
 class Experiment;
 
 struct SweepAxis {
-  std::string field;        // a number, integer, boolean or choice field of the configuration
+  std::string field;        // one of sweep_fields()
   std::vector<Json> values;  // as the configuration takes them
 };
 
@@ -48,6 +48,9 @@ struct CellResult {
   std::vector<CellArm> arms;  // in the base configuration's arm order
 };
 
+// The fields an axis can vary: the number, integer, boolean and choice fields of the
+// configuration that change training (the measurement settings do not).
+const std::vector<std::string>& sweep_fields();
 // The metrics a sweep can colour by, as the results name them.
 const std::vector<std::string>& sweep_metrics();
 

@@ -286,6 +286,16 @@ TEST(Sweep, FieldThatIsNotANumberIntegerBooleanOrChoiceIsRefused) {
   EXPECT_TRUE(names(refusal(R"({"x": {"field": 3, "values": [1]}})"), "x.field", {"got 3"}));
 }
 
+TEST(Sweep, MeasurementSettingsAreNotSweptSinceACellLeavesThemOut) {
+  for (const char* field : {"recordEvery", "gridSize", "probes", "probeExamples", "trackedUnit", "gradientIcs", "landscape"}) {
+    const std::string spec = std::string(R"({"x": {"field": ")") + field + R"(", "values": [1]}})";
+    EXPECT_TRUE(names(refusal(spec), "x.field", {std::string("\"") + field + "\"", "changes training"})) << field;
+    EXPECT_EQ(std::count(sweep_fields().begin(), sweep_fields().end(), field), 0) << field;
+  }
+  for (const char* field : {"seed", "learningRate", "initStd", "batchSize", "activation", "standardize", "arms"})
+    EXPECT_EQ(std::count(sweep_fields().begin(), sweep_fields().end(), field), std::string(field) == "arms" ? 0 : 1) << field;
+}
+
 TEST(Sweep, YOnTheSameFieldAsXIsRefused) {
   const auto errors = refusal(R"({"x": {"field": "initStd", "values": [0.1]},
       "y": {"field": "initStd", "values": [1]}})");

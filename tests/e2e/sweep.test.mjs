@@ -313,7 +313,7 @@ test('the robustness lesson\'s link (tanh) shows its three claims with ✓ after
   await page.close();
 });
 
-test('pointing at the top-right cell of the first map names learningRate 10 and initStd 1, and clicking it opens that run: the address says learningRate=10 and initStd=1', async () => {
+test('pointing at the top-right cell of the first map names learning rate 10 and initial std 1, and clicking it opens that run paused at the grid\'s step: the address says learningRate=10 and initStd=1', async () => {
   const { page, errors } = await open(`#${SMALL}`);
   await waitForDone(page);
   const canvas = page.locator('.sweep-map canvas').first();
@@ -327,7 +327,8 @@ test('pointing at the top-right cell of the first map names learningRate 10 and 
   const x = box.x + LEFT + ((ix + 0.5) * w) / nx;
   const y = box.y + TOP + ((ny - 1 - iy + 0.5) * h) / ny;
   await page.mouse.move(x, y);
-  await page.waitForFunction(() => document.getElementById('sweep-hover').textContent.startsWith('learningRate 10, initStd 1:'), null, WAIT);
+  await page.waitForFunction(() => document.getElementById('sweep-hover').textContent.startsWith('Learning rate 10, Initial std (Gaussian) 1:'), null, WAIT);
+  const hovered = await page.locator('#sweep-hover').textContent();
   await page.mouse.click(x, y);
   const settings = async () => new URLSearchParams(new URL(page.url()).hash.slice(1));
   await until(async () => {
@@ -340,6 +341,12 @@ test('pointing at the top-right cell of the first map names learningRate 10 and 
   assert.equal(s.get('activation'), 'tanh');
   assert.equal(await page.locator('#field-learningRate').inputValue(), '10');
   assert.equal(await page.locator('#field-initStd').inputValue(), '1');
+  // Trained to the grid's step and paused there: the scoreboard gives the cell's numbers.
+  const gridSteps = Number(new URLSearchParams(SMALL).get('sweepSteps'));
+  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) === n
+    && /^Paused at step/.test(document.getElementById('status').textContent), gridSteps, WAIT);
+  const plainAccuracy = await page.locator('#scoreboard tbody tr[data-arm="plain"] td').nth(2).textContent();
+  assert.ok(hovered.includes(`plain test accuracy ${plainAccuracy}`), `scoreboard ${plainAccuracy}; the cell said: ${hovered}`);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -42,6 +42,8 @@ let pendingSweep = null;  // a link's sweep, asked for once its configuration's 
 let sweepId = 0;          // the latest sweep asked of the validator
 let sweepLesson = null;   // the sweep lesson the grid is ({ lesson, variant }), or null
 let resumeAfterSweep = false;  // the run above was playing when the sweep paused it
+let cellSteps = null;     // a sweep cell opened: train its run to the cell's step, then pause
+let sweepClock = null;    // the progress line's timer while a sweep runs
 
 function start(config, lenient = false) {
   liveEdits = {};
@@ -94,8 +96,8 @@ function fullPageUrl() {
 
 // Reads the address's fragment and starts what it describes; every value goes through the
 // engine's validator (in the worker), which drops what it refuses and says so.
-function openLink() {
-  const link = parseFragment(window.location.hash, schema);
+function openLink(fragment = window.location.hash) {
+  const link = parseFragment(fragment, schema);
   options = link.options;
   linkNotes = link.notes;
   // A link opened plays, unless it says paused=1.
@@ -229,12 +231,29 @@ new IntersectionObserver((entries, observer) => {
 
 // The run above pauses while a sweep trains (the sweep gets the cores) and plays again after.
 function sweepEnded(text) {
+  clearInterval(sweepClock);
   sweepView.progress(text, false);
   if (resumeAfterSweep && !playing) {
     setPlaying(true);
     worker.postMessage({ type: 'play' });
+    setStatus('Training.');
   }
   resumeAfterSweep = false;
+}
+
+// A cell of the grid opened: its run, trained to the cell's step and paused there, so the
+// scoreboard shows the cell's numbers (Play goes on). In an embed, which shows only the grid,
+// the full page opens with it.
+function openCell(config, steps) {
+  if (document.body.classList.contains('embed')) {
+    const { scenario, sweep } = linkOptions();
+    window.open(pageUrl(configToFragment(config, schema, { scenario, sweep, paused: true })), '_blank', 'noopener');
+    return;
+  }
+  setPlaying(false);
+  cellSteps = steps;
+  start(config);
+  $('view-boundary').scrollIntoView({ block: 'start' });
 }
 
 // Asks the engine to validate a sweep on the running configuration; 'sweep' answers.
@@ -250,7 +269,8 @@ function runSweep(sweep) {
   sweepLesson = matchSweepLesson(sweep, options.scenario, defaults);
   sweepView.setForm(sweep);
   sweepView.reset(grid);
-  layoutEmbed(embedViews);  // the maps are new cells of an embed's grid
+  $('embed-caption').textContent = sweepView.caption();
+  layoutEmbed(embedViews);  // the maps are new cells of an embed's grid (and the caption a line)
   sweepView.showLesson(sweepLesson?.lesson, sweepLesson?.variant, null);
   writeHash();
   $('open-full').href = fullPageUrl();
@@ -258,6 +278,7 @@ function runSweep(sweep) {
     resumeAfterSweep = true;
     setPlaying(false);
     worker.postMessage({ type: 'pause' });
+    setStatus('Paused while the sweep trains (it gets the cores); the run plays again after it.');
   }
   const total = grid.cells.length;
   const workers = Math.min(pool.size, total);
@@ -265,8 +286,12 @@ function runSweep(sweep) {
   const seconds = () => `${((performance.now() - began) / 1000).toFixed(1)} s`;
   const line = (done) => `${done} of ${total} cells · ${workers} worker${workers > 1 ? 's' : ''} · ${seconds()}`;
   sweepView.progress(line(0), true);
+  let done = 0;
+  clearInterval(sweepClock);
+  sweepClock = setInterval(() => sweepView.progress(line(done), true), 1000);
   pool.run(sweep, total, {
-    onCell(cell, done) {
+    onCell(cell, count) {
+      done = count;
       sweepView.cellDone(cell, line(done));
     },
     onDone() {
@@ -296,7 +321,14 @@ const handlers = {
     sweepView = createSweepView({
       schema,
       sweepDefaults: message.sweepDefaults,
+      sweepFields: message.sweepFields,
       metrics: message.sweepMetrics,
+      baseValue: (field) => accepted?.[field] ?? defaults[field],
+      onMetric: (metric) => {
+        sweepSpec = { ...sweepSpec, metric };
+        $('embed-caption').textContent = sweepView.caption();
+        writeHash();
+      },
       onRun: (spec) => requestSweep(spec),
       onCancel: () => {
         const done = sweepView.grid()?.cells.filter(Boolean).length ?? 0;
@@ -305,10 +337,7 @@ const handlers = {
       },
       // The grid as bnlab-run --sweep writes it: { sweep, arms, cells }.
       onDownload: (grid) => download(`bnlab-sweep-${grid.sweep.x.field}${grid.sweep.y ? `-${grid.sweep.y.field}` : ''}-seed${grid.sweep.base.seed}.json`, JSON.stringify(grid)),
-      onOpen: (config) => {
-        start(config);
-        $('view-boundary').scrollIntoView({ block: 'start' });
-      },
+      onOpen: (config) => openCell(config, sweepView.grid().sweep.steps),
     });
     sweepView.setForm(message.sweepDefaults);
     sweepView.progress('', false);
@@ -342,8 +371,15 @@ const handlers = {
     if (message.id === lastStart && pendingSweep) {
       requestSweep(pendingSweep);
       pendingSweep = null;
-      if (reveal) $('view-sweep').scrollIntoView({ block: 'start' });
+      // A link with a sweep is about the grid: it comes into view (an embed lays out its own).
+      if (!options.embed) $('view-sweep').scrollIntoView({ block: 'start' });
       reveal = false;
+    }
+    if (message.id === lastStart && cellSteps !== null) {
+      worker.postMessage({ type: 'step', n: cellSteps });
+      setStatus(`Paused at step ${cellSteps.toLocaleString('en')}, where the grid measured this cell; Play goes on.`);
+      cellSteps = null;
+      return;
     }
     if (message.id === lastStart && reveal) {
       reveal = false;
@@ -426,10 +462,14 @@ $('shift-units').addEventListener('change', (event) => charts.setShiftUnits(even
 initShareDialog();
 window.addEventListener('resize', () => layoutEmbed(embedViews));
 // A link pasted into the address bar of an open page: run what it describes.
-window.addEventListener('hashchange', () => {
-  if (schema && window.location.hash !== writtenHash) {
+// The event's own address: the page may have rewritten the address for an older run between
+// the change and this event (a link pasted while the first run starts), and the link must win.
+window.addEventListener('hashchange', (event) => {
+  const fragment = new URL(event.newURL).hash;
+  if (schema && fragment !== writtenHash) {
     reveal = true;
-    openLink();
+    window.history.replaceState(null, '', fragment);
+    openLink(fragment);
   }
 });
 // A page opened from a file (the one-file page) has a file:// address that works on this

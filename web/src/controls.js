@@ -12,7 +12,7 @@ const GROUPS = [
   ['Noise', ['dropout', 'bnNoiseShift', 'bnNoiseScale']],
 ];
 
-const LABELS = {
+export const LABELS = {
   dataset: 'Data set', samples: 'Examples', noise: 'Noise', trainFraction: 'Training fraction',
   standardize: 'Standardize inputs', arms: 'Networks', hidden: 'Hidden layers',
   activation: 'Activation', init: 'Initial weights', initStd: 'Initial std (Gaussian)',

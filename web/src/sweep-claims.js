@@ -45,7 +45,7 @@ export function reachesInMoreCells(better, worse, min) {
 // value (in its order) at which each reaches it.
 export function reachesHigher(better, worse, min, axis, what) {
   return {
-    text: `${armLabel(better)} reaches ${pct(min)} at a higher ${what} than ${armLabel(worse)} reaches it at`,
+    text: `${armLabel(better)} reaches ${pct(min)} at a higher ${what} than ${armLabel(worse)} does`,
     check: (grid) => {
       const order = grid.sweep[axis].values;
       const highest = (name) => {
@@ -56,7 +56,7 @@ export function reachesHigher(better, worse, min, axis, what) {
       const w = highest(worse);
       const ok = b !== null && (w === null || order.indexOf(b) > order.indexOf(w));
       const say = (v) => (v === null ? 'none' : listValues([v]));
-      return { ok, detail: `highest ${what} reaching it: ${armLabel(better)} ${say(b)}, ${armLabel(worse)} ${say(w)}` };
+      return { ok, detail: `the highest ${what} at which each reaches it: ${armLabel(better)} ${say(b)}, ${armLabel(worse)} ${say(w)}` };
     },
   };
 }

@@ -11,10 +11,10 @@ import { num, pct } from './format.js';
 import { drawSoon } from './frames.js';
 import { SEEDS } from './scenarios.js';
 import { cellConfig } from './sweep-claims.js';
+import { LABELS } from './controls.js';
 import { valueFromText } from './url-state.js';
 
 
-export const SWEEPABLE = ['integer', 'number', 'boolean', 'choice'];
 const METRIC_NAMES = {
   testAccuracy: 'final test accuracy', testLoss: 'final test loss',
   trainAccuracy: 'final training accuracy', trainLoss: 'final training loss',
@@ -43,6 +43,8 @@ function scaleOf(grid) {
 }
 
 const AXIS_TEXT = (v) => String(v);
+const PENDING_RGB = [235, 235, 235];
+const DIVERGED_RGB = [120, 40, 40];
 // The maps and the progress line are redrawn at most this often while cells arrive: each
 // redraw repaints, and the page's painting takes CPU from the workers (two workers on two
 // cores trained 21 cells in 1.5 s with a redraw per cell, 1.05 s with none).
@@ -50,8 +52,10 @@ const REDRAW_MS = 250;
 const LEFT = 46;    // room for the y values, CSS px
 const BOTTOM = 30;  // room for the x values and the x field's name
 
-export function createSweepView({ schema, sweepDefaults, metrics, onRun, onCancel, onOpen, onDownload }) {
-  const fields = schema.filter((f) => SWEEPABLE.includes(f.type));
+const label = (field) => LABELS[field] ?? field;
+
+export function createSweepView({ schema, sweepDefaults, sweepFields, metrics, onRun, onCancel, onOpen, onDownload, onMetric, baseValue }) {
+  const fields = schema.filter((f) => sweepFields.includes(f.name));
   const form = $('sweep-form');
   let grid = null;
   let cards = [];
@@ -59,7 +63,7 @@ export function createSweepView({ schema, sweepDefaults, metrics, onRun, onCance
   let lessonClaims = null;  // { claims, results } of a sweep lesson, or null
 
   // ---- The form ----------------------------------------------------------------------
-  const fieldOptions = (none) => [...(none ? [new Option('(none)', '')] : []), ...fields.map((f) => new Option(f.name, f.name))];
+  const fieldOptions = (none) => [...(none ? [new Option('(none)', '')] : []), ...fields.map((f) => new Option(label(f.name), f.name))];
   form.elements['x.field'].replaceChildren(...fieldOptions(false));
   form.elements['y.field'].replaceChildren(...fieldOptions(true));
   form.elements.metric.replaceChildren(...metrics.map((m) => new Option(METRIC_NAMES[m] ?? m, m)));
@@ -101,18 +105,50 @@ export function createSweepView({ schema, sweepDefaults, metrics, onRun, onCance
   // of a base setting is the panel's, and says so under the form.
   function showErrors(errors) {
     clearErrors();
+    const shown = new Map();  // field -> messages shown, at most 3 each, in the validator's order
     for (const { field, message } of errors) {
-      const input = form.elements[field] ?? form.elements[field.replace(/\.field$/, '.values')];
+      const count = shown.get(field) ?? 0;
+      shown.set(field, count + 1);
+      if (count >= 3) continue;
+      const input = form.elements[field];
       const note = el('span', 'field-error', `${field}: ${message}`);
       note.setAttribute('role', 'alert');
       if (input) {
         input.setAttribute('aria-invalid', 'true');
-        input.closest('label').after(note);
+        const last = [...form.querySelectorAll('.field-error')].filter((e) => e.dataset.field === field).pop();
+        (last ?? input.closest('label')).after(note);
       } else {
-        form.append(note);
+        form.querySelector('.sweep-actions').before(note);
       }
+      note.dataset.field = field;
+    }
+    for (const [field, count] of shown) {
+      if (count > 3) form.querySelector(`.field-error[data-field="${field}"]:last-of-type`)?.append(` (and ${count - 3} more)`);
     }
   }
+
+  // A new field on an axis gets values it can take: every choice, both booleans, or the
+  // panel's value for a number (the old values belonged to another field).
+  for (const axis of ['x', 'y']) {
+    form.elements[`${axis}.field`].addEventListener('change', () => {
+      const field = fields.find((f) => f.name === form.elements[`${axis}.field`].value);
+      const box = form.elements[`${axis}.values`];
+      if (!field) box.value = '';
+      else if (field.choices) box.value = field.choices.join(', ');
+      else if (field.type === 'boolean') box.value = 'false, true';
+      else box.value = String(baseValue(field.name));
+      clearErrors();
+    });
+  }
+  // The metric only colours the maps: a finished grid is recoloured, nothing retrains.
+  form.elements.metric.addEventListener('change', () => {
+    if (!grid) return;
+    grid.sweep = { ...grid.sweep, metric: form.elements.metric.value };
+    scaleKey = '';
+    showTitle();
+    drawAll();
+    onMetric(grid.sweep.metric);
+  });
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -141,18 +177,33 @@ export function createSweepView({ schema, sweepDefaults, metrics, onRun, onCance
       const entry = { name, card, canvas, summary };
       canvas.addEventListener('mousemove', (event) => pointAt(entry, event));
       canvas.addEventListener('mouseleave', () => { hover = null; showHover(); drawAll(); });
+      // A touch has no hover: the first tap on a cell shows its numbers, a second opens it.
+      let touch = false;
+      canvas.addEventListener('pointerdown', (event) => { touch = event.pointerType === 'touch'; });
       canvas.addEventListener('click', (event) => {
         const index = cellAt(entry, event);
-        if (index !== null && grid.cells[index]) onOpen(cellConfig(grid.sweep, index));
+        if (index === null || !grid.cells[index]) return;
+        if (touch && (hover?.arm !== entry.name || hover.index !== index)) {
+          pointAt(entry, event);
+          return;
+        }
+        onOpen(cellConfig(grid.sweep, index));
       });
       return entry;
     });
     $('sweep-maps').replaceChildren(...cards.map((c) => c.card));
-    $('sweep-title').textContent = `${METRIC_NAMES[grid.sweep.metric]} after ${grid.sweep.steps.toLocaleString('en')} steps, `
-      + `per network: ${grid.sweep.x.field} across${grid.sweep.y ? `, ${grid.sweep.y.field} down` : ''}`;
+    showTitle();
     showHover();
     drawAll();
   }
+
+  function showTitle() {
+    const { x, y, metric, steps } = grid.sweep;
+    $('sweep-title').textContent = `${METRIC_NAMES[metric]}${isAccuracy(metric) ? ' (%)' : ''} after ${steps.toLocaleString('en')} steps, `
+      + `per network: ${label(x.field)} across${y ? `, ${label(y.field)} down` : ''}`;
+  }
+  // The title in a line, for the embed's caption.
+  const caption = () => `${$('sweep-title').textContent}; × diverged.`;
 
   const nx = () => grid.sweep.x.values.length;
   const ny = () => grid.sweep.y?.values.length ?? 1;
@@ -179,13 +230,14 @@ export function createSweepView({ schema, sweepDefaults, metrics, onRun, onCance
     if (JSON.stringify(next) === JSON.stringify(hover)) return;
     hover = next;
     entry.canvas.style.cursor = index !== null && grid.cells[index] ? 'pointer' : 'default';
+    entry.canvas.title = index === null ? '' : describe(index);  // where the readout is hidden (an embed)
     showHover();
     drawAll();
   }
 
   function describe(index) {
     const { x, y } = grid.sweep;
-    const where = `${x.field} ${x.values[index % nx()]}${y ? `, ${y.field} ${y.values[Math.floor(index / nx())]}` : ''}`;
+    const where = `${label(x.field)} ${x.values[index % nx()]}${y ? `, ${label(y.field)} ${y.values[Math.floor(index / nx())]}` : ''}`;
     const cell = grid.cells[index];
     if (!cell) return `${where}: not trained yet.`;
     const arms = grid.arms.map((name, a) => {
@@ -193,12 +245,12 @@ export function createSweepView({ schema, sweepDefaults, metrics, onRun, onCance
       if (m.divergedAt !== null) return `${armLabel(name)} diverged at step ${m.divergedAt.toLocaleString('en')}`;
       return `${armLabel(name)} test accuracy ${pct(m.testAccuracy)}, test loss ${num(m.testLoss)}`;
     });
-    return `${where}: ${arms.join('; ')}. Click to open this run above.`;
+    return `${where}: ${arms.join('; ')}. Click (or tap again) to open this run.`;
   }
 
   function showHover() {
     $('sweep-hover').textContent = hover ? describe(hover.index)
-      : grid ? 'Point at a cell for its numbers; click it to open that run in the views above.' : '';
+      : grid ? 'Point at a cell (or tap it) for its numbers; click it (tap again) to open that run in the views above, paused at the grid\'s step.' : '';
   }
 
   function draw(entry) {
@@ -225,20 +277,23 @@ export function createSweepView({ schema, sweepDefaults, metrics, onRun, onCance
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     let reached = 0;
+    let best = null;
     grid.cells.forEach((cell, index) => {
       const x = f.x0 + (index % nx()) * cw;
       const y = f.y0 + (ny() - 1 - Math.floor(index / nx())) * ch;
       const m = cell?.arms[a];
       const value = m?.[grid.sweep.metric];
       const diverged = m && m.divergedAt !== null;
-      const rgb = !m ? [235, 235, 235] : diverged || !Number.isFinite(value) ? [120, 120, 120] : viridis(scale.at(value));
+      const rgb = !m ? PENDING_RGB : diverged || !Number.isFinite(value) ? DIVERGED_RGB : viridis(scale.at(value));
       ctx.fillStyle = `rgb(${rgb.join(', ')})`;
       ctx.fillRect(x, y, cw - 1, ch - 1);
       if (m && !diverged && m.testAccuracy >= 0.9) ++reached;
+      if (m && !diverged && (best === null || (isAccuracy(grid.sweep.metric) ? value > best : value < best))) best = value;
       if (!m || cw < 22 || ch < 14) return;
       const light = rgb[0] * 0.3 + rgb[1] * 0.59 + rgb[2] * 0.11 > 140;
       ctx.fillStyle = light ? '#111' : '#fff';
-      const text = diverged ? '×' : isAccuracy(grid.sweep.metric) ? (100 * value).toFixed(0) : num(value);
+      // Accuracy rounded down: a cell reads 90 only when it reached 90%.
+      const text = diverged ? '×' : isAccuracy(grid.sweep.metric) ? String(Math.floor(100 * value)) : num(value);
       ctx.fillText(text, x + cw / 2, y + ch / 2);
     });
     if (hover?.arm === entry.name) {
@@ -255,7 +310,7 @@ export function createSweepView({ schema, sweepDefaults, metrics, onRun, onCance
     grid.sweep.x.values.forEach((v, i) => {
       if (i % kx === 0) ctx.fillText(AXIS_TEXT(v), f.x0 + (i + 0.5) * cw, f.y0 + f.h + 9);
     });
-    ctx.fillText(grid.sweep.x.field, f.x0 + f.w / 2, f.y0 + f.h + 22);
+    ctx.fillText(label(grid.sweep.x.field), f.x0 + f.w / 2, f.y0 + f.h + 22);
     if (grid.sweep.y) {
       ctx.textAlign = 'right';
       const ky = every(ny(), f.h, 14);
@@ -266,13 +321,16 @@ export function createSweepView({ schema, sweepDefaults, metrics, onRun, onCance
       ctx.translate(9, f.y0 + f.h / 2);
       ctx.rotate(-Math.PI / 2);
       ctx.textAlign = 'center';
-      ctx.fillText(grid.sweep.y.field, 0, 0);
+      ctx.fillText(label(grid.sweep.y.field), 0, 0);
       ctx.restore();
     }
     const done = grid.cells.filter(Boolean).length;
-    entry.summary.textContent = done ? ` ≥ 90% in ${reached} of ${done} cells` : '';
-    canvas.setAttribute('aria-label', `${armLabel(entry.name)}: ${METRIC_NAMES[grid.sweep.metric]} over ${grid.sweep.x.field}`
-      + `${grid.sweep.y ? ` and ${grid.sweep.y.field}` : ''}; test accuracy at least 90% in ${reached} of ${done} cells trained`);
+    // The summary speaks of what the maps show: test accuracy at 90%, or the best loss.
+    const summary = grid.sweep.metric === 'testAccuracy' ? `test accuracy ≥ 90% in ${reached} of ${done} cells`
+      : `best ${METRIC_NAMES[grid.sweep.metric].replace('final ', '')} ${best === null ? '—' : isAccuracy(grid.sweep.metric) ? pct(best) : num(best)}`;
+    entry.summary.textContent = done ? ` ${summary}` : '';
+    canvas.setAttribute('aria-label', `${armLabel(entry.name)}: ${METRIC_NAMES[grid.sweep.metric]} over ${label(grid.sweep.x.field)}`
+      + `${grid.sweep.y ? ` and ${label(grid.sweep.y.field)}` : ''}; ${done ? summary : 'not trained yet'}`);
   }
 
   function drawAll() {
@@ -314,7 +372,7 @@ export function createSweepView({ schema, sweepDefaults, metrics, onRun, onCance
     const parts = isAccuracy(grid.sweep.metric)
       ? [el('span', '', `${name}: 0%`), bar, el('span', '', '100%')]
       : [el('span', '', `${name}: ${num(scale.high)}`), bar, el('span', '', `${num(scale.low)} (log scale)`)];
-    $('sweep-scale').replaceChildren(...parts, el('span', 'scale-note', '× diverged, grey not trained yet'));
+    $('sweep-scale').replaceChildren(...parts, el('span', 'scale-note', '× (dark red) diverged, light grey not trained yet'));
   }
 
   window.addEventListener('resize', () => grid && drawAll());
@@ -331,6 +389,7 @@ export function createSweepView({ schema, sweepDefaults, metrics, onRun, onCance
       drawThrottled();
     },
     redraw: () => grid && drawAll(),
+    caption: () => (grid ? caption() : ''),
     progress(text, running) {
       progressText = text;
       $('sweep-progress').textContent = text;

@@ -25,7 +25,7 @@
 //   { type: 'cell', sweep, index, id }  train one cell of a sweep (the page's pool of workers
 //                                    runs this same script, each with its own engine)
 // Worker -> page
-//   { type: 'loaded', schema, defaults }                       the engine is ready
+//   { type: 'loaded', schema, defaults, sweepDefaults, sweepMetrics, sweepFields }  the engine is ready
 //   { type: 'ready', id, config, notes, arms, depth, grid, data, lesson }  an experiment was
 //                                    built; lesson: { id, variant, pace, horizon } or
 //                                    { modifiedFrom: id } or null
@@ -366,7 +366,7 @@ self.onmessage = async ({ data }) => {
       engine = await loadEngine();
       post({
         type: 'loaded', schema: engine.configSchema(), defaults: engine.defaultConfig(),
-        sweepDefaults: engine.defaultSweep(), sweepMetrics: engine.sweepMetrics(),
+        sweepDefaults: engine.defaultSweep(), sweepMetrics: engine.sweepMetrics(), sweepFields: engine.sweepFields(),
       });
     } catch (err) {
       fail('load', err);

@@ -88,7 +88,7 @@ function cellOverhead(m, sweep) {
 
 export async function measureSweeps(m, { rounds = 3 } = {}) {
   const sweep = m.defaultSweep();
-  const cells = sweep.x.values.length * sweep.y.values.length;
+  const cells = cellCount(sweep);
   const dir = mkdtempSync(join(tmpdir(), 'bnlab-sweep-'));
   const file = join(dir, 'sweep.json');
   writeFileSync(file, JSON.stringify(sweep));

@@ -12,7 +12,7 @@ import { drawSoon } from './frames.js';
 import { SEEDS } from './scenarios.js';
 import { cellConfig } from './sweep-claims.js';
 import { LABELS } from './controls.js';
-import { valueFromText } from './url-state.js';
+import { axisValuesFromText, valueFromText } from './url-state.js';
 
 
 const METRIC_NAMES = {
@@ -85,10 +85,7 @@ export function createSweepView({ schema, sweepDefaults, sweepFields, metrics, o
       const field = form.elements[`${name}.field`].value;
       if (!field) return undefined;
       const type = fields.find((f) => f.name === field)?.type;
-      const list = { integer: 'integer[]', number: 'number[]' }[type] ?? 'choice[]';
-      let values = valueFromText({ type: list }, form.elements[`${name}.values`].value);
-      if (type === 'boolean') values = values.map((v) => valueFromText({ type: 'boolean' }, v));
-      return { field, values };
+      return { field, values: axisValuesFromText(type, form.elements[`${name}.values`].value) };
     };
     const spec = { x: axis('x'), steps: valueFromText({ type: 'integer' }, form.elements.steps.value), metric: form.elements.metric.value };
     const y = axis('y');

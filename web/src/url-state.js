@@ -38,16 +38,20 @@ function sweepParts(sweep) {
   });
 }
 
-// "learningRate:0.01,0.1" -> { field, values } with the values as the field's schema type (text
-// that is not of the type stays text, for the validator to quote).
+// A sweep axis's values as typed ("0.01, 0.1" or "relu tanh"), each as the swept field's schema
+// type (`type`: the field's; text that is not of the type stays text, for the validator to
+// quote). The link and the Sweep view's form both read values with it.
+export function axisValuesFromText(type, text) {
+  const list = { integer: 'integer[]', number: 'number[]' }[type] ?? 'choice[]';
+  const values = valueFromText({ type: list }, text);
+  return type === 'boolean' ? values.map((v) => valueFromText({ type }, v)) : values;
+}
+
+// "learningRate:0.01,0.1" -> { field, values }.
 function sweepAxis(text, fields) {
   const colon = text.indexOf(':');
   const field = colon < 0 ? text : text.slice(0, colon);
-  const type = fields.get(field)?.type;
-  const list = { integer: 'integer[]', number: 'number[]' }[type] ?? 'choice[]';
-  let values = valueFromText({ type: list }, colon < 0 ? '' : text.slice(colon + 1));
-  if (type === 'boolean') values = values.map((v) => valueFromText({ type }, v));
-  return { field, values };
+  return { field, values: axisValuesFromText(fields.get(field)?.type, colon < 0 ? '' : text.slice(colon + 1)) };
 }
 
 // A lone surrogate (which no JSON text may carry to the engine) becomes U+FFFD, as

@@ -87,10 +87,16 @@ export function placeCell(grid, cell) {
 }
 export const gridDone = (grid) => grid.cells.every(Boolean);
 
+// A cell's column and row: index = iy * (x values) + ix.
+export function cellPosition(sweep, index) {
+  const nx = sweep.x.values.length;
+  return { ix: index % nx, iy: Math.floor(index / nx) };
+}
+
 // A cell's configuration: the base with the axes' values at the cell.
 export function cellConfig(sweep, index) {
-  const nx = sweep.x.values.length;
-  const config = { ...sweep.base, [sweep.x.field]: sweep.x.values[index % nx] };
-  if (sweep.y) config[sweep.y.field] = sweep.y.values[Math.floor(index / nx)];
+  const { ix, iy } = cellPosition(sweep, index);
+  const config = { ...sweep.base, [sweep.x.field]: sweep.x.values[ix] };
+  if (sweep.y) config[sweep.y.field] = sweep.y.values[iy];
   return config;
 }

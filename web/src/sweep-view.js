@@ -10,7 +10,7 @@ import { FONT_PX } from './drawing.js';
 import { num, pct } from './format.js';
 import { drawSoon } from './frames.js';
 import { SEEDS } from './scenarios.js';
-import { cellConfig } from './sweep-claims.js';
+import { cellConfig, cellPosition } from './sweep-claims.js';
 import { LABELS } from './controls.js';
 import { axisValuesFromText, valueFromText } from './url-state.js';
 
@@ -234,7 +234,8 @@ export function createSweepView({ schema, sweepDefaults, sweepFields, metrics, o
 
   function describe(index) {
     const { x, y } = grid.sweep;
-    const where = `${label(x.field)} ${x.values[index % nx()]}${y ? `, ${label(y.field)} ${y.values[Math.floor(index / nx())]}` : ''}`;
+    const { ix, iy } = cellPosition(grid.sweep, index);
+    const where = `${label(x.field)} ${x.values[ix]}${y ? `, ${label(y.field)} ${y.values[iy]}` : ''}`;
     const cell = grid.cells[index];
     if (!cell) return `${where}: not trained yet.`;
     const arms = grid.arms.map((name, a) => {
@@ -270,14 +271,18 @@ export function createSweepView({ schema, sweepDefaults, sweepFields, metrics, o
     const scale = scaleOf(grid);
     const cw = f.w / nx();
     const ch = f.h / ny();
+    // A cell's top left corner; the first y value is the bottom row.
+    const cellBox = (index) => {
+      const { ix, iy } = cellPosition(grid.sweep, index);
+      return { x: f.x0 + ix * cw, y: f.y0 + (ny() - 1 - iy) * ch };
+    };
     ctx.font = `${FONT_PX}px ${font}`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     let reached = 0;
     let best = null;
     grid.cells.forEach((cell, index) => {
-      const x = f.x0 + (index % nx()) * cw;
-      const y = f.y0 + (ny() - 1 - Math.floor(index / nx())) * ch;
+      const { x, y } = cellBox(index);
       const m = cell?.arms[a];
       const value = m?.[grid.sweep.metric];
       const diverged = m && m.divergedAt !== null;
@@ -294,8 +299,7 @@ export function createSweepView({ schema, sweepDefaults, sweepFields, metrics, o
       ctx.fillText(text, x + cw / 2, y + ch / 2);
     });
     if (hover?.arm === entry.name) {
-      const x = f.x0 + (hover.index % nx()) * cw;
-      const y = f.y0 + (ny() - 1 - Math.floor(hover.index / nx())) * ch;
+      const { x, y } = cellBox(hover.index);
       ctx.strokeStyle = colors.ink;
       ctx.lineWidth = 2;
       ctx.strokeRect(x + 1, y + 1, cw - 3, ch - 3);

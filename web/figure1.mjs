@@ -16,7 +16,7 @@ const COLORS = { plain: '#cc6677', 'bn-before': '#4477aa' };
 const MARKS = [100, 200, 500, 1000, 2000, 5000, 10000, 20000].filter((s) => s <= steps);
 
 const run = JSON.parse(execFileSync(join(root, 'build/native/bnlab-run'),
-  ['--steps', String(steps), '--sweep-batches', '2', join(root, 'web/src/figure1.json')],
+  ['--steps', String(steps), '--spread-batches', '2', join(root, 'web/src/figure1.json')],
   { encoding: 'utf8', maxBuffer: 512 << 20 }));
 const series = {
   config: run.config,

@@ -179,10 +179,10 @@ class ExperimentHandle {
   }
 
   // { batchSize, measured, predicted }: Float32Arrays, one entry per batch size.
-  val batch_size_sweep(int arm, int layer, int batches) {
+  val batch_mean_spread(int arm, int layer, int batches) {
     return guarded([&] {
       ValWriter w;
-      return sweep_value(w, exp_.batch_size_sweep(arm, layer, batches));
+      return spread_value(w, exp_.batch_mean_spread(arm, layer, batches));
     });
   }
 
@@ -401,7 +401,7 @@ EMSCRIPTEN_BINDINGS(bnlab) {
       .function("predict", &ExperimentHandle::predict)
       .function("data", &ExperimentHandle::data)
       .function("bnTrace", &ExperimentHandle::bn_trace)
-      .function("batchSizeSweep", &ExperimentHandle::batch_size_sweep)
+      .function("batchMeanSpread", &ExperimentHandle::batch_mean_spread)
       .function("sameExampleJitter", &ExperimentHandle::same_example_jitter)
       .function("singleExample", &ExperimentHandle::single_example)
       .function("trackedUnit", &ExperimentHandle::tracked_unit);

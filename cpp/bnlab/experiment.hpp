@@ -136,7 +136,7 @@ class Experiment {
   // On the current network, the standard deviation of the batch mean of the tracked unit's
   // BN input over `batches` mini-batches drawn without replacement from the training set, for
   // batch sizes 4 to 128, next to sigma / sqrt(B) * sqrt((N - B) / (N - 1)).
-  std::vector<BatchMeanSpread> batch_size_sweep(int arm, int layer, int batches);
+  std::vector<BatchMeanSpread> batch_mean_spread(int arm, int layer, int batches);
   // The same-example jitter of a layer, measured now with batches of batchSize.
   Jitter same_example_jitter(int arm, int layer, int repeats);
   SingleExample single_example(int arm, int test_index);
@@ -146,7 +146,7 @@ class Experiment {
   // changes every run's numbers.
   enum class Stream : std::uint64_t {
     Init = 3, Batch = 4, ProbeSet = 5, Probe = 6,  // Probe: per arm
-    BatchSizeSweep = 7, Jitter = 8,               // with seed ^ step
+    BatchMeanSpread = 7, Jitter = 8,              // with seed ^ step
     Noise = 9,                                    // per arm: bn noise and dropout masks
   };
   static std::uint64_t stream(Stream s, ArmKind kind = ArmKind::Plain);

@@ -165,14 +165,14 @@ const Ring& Experiment::bn_trace(int arm_index, int layer) const {
   return at(arm_index).traces[layer];
 }
 
-std::vector<BatchMeanSpread> Experiment::batch_size_sweep(int arm_index, int layer, int batches) {
+std::vector<BatchMeanSpread> Experiment::batch_mean_spread(int arm_index, int layer, int batches) {
   if (batches < 2 || batches > 100000)
-    throw std::invalid_argument("batchSizeSweep: batches must be from 2 to 100000");
+    throw std::invalid_argument("batchMeanSpread: batches must be from 2 to 100000");
   Arm& arm = at(arm_index);
   std::vector<float> population;
   bn_inputs(arm, data_.train_x, layer, population);
-  Rng rng(config_.seed ^ static_cast<std::uint64_t>(steps_), stream(Stream::BatchSizeSweep));
-  return batch_mean_spread(population, {4, 8, 16, 32, 64, 128}, batches, rng, index_scratch_);
+  Rng rng(config_.seed ^ static_cast<std::uint64_t>(steps_), stream(Stream::BatchMeanSpread));
+  return bnlab::batch_mean_spread(population, {4, 8, 16, 32, 64, 128}, batches, rng, index_scratch_);
 }
 
 Jitter Experiment::same_example_jitter(int arm_index, int layer, int repeats) {

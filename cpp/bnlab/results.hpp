@@ -64,9 +64,9 @@ typename W::Value trace_value(W& w, const Ring& ring) {
 
 // { batchSize, measured, predicted }, one entry per batch size.
 template <class W>
-typename W::Value sweep_value(W& w, const std::vector<BatchMeanSpread>& sweep) {
+typename W::Value spread_value(W& w, const std::vector<BatchMeanSpread>& spread) {
   std::vector<float> size, measured, predicted;
-  for (const auto& point : sweep) {
+  for (const auto& point : spread) {
     size.push_back(float(point.batch_size));
     measured.push_back(point.measured);
     predicted.push_back(point.predicted);

@@ -1,6 +1,6 @@
 // bnlab-run: trains one configuration natively and writes its recorded metrics as JSON.
 //
-//   bnlab-run [--steps N] [--sweep-batches M] [--data DIR] [CONFIG.json | -]
+//   bnlab-run [--steps N] [--spread-batches M] [--data DIR] [CONFIG.json | -]
 //                                    (no file or '-': the configuration from stdin; DIR holds
 //                                    digits.bin, by default the repository's web/data)
 //   bnlab-run --sweep SWEEP.json [--threads T] [--shard I/N] [--csv] [--data DIR]
@@ -32,7 +32,7 @@ namespace {
 
 int usage(const std::string& problem) {
   std::cerr << "bnlab-run: " << problem << "\n"
-            << "usage: bnlab-run [--steps N] [--sweep-batches M] [--data DIR] [CONFIG.json | -]\n"
+            << "usage: bnlab-run [--steps N] [--spread-batches M] [--data DIR] [CONFIG.json | -]\n"
             << "       bnlab-run --sweep SWEEP.json [--threads T] [--shard I/N] [--csv] [--data DIR]\n"
             << "       bnlab-run --merge [--csv] SHARD.json...\n"
             << "       bnlab-run --schema | --defaults | --default-sweep\n";
@@ -59,20 +59,20 @@ Json evaluation(const bnlab::Evaluation& e) {
 }
 
 // What the probes measure on the final network, for one arm and one hidden layer.
-Json layer_measurements(Experiment& exp, int arm, int layer, int sweep_batches) {
+Json layer_measurements(Experiment& exp, int arm, int layer, int spread_batches) {
   Json out = Json::object();
   out.set("trackedUnit", exp.tracked_unit(layer));
-  Json sweep = Json::object();
+  Json spread = Json::object();
   std::vector<float> size, measured, predicted;
-  for (const auto& point : exp.batch_size_sweep(arm, layer, sweep_batches)) {
+  for (const auto& point : exp.batch_mean_spread(arm, layer, spread_batches)) {
     size.push_back(float(point.batch_size));
     measured.push_back(point.measured);
     predicted.push_back(point.predicted);
   }
-  sweep.set("batchSize", floats(size));
-  sweep.set("measured", floats(measured));
-  sweep.set("predicted", floats(predicted));
-  out.set("batchSizeSweep", sweep);
+  spread.set("batchSize", floats(size));
+  spread.set("measured", floats(measured));
+  spread.set("predicted", floats(predicted));
+  out.set("batchMeanSpread", spread);
   if (!exp.has_bn(arm, layer)) return out;
 
   const bnlab::Ring& ring = exp.bn_trace(arm, layer);
@@ -112,7 +112,7 @@ Json single_example(Experiment& exp, int arm) {
   return out;
 }
 
-Json results(Experiment& exp, int sweep_batches) {
+Json results(Experiment& exp, int spread_batches) {
   const bnlab::History& h = exp.history();
   std::vector<float> column(h.rows());
   const auto series = [&](int index) {
@@ -147,7 +147,7 @@ Json results(Experiment& exp, int sweep_batches) {
     if (exp.config().probes && !exp.diverged(a)) {
       Json measured = Json::array();
       for (int l = 0; l < exp.depth(); ++l)
-        measured.push_back(layer_measurements(exp, a, l, sweep_batches));
+        measured.push_back(layer_measurements(exp, a, l, spread_batches));
       arm.set("layers", measured);
       arm.set("singleExample", single_example(exp, a));
     }
@@ -198,7 +198,7 @@ void write_sweep(const bnlab::Sweep& sweep, const std::vector<bnlab::CellResult>
 
 int main(int argc, char** argv) {
   long steps = 1000;
-  long sweep_batches = 1000;
+  long spread_batches = 1000;
   long threads = std::max(1u, std::thread::hardware_concurrency());
   long shard = 0, shards = 1;
   bool sweep_mode = false, merge_mode = false, csv = false;
@@ -224,9 +224,11 @@ int main(int argc, char** argv) {
     } else if (arg == "--data") {
       if (++i == argc) return usage("--data needs a folder");
       data_dir = argv[i];
+    } else if (arg == "--spread-batches") {
+      if (++i == argc || !integer_arg(argv[i], 2, 100000, spread_batches))
+        return usage("--spread-batches must be an integer from 2 to 100000");
     } else if (arg == "--sweep-batches") {
-      if (++i == argc || !integer_arg(argv[i], 2, 100000, sweep_batches))
-        return usage("--sweep-batches must be an integer from 2 to 100000");
+      return usage("--sweep-batches is now --spread-batches (the batch-mean spread; --sweep runs a grid)");
     } else if (arg == "--sweep") {
       sweep_mode = true;
     } else if (arg == "--merge") {
@@ -293,7 +295,7 @@ int main(int argc, char** argv) {
     if (config.dataset == "digits") load_digits(data_dir);
     bnlab::Experiment exp(config);
     exp.step(steps);
-    std::cout << results(exp, static_cast<int>(sweep_batches)).dump() << "\n";
+    std::cout << results(exp, static_cast<int>(spread_batches)).dump() << "\n";
   } catch (const std::exception& e) {
     std::cerr << "bnlab-run: " << where << ": " << e.what() << "\n";
     return 1;

@@ -367,7 +367,7 @@ TEST(Probes, BatchMeanSpreadMatchesTheFinitePopulationFormula) {
   EXPECT_EQ(spread.back().predicted, 0.0f);
 }
 
-TEST(Probes, BatchSizeSweepOfALinearFirstLayerMatchesTheFormulaForEveryBatchSize) {
+TEST(Probes, BatchMeanSpreadOfALinearFirstLayerMatchesTheFormulaForEveryBatchSize) {
   // With a linear first layer the tracked unit's input to the (absent) BN is
   // u = x . W[:, unit] + b[unit] for each of the N = 200 training examples.
   Experiment e(config(
@@ -386,9 +386,9 @@ TEST(Probes, BatchSizeSweepOfALinearFirstLayerMatchesTheFormulaForEveryBatchSize
     for (Eigen::Index k = 0; k < x.cols(); ++k) u[i] += double(x(i, k)) * dense.W(k, unit);
   }
   const double sigma = population_std(u);
-  const auto sweep = e.batch_size_sweep(0, 0, 4000);
-  ASSERT_EQ(sweep.size(), 6u);  // 4 to 128, all at most N
-  for (const BatchMeanSpread& s : sweep) {
+  const auto spread = e.batch_mean_spread(0, 0, 4000);
+  ASSERT_EQ(spread.size(), 6u);  // 4 to 128, all at most N
+  for (const BatchMeanSpread& s : spread) {
     SCOPED_TRACE("B = " + std::to_string(s.batch_size));
     const double want = finite_population_se(sigma, s.batch_size, n);
     // 4000 batches: relative standard error of the measured std about 1 / sqrt(2 * 3999)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bnlab-run's sweep commands: the output does not depend on --threads or on --shard (merged
 # shards equal the unsharded run byte for byte, as JSON and as CSV), a merge missing a shard
-# names the missing cell, and bad arguments or sweep files are refused with the right exit code.
+# names the missing cell, and bad arguments or sweep files are refused with the right exit code;
+# the batch-mean spread's old option --sweep-batches is refused naming its new one.
 #
 #   sweep_cli_test.sh PATH/TO/bnlab-run
 set -euo pipefail
@@ -82,6 +83,16 @@ echo '{"x": {"field": "hidden", "values": [8]}}' >bad-field.json
 try --sweep bad-field.json
 ((status == 1)) || fail "a non-sweepable field exits $status, not 1"
 grep -q 'x.field: .*got "hidden"' err.txt || fail "the refusal says: $(cat err.txt)"
+
+try --steps 1 --sweep-batches 2 - </dev/null
+((status == 2)) || fail "--sweep-batches exits $status, not 2 (usage error)"
+grep -q -- "--sweep-batches is now --spread-batches (the batch-mean spread; --sweep runs a grid)" err.txt ||
+  fail "--sweep-batches says: $(cat err.txt)"
+[[ ! -s out.txt ]] || fail "--sweep-batches wrote output"
+echo '{"hidden": [4], "arms": ["bn-before"]}' >small.json
+must --steps 2 --spread-batches 2 small.json >spread.json
+grep -q '"batchMeanSpread":{"batchSize":\[4,8,16,32,64,128\]' spread.json ||
+  fail "--spread-batches gives no batchMeanSpread: $(head -c 300 spread.json)"
 
 must --default-sweep >default.json
 grep -q '"x":{"field":"learningRate","values":\[0.03,0.1,0.3,1,3,10,30\]}' default.json ||

@@ -74,16 +74,16 @@ test('the BN trace follows the running statistics recurrence', () => {
   });
 });
 
-test('batch-size sweep, same-example jitter and a single example come back as typed arrays', () => {
+test('batch-mean spread, same-example jitter and a single example come back as typed arrays', () => {
   withExperiment(config, (exp) => {
     exp.step(50);
-    const sweep = exp.batchSizeSweep(1, 0, 400);
-    assert.deepEqual(Array.from(sweep.batchSize), [4, 8, 16, 32, 64, 128]);
+    const spread = exp.batchMeanSpread(1, 0, 400);
+    assert.deepEqual(Array.from(spread.batchSize), [4, 8, 16, 32, 64, 128]);
     for (let i = 0; i < 6; i++) {
       // 400 batches: a sample std has relative standard error 1/sqrt(2 * 399) = 3.5%, so 18%
       // is 5 standard errors.
-      assert.ok(Math.abs(sweep.measured[i] / sweep.predicted[i] - 1) < 0.18, `B=${sweep.batchSize[i]}`);
-      if (i) assert.ok(sweep.predicted[i] < sweep.predicted[i - 1], 'larger batches, less noise');
+      assert.ok(Math.abs(spread.measured[i] / spread.predicted[i] - 1) < 0.18, `B=${spread.batchSize[i]}`);
+      if (i) assert.ok(spread.predicted[i] < spread.predicted[i - 1], 'larger batches, less noise');
     }
     const jitter = exp.sameExampleJitter(1, 0, 40);
     assert.equal(jitter.examples, 4);
@@ -108,7 +108,7 @@ test('probe errors name what is wrong', () => {
     throwsError(assert, () => exp.bnTrace(1, 3), /layer index 3 out of range \(3 hidden layers\)/);
     throwsError(assert, () => exp.sameExampleJitter(0, 1, 10), /arm plain has no BatchNorm/);
     throwsError(assert, () => exp.sameExampleJitter(1, 1, 1), /repeats must be from 2 to 10000/);
-    throwsError(assert, () => exp.batchSizeSweep(1, 0, 1), /batches must be from 2 to 100000/);
+    throwsError(assert, () => exp.batchMeanSpread(1, 0, 1), /batches must be from 2 to 100000/);
     throwsError(assert, () => exp.singleExample(1, 150), /test example 150 out of range \(150 test examples\)/);
     throwsError(assert, () => exp.trackedUnit(-1), /layer index -1 out of range/);
   });

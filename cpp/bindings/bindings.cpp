@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "bnlab/batchnorm.hpp"
-#include "bnlab/config.hpp"
-#include "bnlab/digits.hpp"
-#include "bnlab/experiment.hpp"
-#include "bnlab/results.hpp"
-#include "bnlab/sweep.hpp"
+#include "bnlab/nn/batchnorm.hpp"
+#include "bnlab/io/config.hpp"
+#include "bnlab/lab/digits.hpp"
+#include "bnlab/lab/experiment.hpp"
+#include "bnlab/io/results.hpp"
+#include "bnlab/lab/sweep.hpp"
 
 using emscripten::val;
 using namespace bnlab;

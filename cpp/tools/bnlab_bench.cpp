@@ -18,8 +18,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "bnlab/digits.hpp"
-#include "bnlab/experiment.hpp"
+#include "bnlab/lab/digits.hpp"
+#include "bnlab/lab/experiment.hpp"
 
 namespace {
 

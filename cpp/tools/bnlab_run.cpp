@@ -4,7 +4,7 @@
 //                                    (no file or '-': the configuration from stdin; DIR holds
 //                                    digits.bin, by default the repository's web/data)
 //   bnlab-run --sweep SWEEP.json [--threads T] [--shard I/N] [--csv] [--data DIR]
-//                                    a grid of runs (cpp/bnlab/sweep.hpp): every cell trained on
+//                                    a grid of runs (cpp/bnlab/lab/sweep.hpp): every cell trained on
 //                                    T threads (default: the machine's cores), written as JSON
 //                                    or CSV; --shard I/N runs every N-th cell from I (0 <= I < N)
 //                                    so a job array can split a sweep across machines
@@ -23,10 +23,10 @@
 #include <string>
 #include <vector>
 
-#include "bnlab/digits.hpp"
-#include "bnlab/experiment.hpp"
-#include "bnlab/sweep.hpp"
-#include "bnlab/sweep_threads.hpp"
+#include "bnlab/lab/digits.hpp"
+#include "bnlab/lab/experiment.hpp"
+#include "bnlab/lab/sweep.hpp"
+#include "bnlab/lab/sweep_threads.hpp"
 
 namespace {
 

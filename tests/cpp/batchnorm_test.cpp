@@ -1,5 +1,5 @@
 // BatchNorm against its definition and against torch.nn.BatchNorm1d.
-#include "bnlab/batchnorm.hpp"
+#include "bnlab/nn/batchnorm.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The configuration schema and its validator: defaults, exact round trips, and a rejection
 // of every kind of invalid value for every field, generated from config_schema() itself so
 // that a field added without a range check fails here.
-#include "bnlab/config.hpp"
+#include "bnlab/io/config.hpp"
 
 #include <gtest/gtest.h>
 

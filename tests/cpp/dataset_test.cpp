@@ -4,7 +4,7 @@
 //
 // Statistical bounds are 5 standard errors: a correct generator fails one with probability
 // below 1e-6, and with fixed seeds every check is deterministic.
-#include "bnlab/dataset.hpp"
+#include "bnlab/lab/dataset.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The handwritten digits as the project ships them (web/data/digits.bin), and the BatchNorm
 // paper's Figure 1 reproduced on them with the settings the page and `./build.sh figure1` use
 // (web/src/figure1.json).
-#include "bnlab/digits.hpp"
+#include "bnlab/lab/digits.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <cmath>
 #include <iterator>
 
-#include "bnlab/experiment.hpp"
+#include "bnlab/lab/experiment.hpp"
 #include "test_util.hpp"
 
 namespace bnlab {

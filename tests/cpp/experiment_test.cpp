@@ -5,7 +5,7 @@
 // Accuracy thresholds were set from measured values (given next to each) with headroom;
 // the runs are deterministic for a seed, so the headroom guards against changes of the
 // arithmetic (compiler, Eigen version), not against chance.
-#include "bnlab/experiment.hpp"
+#include "bnlab/lab/experiment.hpp"
 
 #include <gtest/gtest.h>
 

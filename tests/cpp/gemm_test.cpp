@@ -1,11 +1,11 @@
-// The dense layer's products (cpp/bnlab/gemm.hpp) against a plain triple loop.
+// The dense layer's products (cpp/bnlab/nn/gemm.hpp) against a plain triple loop.
 //
 // Two facts: each product equals the mathematical one (in double, to rounding), and every
 // float element is exactly the sequential sum over k from zero, which is what makes native and
 // wasm results bit-identical. Shapes cover every tail of the blocking (rows not a multiple of
 // 4, columns not a multiple of 8 or 4), and operands are views with an outer stride larger
 // than their width, as the layers pass them.
-#include "bnlab/gemm.hpp"
+#include "bnlab/nn/gemm.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,12 +2,12 @@
 // gradient must agree with central differences to a relative error below 1e-6.
 #include <gtest/gtest.h>
 
-#include "bnlab/activation.hpp"
-#include "bnlab/batchnorm.hpp"
-#include "bnlab/dense.hpp"
-#include "bnlab/layernorm.hpp"
-#include "bnlab/loss.hpp"
-#include "bnlab/mlp.hpp"
+#include "bnlab/nn/activation.hpp"
+#include "bnlab/nn/batchnorm.hpp"
+#include "bnlab/nn/dense.hpp"
+#include "bnlab/nn/layernorm.hpp"
+#include "bnlab/nn/loss.hpp"
+#include "bnlab/nn/mlp.hpp"
 #include "test_util.hpp"
 
 namespace bnlab {

@@ -1,6 +1,6 @@
 // The JSON reader and writer against RFC 8259: every value type, escapes, errors with the
 // offset of the offending byte, the nesting limit, and exact round trips of numbers.
-#include "bnlab/json.hpp"
+#include "bnlab/io/json.hpp"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "bnlab/experiment.hpp"
+#include "bnlab/lab/experiment.hpp"
 
 namespace bnlab {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include "bnlab/experiment.hpp"
-#include "bnlab/layernorm.hpp"
-#include "bnlab/mlp.hpp"
+#include "bnlab/lab/experiment.hpp"
+#include "bnlab/nn/layernorm.hpp"
+#include "bnlab/nn/mlp.hpp"
 #include "test_util.hpp"
 
 namespace bnlab {

@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "bnlab/experiment.hpp"
+#include "bnlab/lab/experiment.hpp"
 
 extern "C" {
 void* __libc_malloc(std::size_t);

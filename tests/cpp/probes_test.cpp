@@ -8,7 +8,7 @@
 // Bounds on measured effects were set from measured values (given next to each) with
 // headroom; runs are deterministic for a seed, so the headroom guards against changes of the
 // arithmetic (compiler, Eigen version), not against chance.
-#include "bnlab/probes.hpp"
+#include "bnlab/lab/probes.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "bnlab/experiment.hpp"
+#include "bnlab/lab/experiment.hpp"
 
 namespace bnlab {
 namespace {

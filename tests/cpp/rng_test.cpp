@@ -9,7 +9,7 @@
 // (expected 2): a 1-in-1000 bound on one fixed seed trips on a correct generator. A biased
 // transform (wrong scale, off-by-one, a missing half of the polar method, a naive shuffle)
 // moves these statistics far beyond the bounds at these sample sizes.
-#include "bnlab/rng.hpp"
+#include "bnlab/nn/rng.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-// The vector exponential and sigmoid (cpp/bnlab/simd.hpp) against double-precision std::exp.
-#include "bnlab/simd.hpp"
+// The vector exponential and sigmoid (cpp/bnlab/nn/simd.hpp) against double-precision std::exp.
+#include "bnlab/nn/simd.hpp"
 
 #include <gtest/gtest.h>
 

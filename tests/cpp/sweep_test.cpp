@@ -2,7 +2,7 @@
 // or on sharding, each cell is exactly the experiment it names (with the measurements the user
 // asked for), invalid cells are refused before anything runs with the field and the value named,
 // and the results read back (JSON) or out (CSV) without losing a bit.
-#include "bnlab/sweep.hpp"
+#include "bnlab/lab/sweep.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "bnlab/digits.hpp"
-#include "bnlab/experiment.hpp"
-#include "bnlab/sweep_threads.hpp"
+#include "bnlab/lab/digits.hpp"
+#include "bnlab/lab/experiment.hpp"
+#include "bnlab/lab/sweep_threads.hpp"
 
 namespace bnlab {
 namespace {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "bnlab/json.hpp"
-#include "bnlab/rng.hpp"
-#include "bnlab/tensor.hpp"
+#include "bnlab/io/json.hpp"
+#include "bnlab/nn/rng.hpp"
+#include "bnlab/nn/tensor.hpp"
 
 namespace bnlab::test {
 

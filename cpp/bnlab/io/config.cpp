@@ -1,11 +1,11 @@
-#include "config.hpp"
+#include "bnlab/io/config.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <variant>
 
-#include "digits.hpp"
+#include "bnlab/lab/digits.hpp"
 
 namespace bnlab {
 namespace {

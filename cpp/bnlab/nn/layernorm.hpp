@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "tensor.hpp"
+#include "bnlab/nn/tensor.hpp"
 
 namespace bnlab {
 

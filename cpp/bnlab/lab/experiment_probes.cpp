@@ -4,7 +4,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "experiment.hpp"
+#include "bnlab/lab/experiment.hpp"
 
 namespace bnlab {
 namespace {

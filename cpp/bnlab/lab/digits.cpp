@@ -1,4 +1,4 @@
-#include "digits.hpp"
+#include "bnlab/lab/digits.hpp"
 
 #include <memory>
 #include <stdexcept>

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "json.hpp"
+#include "bnlab/io/json.hpp"
 
 namespace bnlab {
 

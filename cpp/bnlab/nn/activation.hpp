@@ -4,8 +4,8 @@
 #include <cmath>
 #include <type_traits>
 
-#include "simd.hpp"
-#include "tensor.hpp"
+#include "bnlab/nn/simd.hpp"
+#include "bnlab/nn/tensor.hpp"
 
 namespace bnlab {
 

@@ -1,8 +1,8 @@
 // Fully connected layer: y = x W + b.
 #pragma once
 
-#include "gemm.hpp"
-#include "tensor.hpp"
+#include "bnlab/nn/gemm.hpp"
+#include "bnlab/nn/tensor.hpp"
 
 namespace bnlab {
 

@@ -14,8 +14,8 @@
 
 #include <type_traits>
 
-#include "simd.hpp"
-#include "tensor.hpp"
+#include "bnlab/nn/simd.hpp"
+#include "bnlab/nn/tensor.hpp"
 
 namespace bnlab::gemm {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "experiment.hpp"
-#include "json.hpp"
+#include "bnlab/lab/experiment.hpp"
+#include "bnlab/io/json.hpp"
 
 namespace bnlab {
 

@@ -1,9 +1,9 @@
-#include "sweep.hpp"
+#include "bnlab/lab/sweep.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "experiment.hpp"
+#include "bnlab/lab/experiment.hpp"
 
 namespace bnlab {
 namespace {

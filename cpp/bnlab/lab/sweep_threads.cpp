@@ -1,4 +1,4 @@
-#include "sweep_threads.hpp"
+#include "bnlab/lab/sweep_threads.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "tensor.hpp"
+#include "bnlab/nn/tensor.hpp"
 
 namespace bnlab {
 

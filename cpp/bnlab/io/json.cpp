@@ -1,4 +1,4 @@
-#include "json.hpp"
+#include "bnlab/io/json.hpp"
 
 #include <cmath>
 #include <cstdio>

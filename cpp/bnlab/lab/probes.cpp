@@ -1,4 +1,4 @@
-#include "probes.hpp"
+#include "bnlab/lab/probes.hpp"
 
 #include <algorithm>
 #include <cmath>

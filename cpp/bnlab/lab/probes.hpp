@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "activation.hpp"
-#include "rng.hpp"
-#include "tensor.hpp"
+#include "bnlab/nn/activation.hpp"
+#include "bnlab/nn/rng.hpp"
+#include "bnlab/nn/tensor.hpp"
 
 namespace bnlab {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "tensor.hpp"
+#include "bnlab/io/config.hpp"
+#include "bnlab/nn/tensor.hpp"
 
 namespace bnlab {
 

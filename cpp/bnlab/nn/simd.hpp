@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "tensor.hpp"
+#include "bnlab/nn/tensor.hpp"
 
 namespace bnlab::simd {
 

@@ -1,4 +1,4 @@
-#include "experiment.hpp"
+#include "bnlab/lab/experiment.hpp"
 
 #include <algorithm>
 #include <cmath>

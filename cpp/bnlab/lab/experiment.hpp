@@ -10,13 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "dataset.hpp"
-#include "history.hpp"
-#include "loss.hpp"
-#include "mlp.hpp"
-#include "probes.hpp"
-#include "sgd.hpp"
+#include "bnlab/io/config.hpp"
+#include "bnlab/lab/dataset.hpp"
+#include "bnlab/lab/history.hpp"
+#include "bnlab/nn/loss.hpp"
+#include "bnlab/nn/mlp.hpp"
+#include "bnlab/lab/probes.hpp"
+#include "bnlab/nn/sgd.hpp"
 
 namespace bnlab {
 

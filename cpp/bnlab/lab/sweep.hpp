@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "json.hpp"
+#include "bnlab/io/config.hpp"
+#include "bnlab/io/json.hpp"
 
 namespace bnlab {
 

@@ -20,12 +20,12 @@
 #include <string>
 #include <vector>
 
-#include "activation.hpp"
-#include "batchnorm.hpp"
-#include "dense.hpp"
-#include "layernorm.hpp"
-#include "rng.hpp"
-#include "tensor.hpp"
+#include "bnlab/nn/activation.hpp"
+#include "bnlab/nn/batchnorm.hpp"
+#include "bnlab/nn/dense.hpp"
+#include "bnlab/nn/layernorm.hpp"
+#include "bnlab/nn/rng.hpp"
+#include "bnlab/nn/tensor.hpp"
 
 namespace bnlab {
 

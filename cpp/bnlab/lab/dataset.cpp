@@ -1,11 +1,11 @@
-#include "dataset.hpp"
+#include "bnlab/lab/dataset.hpp"
 
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
 
-#include "digits.hpp"
-#include "rng.hpp"
+#include "bnlab/lab/digits.hpp"
+#include "bnlab/nn/rng.hpp"
 
 namespace bnlab {
 namespace {

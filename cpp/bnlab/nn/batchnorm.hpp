@@ -9,8 +9,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "simd.hpp"
-#include "tensor.hpp"
+#include "bnlab/nn/simd.hpp"
+#include "bnlab/nn/tensor.hpp"
 
 namespace bnlab {
 

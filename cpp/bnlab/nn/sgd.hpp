@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "mlp.hpp"
+#include "bnlab/nn/mlp.hpp"
 
 namespace bnlab {
 

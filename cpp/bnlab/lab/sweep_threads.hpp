@@ -7,7 +7,7 @@
 #include <functional>
 #include <vector>
 
-#include "sweep.hpp"
+#include "bnlab/lab/sweep.hpp"
 
 namespace bnlab {
 

@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   }
   if (!config.empty()) {
     try {
-      if (bnlab::parse_config(config).dataset == "digits") {
+      if (bnlab::parse_config(config).dataset == bnlab::DatasetKind::Digits) {
         std::ifstream file(data_dir + "/digits.bin", std::ios::binary);
         const std::vector<std::uint8_t> bytes(std::istreambuf_iterator<char>(file), {});
         bnlab::provide_digits(bnlab::decode_digits(bytes.data(), bytes.size()));

@@ -280,7 +280,7 @@ int main(int argc, char** argv) {
     const std::string text = read_text(paths[0]);
     if (sweep_mode) {
       const bnlab::Sweep sweep = bnlab::parse_sweep(text.empty() ? std::string("{}") : text);
-      if (sweep.base.dataset == "digits") load_digits(data_dir);
+      if (sweep.base.dataset == bnlab::DatasetKind::Digits) load_digits(data_dir);
       const std::vector<int> cells = bnlab::shard_cells(sweep, int(shard), int(shards));
       Json shard_json;
       if (shards > 1) {
@@ -292,7 +292,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     const bnlab::Config config = bnlab::parse_config(text.empty() ? std::string("{}") : text);
-    if (config.dataset == "digits") load_digits(data_dir);
+    if (config.dataset == bnlab::DatasetKind::Digits) load_digits(data_dir);
     bnlab::Experiment exp(config);
     exp.step(steps);
     std::cout << results(exp, static_cast<int>(spread_batches)).dump() << "\n";

@@ -14,7 +14,7 @@
 namespace bnlab {
 namespace {
 
-// Field by field, without Config::operator== (which itself goes through config_to_json).
+// Field by field, written out: independent of Config::operator== (which walks the field table).
 void expect_same_config(const Config& a, const Config& b) {
   EXPECT_EQ(a.seed, b.seed);
   EXPECT_EQ(a.dataset, b.dataset);
@@ -86,22 +86,22 @@ TEST(Config, DefaultsAreTheDocumentedValues) {
   // of the shared links' meaning, so it must be made here too, on purpose.
   const Config c = parse_config(std::string("{}"));
   EXPECT_EQ(c.seed, 1u);
-  EXPECT_EQ(c.dataset, "spiral");
+  EXPECT_EQ(c.dataset, DatasetKind::Spiral);
   EXPECT_EQ(c.samples, 400);
   EXPECT_EQ(c.noise, 0.05);
   EXPECT_EQ(c.trainFraction, 0.5);
   EXPECT_FALSE(c.standardize);
   EXPECT_EQ(c.hidden, (std::vector<int>{32, 32, 32, 32}));
-  EXPECT_EQ(c.activation, "sigmoid");
-  EXPECT_EQ(c.init, "gaussian");
+  EXPECT_EQ(c.activation, Activation::Sigmoid);
+  EXPECT_EQ(c.init, Init::Gaussian);
   EXPECT_EQ(c.initStd, 0.1);
-  EXPECT_EQ(c.loss, "softmax");
+  EXPECT_EQ(c.loss, Loss::Softmax);
   EXPECT_EQ(c.batchSize, 32);
   EXPECT_EQ(c.learningRate, 2.0);
   EXPECT_EQ(c.momentum, 0.0);
   EXPECT_EQ(c.bnMomentum, 0.1);
   EXPECT_EQ(c.bnEps, 1e-5);
-  EXPECT_EQ(c.arms, (std::vector<std::string>{"plain", "bn-before"}));
+  EXPECT_EQ(c.arms, (std::vector<ArmKind>{ArmKind::Plain, ArmKind::BnBefore}));
   EXPECT_EQ(c.recordEvery, 20);
   EXPECT_EQ(c.gridSize, 48);
   EXPECT_TRUE(c.probes);
@@ -119,22 +119,22 @@ TEST(Config, DefaultsAreTheDocumentedValues) {
 Config non_default_config() {
   Config c;
   c.seed = 4294967295u;
-  c.dataset = "scales";
+  c.dataset = DatasetKind::Scales;
   c.samples = 1234;
   c.noise = 0.1 + 0.2;  // 0.30000000000000004: needs 17 digits
   c.trainFraction = 0.7;
   c.standardize = true;
   c.hidden = {1, 128, 7};
-  c.activation = "relu";
-  c.init = "he";
+  c.activation = Activation::Relu;
+  c.init = Init::He;
   c.initStd = 1.0 / 3;
-  c.loss = "mse";
+  c.loss = Loss::Mse;
   c.batchSize = 100;
   c.learningRate = 1e-5;
   c.momentum = 0.9;
   c.bnMomentum = 0.01;
   c.bnEps = 1e-3;
-  c.arms = {"bn-after", "plain"};
+  c.arms = {ArmKind::BnAfter, ArmKind::Plain};
   c.recordEvery = 3;
   c.gridSize = 200;
   c.probes = false;
@@ -372,11 +372,11 @@ TEST(Config, HiddenAcceptsZeroToTenLayersOfWidthOneTo128) {
 
 TEST(Config, ArmsAcceptOneToFourDifferentNames) {
   EXPECT_EQ(parse_config(std::string(R"({"arms":["bn-after"]})")).arms,
-            (std::vector<std::string>{"bn-after"}));
+            (std::vector<ArmKind>{ArmKind::BnAfter}));
   EXPECT_EQ(parse_config(std::string(R"({"arms":["bn-after","plain","bn-before"]})")).arms,
-            (std::vector<std::string>{"bn-after", "plain", "bn-before"}));
+            (std::vector<ArmKind>{ArmKind::BnAfter, ArmKind::Plain, ArmKind::BnBefore}));
   EXPECT_EQ(parse_config(std::string(R"({"arms":["ln-before","bn-noisy","dropout","plain"]})")).arms,
-            (std::vector<std::string>{"ln-before", "bn-noisy", "dropout", "plain"}));
+            (std::vector<ArmKind>{ArmKind::LnBefore, ArmKind::BnNoisy, ArmKind::Dropout, ArmKind::Plain}));
   for (const char* bad :
        {R"({"arms":[]})", R"({"arms":["plain","plain"]})", R"({"arms":["plain","bn"]})"}) {
     SCOPED_TRACE(bad);

@@ -28,13 +28,13 @@ struct Points {
 
 Points generate(const std::string& dataset, int samples, double noise, std::uint64_t seed) {
   Points p;
-  generate_points(dataset, samples, noise, seed, p.xy, p.labels);
+  generate_points(value_named<DatasetKind>(dataset), samples, noise, seed, p.xy, p.labels);
   return p;
 }
 
 Config config_for(const std::string& dataset, int samples = 400, double train_fraction = 0.5) {
   Config c;
-  c.dataset = dataset;
+  c.dataset = value_named<DatasetKind>(dataset);
   c.samples = samples;
   c.trainFraction = train_fraction;
   c.batchSize = 2;
@@ -83,9 +83,7 @@ TEST(Dataset, OddSampleCountGivesClassZeroTheExtraExample) {
 }
 
 TEST(Dataset, UnknownDatasetNameIsAnError) {
-  Matrix<double> xy;
-  std::vector<std::int32_t> labels;
-  EXPECT_THROW(generate_points("moons", 20, 0.0, 1, xy, labels), std::invalid_argument);
+  EXPECT_THROW(value_named<DatasetKind>("moons"), std::invalid_argument);
 }
 
 TEST(Dataset, TrainSplitHasFloorOfSamplesTimesFractionAndTestTheRest) {

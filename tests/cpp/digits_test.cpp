@@ -95,8 +95,8 @@ TEST(Digits, DatasetScalesPixelsToUnitRangeAndSplitsBySeed) {
 }
 
 TEST(Digits, ConfigurationKnowsDigitsHave64InputsAndTenClasses) {
-  EXPECT_EQ(dataset_features("digits"), 64);
-  EXPECT_EQ(dataset_classes("digits"), 10);
+  EXPECT_EQ(dataset_features(DatasetKind::Digits), 64);
+  EXPECT_EQ(dataset_classes(DatasetKind::Digits), 10);
   EXPECT_THROW(parse_config(std::string(R"({"dataset": "digits", "loss": "bce"})")), ConfigError);
   // samples does not apply: the training set is half of all 1797.
   EXPECT_THROW(parse_config(std::string(R"({"dataset": "digits", "batchSize": 899})")), ConfigError);

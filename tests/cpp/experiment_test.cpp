@@ -279,7 +279,7 @@ TEST(Experiment, EvaluateMatchesLossAndAccuracyComputedByHandFromTheLogits) {
       SCOPED_TRACE(e.arm_name(arm));
       ASSERT_FALSE(e.diverged(arm));
       const Evaluation got = e.evaluate(arm, Split::Test);
-      const Evaluation want = by_hand(e, arm, parse_loss(loss));
+      const Evaluation want = by_hand(e, arm, value_named<Loss>(loss));
       EXPECT_GE(got.accuracy, 0.0f);
       EXPECT_LE(got.accuracy, 1.0f);
       // float32 logits and sums: a relative error of 1e-5 is ~100 float ulps of slack.

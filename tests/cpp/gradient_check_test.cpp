@@ -2,6 +2,7 @@
 // gradient must agree with central differences to a relative error below 1e-6.
 #include <gtest/gtest.h>
 
+#include "bnlab/io/config.hpp"  // the names of the activations and losses, for the test names
 #include "bnlab/nn/activation.hpp"
 #include "bnlab/nn/batchnorm.hpp"
 #include "bnlab/nn/dense.hpp"
@@ -63,12 +64,6 @@ TEST_P(ActivationGradient, MatchesFiniteDifferences) {
   EXPECT_LT(relative_error(numeric_gradient(u.data(), u.size(), loss), du.data()), kTolerance);
 }
 
-const char* name_of(Activation a) {
-  return a == Activation::Sigmoid ? "sigmoid" : a == Activation::Tanh ? "tanh"
-                                  : a == Activation::Relu              ? "relu"
-                                                                       : "linear";
-}
-const char* name_of(Loss l) { return l == Loss::Softmax ? "softmax" : l == Loss::Bce ? "bce" : "mse"; }
 const char* name_of(Norm n) {
   return n == Norm::None ? "plain" : n == Norm::BnBefore ? "bnBefore" : n == Norm::BnAfter ? "bnAfter" : "lnBefore";
 }

@@ -11,7 +11,7 @@ namespace {
 
 Config landscape_config(const std::string& arm, std::vector<double> steps) {
   Config c;
-  c.arms = {arm};
+  c.arms = {value_named<ArmKind>(arm)};
   c.hidden = {16, 16};
   c.recordEvery = 5;
   c.landscape = true;
@@ -50,7 +50,7 @@ TEST_P(LandscapeArms, AgreesWithARecomputationFromTheWeightsBeforeTheStep) {
   e.step(1);
   ASSERT_EQ(e.history().rows(), 3);  // steps 0, 5, 10
   before.copy_noise_from(e.network(0));
-  const LossAndGradient at_w = loss_and_gradient(before, parse_loss(c.loss), e.batch_x(), e.batch_y());
+  const LossAndGradient at_w = loss_and_gradient(before, c.loss, e.batch_x(), e.batch_y());
   double g_norm = 0;
   for (double g : at_w.gradient) g_norm += g * g;
   g_norm = std::sqrt(g_norm);
@@ -63,7 +63,7 @@ TEST_P(LandscapeArms, AgreesWithARecomputationFromTheWeightsBeforeTheStep) {
     moved.for_each_parameter([&](float* p, float*, Eigen::Index n) {
       for (Eigen::Index i = 0; i < n; ++i, ++k) p[i] = float(p[i] - eta * at_w.gradient[k]);
     });
-    const LossAndGradient there = loss_and_gradient(moved, parse_loss(c.loss), e.batch_x(), e.batch_y());
+    const LossAndGradient there = loss_and_gradient(moved, c.loss, e.batch_x(), e.batch_y());
     double change = 0;
     for (std::size_t i = 0; i < there.gradient.size(); ++i)
       change += (there.gradient[i] - at_w.gradient[i]) * (there.gradient[i] - at_w.gradient[i]);

@@ -114,7 +114,7 @@ TEST(LayerNorm, ANetworkGivesTheSameOutputInTrainingAndInference) {
 
 TEST(LayerNorm, TheLnArmsTestAccuracyIsTheSameWithBatchStatisticsAndWithout) {
   Config c;
-  c.arms = {"ln-before", "bn-before"};
+  c.arms = {ArmKind::LnBefore, ArmKind::BnBefore};
   c.batchSize = 4;
   c.hidden = {16, 16};
   Experiment e(c);

@@ -284,7 +284,7 @@ TEST(Probes, GradientIcsOfTheFirstLayerIsExactlyZeroAtEveryRecordedStep) {
 Matrix<double> layer_gradient(Mlp<float> net, const Experiment& e, int layer) {
   const auto logits = net.forward(e.batch_x(), Mode::BatchStats);
   Matrix<float> dlogits(logits.rows(), logits.cols());
-  loss_forward_backward<float>(parse_loss(e.config().loss), logits, e.batch_y().data(), dlogits);
+  loss_forward_backward<float>(e.config().loss, logits, e.batch_y().data(), dlogits);
   net.backward(dlogits);
   return net.hidden(layer).dense.dW.cast<double>();
 }

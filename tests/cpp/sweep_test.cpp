@@ -112,7 +112,7 @@ TEST(Sweep, CellIndexIsIyTimesXSizePlusIxAndItsConfigHasBothAxesValues) {
   ASSERT_EQ(s.size(1), 2);
   ASSERT_EQ(s.cells(), 6);
   EXPECT_EQ(s.steps, 200);
-  EXPECT_EQ(s.metric, "testAccuracy");  // the default
+  EXPECT_EQ(s.metric, SweepMetric::TestAccuracy);  // the default
   const Config c = s.cell_config(4);    // iy = 1, ix = 1
   EXPECT_EQ(c.learningRate, 1.0);
   EXPECT_EQ(c.initStd, 1.0);
@@ -138,7 +138,7 @@ TEST(Sweep, OneAxisSweepHasOneRowAndItsCellsNoY) {
       std::string(R"({"x": {"field": "activation", "values": ["tanh", "relu"]}, "steps": 5})"));
   EXPECT_EQ(s.size(1), 1);
   EXPECT_EQ(s.cells(), 2);
-  EXPECT_EQ(s.cell_config(1).activation, "relu");
+  EXPECT_EQ(s.cell_config(1).activation, Activation::Relu);
   const Json results = sweep_results_json(s, run_cells(s, every_cell(s), 1));
   const Json& cell = results.find("cells")->items().at(1);
   EXPECT_EQ(cell.find("x")->as_string(), "relu");
@@ -324,7 +324,7 @@ TEST(Sweep, UnknownMetricIsRefused) {
   EXPECT_EQ(
       parse_sweep(std::string(R"({"x": {"field": "seed", "values": [1]}, "metric": "trainLoss"})"))
           .metric,
-      "trainLoss");
+      SweepMetric::TrainLoss);
 }
 
 TEST(Sweep, RepeatedValueIsRefusedNamingItAndBothItems) {
@@ -378,7 +378,7 @@ TEST(Sweep, CsvHasAHeaderAndOneRowPerCellAndArmWithTheJsonsNumbers) {
       EXPECT_EQ(std::stoi(row[0]), c);
       EXPECT_EQ(Json::parse(row[1]).as_number(), cell.find("x")->as_number());
       EXPECT_EQ(Json::parse(row[2]).as_number(), cell.find("y")->as_number());
-      EXPECT_EQ(row[3], s.base.arms[a]);
+      EXPECT_EQ(row[3], name_of(s.base.arms[a]));
       for (int m = 0; m < 4; ++m)
         EXPECT_EQ(Json::parse(row[4 + m]).as_number(), arm.find(metrics[m])->as_number());
       EXPECT_EQ(row[8], "");  // nothing diverged

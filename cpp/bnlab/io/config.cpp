@@ -3,128 +3,210 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <type_traits>
 #include <variant>
 
-#include "bnlab/lab/digits.hpp"
-
 namespace bnlab {
+
+template <>
+const std::vector<Named<DatasetKind>>& names<DatasetKind>() {
+  static const std::vector<Named<DatasetKind>> table = {
+      {"circle", DatasetKind::Circle}, {"xor", DatasetKind::Xor},       {"gauss", DatasetKind::Gauss},
+      {"spiral", DatasetKind::Spiral}, {"scales", DatasetKind::Scales}, {"digits", DatasetKind::Digits}};
+  return table;
+}
+
+template <>
+const std::vector<Named<Activation>>& names<Activation>() {
+  static const std::vector<Named<Activation>> table = {{"sigmoid", Activation::Sigmoid},
+                                                       {"tanh", Activation::Tanh},
+                                                       {"relu", Activation::Relu},
+                                                       {"linear", Activation::Linear}};
+  return table;
+}
+
+template <>
+const std::vector<Named<Init>>& names<Init>() {
+  static const std::vector<Named<Init>> table = {
+      {"gaussian", Init::Gaussian}, {"xavier", Init::Xavier}, {"he", Init::He}};
+  return table;
+}
+
+template <>
+const std::vector<Named<Loss>>& names<Loss>() {
+  static const std::vector<Named<Loss>> table = {
+      {"softmax", Loss::Softmax}, {"bce", Loss::Bce}, {"mse", Loss::Mse}};
+  return table;
+}
+
+template <>
+const std::vector<Named<ArmKind>>& names<ArmKind>() {
+  static const std::vector<Named<ArmKind>> table = {
+      {"plain", ArmKind::Plain, "no normalization"},
+      {"bn-before", ArmKind::BnBefore, "BN before each nonlinearity"},
+      {"bn-after", ArmKind::BnAfter, "BN after each nonlinearity"},
+      {"ln-before", ArmKind::LnBefore,
+       "LayerNorm before each nonlinearity: each example normalized over its layer's units"},
+      {"bn-noisy", ArmKind::BnNoisy,
+       "BN before each nonlinearity with a random shift and scale after it every step"},
+      {"dropout", ArmKind::Dropout, "plain with dropout on each hidden layer's output"},
+  };
+  return table;
+}
+
 namespace {
 
-enum class Kind { Integer, Number, Boolean, Choice, IntegerList, ChoiceList, NumberList };
+using Kind = FieldKind;
 
 using Member = std::variant<std::uint32_t Config::*, int Config::*, double Config::*,
-                            bool Config::*, std::string Config::*, std::vector<int> Config::*,
-                            std::vector<std::string> Config::*, std::vector<double> Config::*>;
+                            bool Config::*, DatasetKind Config::*, Activation Config::*,
+                            Init Config::*, Loss Config::*, std::vector<int> Config::*,
+                            std::vector<double> Config::*, std::vector<ArmKind> Config::*>;
+
+// A measurement setting measures training without changing it; `off` is what a sweep's cell,
+// which measures nothing, sets it to. One without an off value costs nothing once the others
+// are off, and keeps its value.
+struct Role {
+  bool measurement;
+  std::optional<FieldValue> off;
+};
+Role training() { return {false, std::nullopt}; }
+Role measurement() { return {true, std::nullopt}; }
+Role measurement_off(FieldValue off) { return {true, std::move(off)}; }
 
 struct Field {
   const char* name;
   Kind kind;
   Member member;
-  double min, max;  // numbers, integers and list items, both inclusive
-  std::vector<std::string> choices;
+  double min, max;           // numbers, integers and list items, both inclusive
   int min_items, max_items;  // lists
+  Role role;
   std::string doc;
 };
 
-const std::vector<std::string> kDatasets = {"circle", "xor", "gauss", "spiral", "scales", "digits"};
-std::vector<std::string> arm_names() {
-  std::vector<std::string> names;
-  for (const ArmInfo& a : arm_kinds()) names.push_back(a.name);
-  return names;
-}
+// A member's type, and a list member's item type (the type itself for a scalar).
+template <class T>
+struct ItemOf {
+  using type = T;
+};
+template <class T>
+struct ItemOf<std::vector<T>> {
+  using type = T;
+};
 
 std::string arms_doc() {
   std::string doc =
       "Networks trained side by side from the same initial weights on the same mini-batches: ";
-  const auto& kinds = arm_kinds();
-  for (std::size_t i = 0; i < kinds.size(); ++i)
-    doc += std::string(kinds[i].name) + " (" + kinds[i].doc + ")" + (i + 1 < kinds.size() ? ", " : ".");
+  const auto& arms = names<ArmKind>();
+  for (std::size_t i = 0; i < arms.size(); ++i)
+    doc += std::string(arms[i].name) + " (" + arms[i].doc + ")" + (i + 1 < arms.size() ? ", " : ".");
   return doc;
 }
 
+// The schema: one row a field, in the order the fields are written (a table: long, one job).
 const std::vector<Field>& fields() {
   static const std::vector<Field> table = {
-      {"seed", Kind::Integer, &Config::seed, 0, 4294967295.0, {}, 0, 0,
+      {"seed", Kind::Integer, &Config::seed, 0, 4294967295.0, 0, 0, training(),
        "Seeds the data, the initial weights and the mini-batch order: the same seed gives the "
        "same run."},
-      {"dataset", Kind::Choice, &Config::dataset, 0, 0, kDatasets, 0, 0,
+      {"dataset", Kind::Choice, &Config::dataset, 0, 0, 0, 0, training(),
        "The data set: four two-class 2-D sets from TensorFlow Playground; scales, whose two "
        "features (height in metres, weight in kilograms) live on very different ranges; and "
        "digits, 1797 handwritten digits of 8x8 pixels scaled to [0, 1], 10 classes (UCI)."},
-      {"samples", Kind::Integer, &Config::samples, 20, 5000, {}, 0, 0,
+      {"samples", Kind::Integer, &Config::samples, 20, 5000, 0, 0, training(),
        "Number of examples generated, train and test together (digits: always all 1797)."},
-      {"noise", Kind::Number, &Config::noise, 0, 1, {}, 0, 0,
+      {"noise", Kind::Number, &Config::noise, 0, 1, 0, 0, training(),
        "Standard deviation of the Gaussian noise added to each feature, in units of that "
        "feature's scale."},
-      {"trainFraction", Kind::Number, &Config::trainFraction, 0.1, 0.9, {}, 0, 0,
+      {"trainFraction", Kind::Number, &Config::trainFraction, 0.1, 0.9, 0, 0, training(),
        "Fraction of the examples used for training; the rest are the test set."},
-      {"standardize", Kind::Boolean, &Config::standardize, 0, 0, {}, 0, 0,
+      {"standardize", Kind::Boolean, &Config::standardize, 0, 0, 0, 0, training(),
        "Shift and scale each input feature to mean 0 and standard deviation 1, with statistics "
        "computed on the training set."},
-      {"hidden", Kind::IntegerList, &Config::hidden, 1, 128, {}, 0, 10,
+      {"hidden", Kind::IntegerList, &Config::hidden, 1, 128, 0, 10, training(),
        "Width of each hidden layer, input side first."},
-      {"activation", Kind::Choice, &Config::activation, 0, 0,
-       {"sigmoid", "tanh", "relu", "linear"}, 0, 0, "Nonlinearity of every hidden layer."},
-      {"init", Kind::Choice, &Config::init, 0, 0, {"gaussian", "xavier", "he"}, 0, 0,
+      {"activation", Kind::Choice, &Config::activation, 0, 0, 0, 0, training(), "Nonlinearity of every hidden layer."},
+      {"init", Kind::Choice, &Config::init, 0, 0, 0, 0, training(),
        "Initial weights: Gaussian with standard deviation initStd (the paper's \"small random "
        "Gaussian values\"), Xavier/Glorot normal sqrt(2/(in+out)), or He normal sqrt(2/in)."},
-      {"initStd", Kind::Number, &Config::initStd, 1e-6, 10, {}, 0, 0,
+      {"initStd", Kind::Number, &Config::initStd, 1e-6, 10, 0, 0, training(),
        "Standard deviation of the initial weights when init is gaussian."},
-      {"loss", Kind::Choice, &Config::loss, 0, 0, {"softmax", "bce", "mse"}, 0, 0,
+      {"loss", Kind::Choice, &Config::loss, 0, 0, 0, 0, training(),
        "softmax: softmax cross-entropy over one output per class; bce: binary cross-entropy on "
        "a sigmoid output (two classes); mse: 1/2 (y - y_hat)^2 on a linear output (0/1 target "
        "for two classes, one-hot otherwise), averaged over the batch."},
-      {"batchSize", Kind::Integer, &Config::batchSize, 2, 1024, {}, 0, 0,
+      {"batchSize", Kind::Integer, &Config::batchSize, 2, 1024, 0, 0, training(),
        "Examples per mini-batch; at most the training set size. Batch Normalization needs at "
        "least 2."},
-      {"learningRate", Kind::Number, &Config::learningRate, 1e-6, 1000, {}, 0, 0,
+      {"learningRate", Kind::Number, &Config::learningRate, 1e-6, 1000, 0, 0, training(),
        "SGD step size."},
-      {"momentum", Kind::Number, &Config::momentum, 0, 0.999, {}, 0, 0,
+      {"momentum", Kind::Number, &Config::momentum, 0, 0.999, 0, 0, training(),
        "SGD momentum (PyTorch's convention: v = momentum v + g; p -= learningRate v); 0 is "
        "plain SGD."},
-      {"bnMomentum", Kind::Number, &Config::bnMomentum, 0, 1, {}, 0, 0,
+      {"bnMomentum", Kind::Number, &Config::bnMomentum, 0, 1, 0, 0, training(),
        "Weight of the current batch in BatchNorm's running statistics (PyTorch's convention: "
        "running = (1 - bnMomentum) running + bnMomentum batch)."},
-      {"bnEps", Kind::Number, &Config::bnEps, 1e-10, 1, {}, 0, 0,
+      {"bnEps", Kind::Number, &Config::bnEps, 1e-10, 1, 0, 0, training(),
        "Added to the variance before the square root, so the division is safe."},
-      {"arms", Kind::ChoiceList, &Config::arms, 0, 0, arm_names(), 1, 4, arms_doc()},
-      {"bnNoiseShift", Kind::Number, &Config::bnNoiseShift, 0, 10, {}, 0, 0,
+      {"arms", Kind::ChoiceList, &Config::arms, 0, 0, 1, 4, training(), arms_doc()},
+      {"bnNoiseShift", Kind::Number, &Config::bnNoiseShift, 0, 10, 0, 0, training(),
        "bn-noisy: every step, each unit's BN output is shifted by m drawn from U(-bnNoiseShift, "
        "bnNoiseShift), the same m for every example of the batch (off at inference)."},
-      {"bnNoiseScale", Kind::Number, &Config::bnNoiseScale, 0, 0.9, {}, 0, 0,
+      {"bnNoiseScale", Kind::Number, &Config::bnNoiseScale, 0, 0.9, 0, 0, training(),
        "bn-noisy: every step, each unit's BN output is scaled by s drawn from U(1 - "
        "bnNoiseScale, 1 + bnNoiseScale) before the shift, the same s for every example of the "
        "batch. The shift and the scale average to no noise (0 and 1), so inference, which "
        "leaves them out, sees the average of what training saw."},
-      {"dropout", Kind::Number, &Config::dropout, 0, 0.9, {}, 0, 0,
+      {"dropout", Kind::Number, &Config::dropout, 0, 0.9, 0, 0, training(),
        "dropout: the probability that a hidden unit's output is set to 0 for an example at a "
        "training step (the others are scaled by 1 / (1 - dropout): inverted dropout, off at "
        "inference)."},
-      {"recordEvery", Kind::Integer, &Config::recordEvery, 1, 100000, {}, 0, 0,
+      // Off: the history's row at step 0 only, so no evaluation while training.
+      {"recordEvery", Kind::Integer, &Config::recordEvery, 1, 100000, 0, 0, measurement_off(100000.0),
        "Steps between two recorded points of the metric history."},
-      {"gridSize", Kind::Integer, &Config::gridSize, 2, 200, {}, 0, 0,
+      {"gridSize", Kind::Integer, &Config::gridSize, 2, 200, 0, 0, measurement(),
        "Points per side of the grid on which each network's prediction is drawn."},
-      {"probes", Kind::Boolean, &Config::probes, 0, 0, {}, 0, 0,
+      {"probes", Kind::Boolean, &Config::probes, 0, 0, 0, 0, measurement_off(false),
        "Measure what BN does while training: the distribution of each layer's input to its "
        "nonlinearity, its shift, saturation, gradient norms, and BN's batch statistics."},
-      {"probeExamples", Kind::Integer, &Config::probeExamples, 16, 1024, {}, 0, 0,
+      {"probeExamples", Kind::Integer, &Config::probeExamples, 16, 1024, 0, 0, measurement(),
        "Training examples, chosen once by seed, on which the layer distributions are measured "
        "(all of them when the training set is smaller)."},
-      {"trackedUnit", Kind::Integer, &Config::trackedUnit, 0, 127, {}, 0, 0,
+      {"trackedUnit", Kind::Integer, &Config::trackedUnit, 0, 127, 0, 0, measurement(),
        "The unit of every hidden layer whose percentiles and batch statistics are tracked (the "
        "layer's last unit when the layer is narrower)."},
-      {"gradientIcs", Kind::Boolean, &Config::gradientIcs, 0, 0, {}, 0, 0,
+      {"gradientIcs", Kind::Boolean, &Config::gradientIcs, 0, 0, 0, 0, measurement_off(false),
        "At every recorded step, measure gradient-based internal covariate shift (Santurkar et "
        "al. 2018); costs one extra forward and backward pass per hidden layer at that step, "
        "about 20% of the training speed at the default recordEvery."},
-      {"landscape", Kind::Boolean, &Config::landscape, 0, 0, {}, 0, 0,
+      {"landscape", Kind::Boolean, &Config::landscape, 0, 0, 0, 0, measurement_off(false),
        "At every recorded step, measure the loss landscape along the gradient (Santurkar et "
        "al. 2018, Fig. 4) on the step's mini-batch: the loss and the gradient at W - eta g for "
        "each step size of landscapeSteps; one extra forward and backward pass per step size."},
-      {"landscapeSteps", Kind::NumberList, &Config::landscapeSteps, 1e-9, 100, {}, 1, 16,
+      {"landscapeSteps", Kind::NumberList, &Config::landscapeSteps, 1e-9, 100, 1, 16, measurement(),
        "The step sizes eta of the landscape measurement, in multiples of the learning rate."},
   };
   return table;
+}
+
+const Field* find_field(const std::string& name) {
+  for (const Field& f : fields())
+    if (name == f.name) return &f;
+  return nullptr;
+}
+
+// The names a choice or choice-list field takes, in its enum's table order; none for others.
+std::vector<std::string> choices(const Field& f) {
+  return std::visit(
+      [](auto member) {
+        using T = typename ItemOf<std::decay_t<decltype(Config{}.*member)>>::type;
+        std::vector<std::string> out;
+        if constexpr (std::is_enum_v<T>)
+          for (const Named<T>& n : names<T>()) out.push_back(n.name);
+        return out;
+      },
+      f.member);
 }
 
 std::string format_number(double v) { return Json(v).dump(); }
@@ -156,14 +238,14 @@ std::string requirement(const Field& f) {
     case Kind::Integer:
     case Kind::Number: return range_text(f);
     case Kind::Boolean: return "true or false";
-    case Kind::Choice: return "one of " + choices_text(f.choices);
+    case Kind::Choice: return "one of " + choices_text(choices(f));
     case Kind::IntegerList:
       return "an array of " + std::to_string(f.min_items) + " to " + std::to_string(f.max_items) +
              " integers, each from " + format_number(f.min) + " to " + format_number(f.max);
     case Kind::ChoiceList:
       return "an array of " + std::to_string(f.min_items) + " to " +
              std::to_string(f.max_items) + " different names, each " +
-             choices_text(f.choices);
+             choices_text(choices(f));
     case Kind::NumberList:
       return "an array of " + std::to_string(f.min_items) + " to " + std::to_string(f.max_items) +
              " numbers, each from " + format_number(f.min) + " to " + format_number(f.max);
@@ -182,83 +264,97 @@ std::string item_problem(const Field& f, std::size_t index, const Json& item) {
   return f.kind == Kind::NumberList ? head + ", not a finite number" : head + ", not an integer";
 }
 
-// Reads one field's JSON value into the configuration. Returns what is wrong with the value
-// ("got -1", "item 2 is 200, more than 128"), or "" when it is taken.
-std::string assign(const Field& f, const Json& v, Config& c) {
-  const std::string got = "got " + v.describe();
-  switch (f.kind) {
-    case Kind::Integer:
-    case Kind::Number: {
-      if (!v.is_number() || !in_range(f, v.as_number())) return got;
-      const double n = v.as_number();
-      if (auto m = std::get_if<std::uint32_t Config::*>(&f.member))
-        c.*(*m) = static_cast<std::uint32_t>(n);
-      else if (auto mi = std::get_if<int Config::*>(&f.member))
-        c.*(*mi) = static_cast<int>(n);
-      else
-        c.*std::get<double Config::*>(f.member) = n;
-      return "";
-    }
-    case Kind::Boolean:
-      if (!v.is_bool()) return got;
-      c.*std::get<bool Config::*>(f.member) = v.as_bool();
-      return "";
-    case Kind::Choice:
-      if (!v.is_string() ||
-          std::find(f.choices.begin(), f.choices.end(), v.as_string()) == f.choices.end())
-        return got;
-      c.*std::get<std::string Config::*>(f.member) = v.as_string();
-      return "";
-    case Kind::IntegerList:
-    case Kind::NumberList:
-    case Kind::ChoiceList: {
-      if (!v.is_array()) return got;
-      const auto& items = v.items();
-      if (static_cast<int>(items.size()) < f.min_items ||
-          static_cast<int>(items.size()) > f.max_items)
-        return got;
-      std::vector<double> numbers;
-      std::vector<std::string> names;
-      for (std::size_t i = 0; i < items.size(); ++i) {
-        const Json& item = items[i];
-        if (f.kind != Kind::ChoiceList) {
-          if (!item.is_number() || !in_range(f, item.as_number())) return item_problem(f, i, item);
-          numbers.push_back(item.as_number());
-          continue;
-        }
-        if (!item.is_string() ||
-            std::find(f.choices.begin(), f.choices.end(), item.as_string()) == f.choices.end())
-          return item_problem(f, i, item);
-        const auto seen = std::find(names.begin(), names.end(), item.as_string());
-        if (seen != names.end())
-          return "item " + std::to_string(i + 1) + " repeats " + item.describe() + " (item " +
-                 std::to_string(seen - names.begin() + 1) + "): each name at most once";
-        names.push_back(item.as_string());
-      }
-      if (f.kind == Kind::IntegerList)
-        c.*std::get<std::vector<int> Config::*>(f.member) = std::vector<int>(numbers.begin(), numbers.end());
-      else if (f.kind == Kind::NumberList)
-        c.*std::get<std::vector<double> Config::*>(f.member) = numbers;
-      else
-        c.*std::get<std::vector<std::string> Config::*>(f.member) = names;
-      return "";
+// Reads a list field's JSON value into `out`; returns what is wrong with it, or "".
+template <class T>
+std::string read_list(const Field& f, const Json& v, std::vector<T>& out) {
+  if (!v.is_array()) return "got " + v.describe();
+  const auto& items = v.items();
+  if (static_cast<int>(items.size()) < f.min_items || static_cast<int>(items.size()) > f.max_items)
+    return "got " + v.describe();
+  std::vector<T> values;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Json& item = items[i];
+    if constexpr (std::is_enum_v<T>) {
+      const Named<T>* named = item.is_string() ? find_named<T>(item.as_string()) : nullptr;
+      if (!named) return item_problem(f, i, item);
+      const auto seen = std::find(values.begin(), values.end(), named->value);
+      if (seen != values.end())
+        return "item " + std::to_string(i + 1) + " repeats " + item.describe() + " (item " +
+               std::to_string(seen - values.begin() + 1) + "): each name at most once";
+      values.push_back(named->value);
+    } else {
+      if (!item.is_number() || !in_range(f, item.as_number())) return item_problem(f, i, item);
+      values.push_back(static_cast<T>(item.as_number()));
     }
   }
-  return got;
+  out = std::move(values);
+  return "";
+}
+
+// Reads one field's JSON value into its member. Returns what is wrong with the value
+// ("got -1", "item 2 is 200, more than 128"), or "" when it is taken.
+std::string assign(const Field& f, const Json& v, Config& c) {
+  return std::visit(
+      [&](auto member) -> std::string {
+        auto& out = c.*member;
+        using T = std::decay_t<decltype(out)>;
+        const std::string got = "got " + v.describe();
+        if constexpr (std::is_same_v<T, bool>) {
+          if (!v.is_bool()) return got;
+          out = v.as_bool();
+        } else if constexpr (std::is_arithmetic_v<T>) {
+          if (!v.is_number() || !in_range(f, v.as_number())) return got;
+          out = static_cast<T>(v.as_number());
+        } else if constexpr (std::is_enum_v<T>) {
+          const Named<T>* named = v.is_string() ? find_named<T>(v.as_string()) : nullptr;
+          if (!named) return got;
+          out = named->value;
+        } else {
+          return read_list(f, v, out);
+        }
+        return "";
+      },
+      f.member);
+}
+
+// A member as JSON: a choice by its name.
+template <class T>
+Json json_of(const T& value) {
+  if constexpr (std::is_enum_v<T>) {
+    return Json(name_of(value));
+  } else if constexpr (std::is_same_v<typename ItemOf<T>::type, T>) {
+    return Json(value);
+  } else {
+    Json list = Json::array();
+    for (const auto& item : value) list.push_back(json_of(item));
+    return list;
+  }
 }
 
 Json value_of(const Field& f, const Config& c) {
-  return std::visit(
-      [&](auto member) -> Json {
-        const auto& value = c.*member;
-        using V = std::decay_t<decltype(value)>;
-        if constexpr (std::is_same_v<V, std::vector<int>> || std::is_same_v<V, std::vector<double>> ||
-                      std::is_same_v<V, std::vector<std::string>>)
-          return Json::array_of(value);
-        else
-          return Json(value);
-      },
-      f.member);
+  return std::visit([&](auto member) { return json_of(c.*member); }, f.member);
+}
+
+FieldError field_error(const Field& f, const std::string& problem) {
+  return {f.name, "must be " + requirement(f) + "; " + problem};
+}
+
+FieldError unknown_field(const std::string& name) {
+  std::string known;
+  for (const Field& field : fields()) known += (known.empty() ? "" : ", ") + std::string(field.name);
+  return {name, "is not a configuration field (fields: " + known + ")"};
+}
+
+// A field by name, or a ConfigError saying it is none.
+const Field& field_named(const std::string& name) {
+  if (const Field* f = find_field(name)) return *f;
+  throw ConfigError({unknown_field(name)});
+}
+
+// Assigns one field's JSON value, or throws a ConfigError as parse_config reports the field.
+void assign_checked(const Field& f, const Json& v, Config& c) {
+  if (const std::string problem = assign(f, v, c); !problem.empty())
+    throw ConfigError({field_error(f, problem)});
 }
 
 // Rules that involve more than one field.
@@ -267,38 +363,24 @@ void check_together(const Config& c, std::vector<FieldError>& errors) {
   if (c.batchSize > train)
     errors.push_back({"batchSize", "must be at most the training set size, " +
                                        std::to_string(train) + " examples (" +
-                                       (c.dataset == "digits" ? "1797" : "samples") +
+                                       (c.dataset == DatasetKind::Digits ? "1797" : "samples") +
                                        " x trainFraction); got " + std::to_string(c.batchSize)});
   const int classes = dataset_classes(c.dataset);
-  if (c.loss == "bce" && classes != 2)
-    errors.push_back({"loss", "\"bce\" needs a two-class data set; " + c.dataset + " has " +
+  if (c.loss == Loss::Bce && classes != 2)
+    errors.push_back({"loss", "\"bce\" needs a two-class data set; " +
+                                  std::string(name_of(c.dataset)) + " has " +
                                   std::to_string(classes) + " classes"});
 }
 
 }  // namespace
 
-const std::vector<ArmInfo>& arm_kinds() {
-  static const std::vector<ArmInfo> kinds = {
-      {"plain", ArmKind::Plain, "no normalization"},
-      {"bn-before", ArmKind::BnBefore, "BN before each nonlinearity"},
-      {"bn-after", ArmKind::BnAfter, "BN after each nonlinearity"},
-      {"ln-before", ArmKind::LnBefore,
-       "LayerNorm before each nonlinearity: each example normalized over its layer's units"},
-      {"bn-noisy", ArmKind::BnNoisy,
-       "BN before each nonlinearity with a random shift and scale after it every step"},
-      {"dropout", ArmKind::Dropout, "plain with dropout on each hidden layer's output"},
-  };
-  return kinds;
-}
-
-ArmKind arm_kind(const std::string& name) {
-  for (const ArmInfo& a : arm_kinds())
-    if (name == a.name) return a.kind;
-  throw std::invalid_argument("arms: unknown arm \"" + name + "\"");
-}
-
 bool Config::operator==(const Config& o) const {
-  return config_to_json(*this).dump() == config_to_json(o).dump();
+  for (const Field& f : fields()) {
+    const bool same =
+        std::visit([&](auto member) { return this->*member == o.*member; }, f.member);
+    if (!same) return false;
+  }
+  return true;
 }
 
 ConfigError::ConfigError(std::vector<FieldError> errors)
@@ -315,19 +397,12 @@ Config parse_config(const Json& json) {
     throw ConfigError(std::vector<FieldError>{{"(configuration)", "must be a JSON object, got " + json.describe()}});
   Config config;
   std::vector<FieldError> errors;
-  for (const auto& member : json.members()) {
-    const std::string& key = member.first;
-    const Json& value = member.second;
-    const auto& table = fields();
-    const auto f = std::find_if(table.begin(), table.end(),
-                                [&](const Field& field) { return key == field.name; });
-    if (f == table.end()) {
-      std::string known;
-      for (const Field& field : table) known += (known.empty() ? "" : ", ") + std::string(field.name);
-      errors.push_back({key, "is not a configuration field (fields: " + known + ")"});
-    } else if (const std::string problem = assign(*f, value, config); !problem.empty()) {
-      errors.push_back({key, "must be " + requirement(*f) + "; " + problem});
-    }
+  for (const auto& [key, value] : json.members()) {
+    const Field* f = find_field(key);
+    if (!f)
+      errors.push_back(unknown_field(key));
+    else if (const std::string problem = assign(*f, value, config); !problem.empty())
+      errors.push_back(field_error(*f, problem));
   }
   if (errors.empty()) check_together(config, errors);
   if (!errors.empty()) throw ConfigError(std::move(errors));
@@ -365,7 +440,8 @@ Json config_schema() {
       entry.set("min", f.min);
       entry.set("max", f.max);
     }
-    if (!f.choices.empty()) entry.set("choices", Json::array_of(f.choices));
+    if (const std::vector<std::string> names = choices(f); !names.empty())
+      entry.set("choices", Json::array_of(names));
     if (f.kind == Kind::IntegerList || f.kind == Kind::ChoiceList || f.kind == Kind::NumberList) {
       entry.set("minItems", f.min_items);
       entry.set("maxItems", f.max_items);
@@ -377,13 +453,70 @@ Json config_schema() {
   return schema;
 }
 
-int dataset_features(const std::string& dataset) {
-  return dataset == "digits" ? Digits::kFeatures : 2;
+const std::vector<FieldInfo>& config_fields() {
+  static const std::vector<FieldInfo> out = [] {
+    std::vector<FieldInfo> info;
+    for (const Field& f : fields()) info.push_back({f.name, f.kind, f.role.measurement});
+    return info;
+  }();
+  return out;
 }
-int dataset_classes(const std::string& dataset) {
-  return dataset == "digits" ? Digits::kClasses : 2;
+
+const FieldInfo* config_field(const std::string& name) {
+  for (const FieldInfo& f : config_fields())
+    if (name == f.name) return &f;
+  return nullptr;
 }
-int dataset_size(const Config& c) { return c.dataset == "digits" ? Digits::kCount : c.samples; }
+
+Json to_json(const FieldValue& value) {
+  return std::visit([](const auto& v) { return Json(v); }, value);
+}
+
+FieldValue parse_field_value(const std::string& field, const Json& json) {
+  const Field& f = field_named(field);
+  Config scratch;
+  assign_checked(f, json, scratch);
+  return std::visit(
+      [&](auto member) -> FieldValue {
+        const auto& value = scratch.*member;
+        using T = std::decay_t<decltype(value)>;
+        if constexpr (std::is_same_v<T, bool>)
+          return value;
+        else if constexpr (std::is_enum_v<T>)
+          return std::string(name_of(value));
+        else if constexpr (std::is_arithmetic_v<T>)
+          return double(value);
+        else
+          throw std::invalid_argument(field + " is not a number, integer, boolean or choice field");
+      },
+      f.member);
+}
+
+void set_field(Config& config, const std::string& field, const FieldValue& value) {
+  assign_checked(field_named(field), to_json(value), config);
+}
+
+void check_config(const Config& config) {
+  std::vector<FieldError> errors;
+  check_together(config, errors);
+  if (!errors.empty()) throw ConfigError(std::move(errors));
+}
+
+Config without_measurements(Config config) {
+  for (const Field& f : fields())
+    if (f.role.off) assign_checked(f, to_json(*f.role.off), config);
+  return config;
+}
+
+int dataset_features(DatasetKind dataset) {
+  return dataset == DatasetKind::Digits ? DigitsShape::kFeatures : 2;
+}
+int dataset_classes(DatasetKind dataset) {
+  return dataset == DatasetKind::Digits ? DigitsShape::kClasses : 2;
+}
+int dataset_size(const Config& c) {
+  return c.dataset == DatasetKind::Digits ? DigitsShape::kCount : c.samples;
+}
 
 int train_size(const Config& c) {
   // size * trainFraction is rounded in binary: 90 * 0.7 gives 62.99999999999999. The

@@ -18,7 +18,7 @@ enum Stream : std::uint64_t { kPointsStream = 1, kSplitStream = 2 };
 
 }  // namespace
 
-void generate_points(const std::string& dataset, int samples, double noise, std::uint64_t seed,
+void generate_points(DatasetKind dataset, int samples, double noise, std::uint64_t seed,
                      Matrix<double>& points, std::vector<std::int32_t>& labels) {
   Rng rng(seed, kPointsStream);
   points.resize(samples, 2);
@@ -29,38 +29,50 @@ void generate_points(const std::string& dataset, int samples, double noise, std:
     const int label = i % 2;
     labels[i] = label;
     double x = 0, y = 0;
-    if (dataset == "circle") {
-      // Class 1 inside radius 0.5, class 0 in the ring from 0.7 to 1.
-      const double r = label ? 0.5 * std::sqrt(rng.uniform()) : std::sqrt(rng.uniform(0.49, 1.0));
-      const double angle = rng.uniform(0.0, 2 * kPi);
-      x = r * std::cos(angle);
-      y = r * std::sin(angle);
-    } else if (dataset == "xor") {
-      // Class 1 where x and y share a sign; kept a little away from the axes.
-      const double padding = 0.05;
-      x = rng.uniform(padding, 1.0) * (rng.uniform() < 0.5 ? -1 : 1);
-      y = rng.uniform(padding, 1.0) * ((x > 0) == (label == 1) ? 1 : -1);
-    } else if (dataset == "gauss") {
-      const double centre = label ? 0.5 : -0.5;
-      x = rng.normal(centre, 0.25);
-      y = rng.normal(centre, 0.25);
-    } else if (dataset == "spiral") {
-      // Two interleaved arms of 1.75 turns, class 1 rotated by half a turn.
-      const double t = rng.uniform();
-      const double angle = 1.75 * 2 * kPi * t + label * kPi;
-      x = t * std::cos(angle);
-      y = t * std::sin(angle);
-    } else if (dataset == "scales") {
-      // Height in metres against weight in kilograms: a spread of 0.5 against one of 80.
-      // Class 1: body-mass index (weight / height^2) of 25 or more.
-      const double height = rng.uniform(1.5, 2.0);
-      const double bmi = label ? rng.uniform(25.0, 33.0) : rng.uniform(17.0, 25.0);
-      x = height;
-      y = bmi * height * height;
-      scale[0] = 0.15;
-      scale[1] = 20.0;
-    } else {
-      throw std::invalid_argument("dataset: unknown data set \"" + dataset + "\"");
+    switch (dataset) {
+      case DatasetKind::Circle: {
+        // Class 1 inside radius 0.5, class 0 in the ring from 0.7 to 1.
+        const double r =
+            label ? 0.5 * std::sqrt(rng.uniform()) : std::sqrt(rng.uniform(0.49, 1.0));
+        const double angle = rng.uniform(0.0, 2 * kPi);
+        x = r * std::cos(angle);
+        y = r * std::sin(angle);
+        break;
+      }
+      case DatasetKind::Xor: {
+        // Class 1 where x and y share a sign; kept a little away from the axes.
+        const double padding = 0.05;
+        x = rng.uniform(padding, 1.0) * (rng.uniform() < 0.5 ? -1 : 1);
+        y = rng.uniform(padding, 1.0) * ((x > 0) == (label == 1) ? 1 : -1);
+        break;
+      }
+      case DatasetKind::Gauss: {
+        const double centre = label ? 0.5 : -0.5;
+        x = rng.normal(centre, 0.25);
+        y = rng.normal(centre, 0.25);
+        break;
+      }
+      case DatasetKind::Spiral: {
+        // Two interleaved arms of 1.75 turns, class 1 rotated by half a turn.
+        const double t = rng.uniform();
+        const double angle = 1.75 * 2 * kPi * t + label * kPi;
+        x = t * std::cos(angle);
+        y = t * std::sin(angle);
+        break;
+      }
+      case DatasetKind::Scales: {
+        // Height in metres against weight in kilograms: a spread of 0.5 against one of 80.
+        // Class 1: body-mass index (weight / height^2) of 25 or more.
+        const double height = rng.uniform(1.5, 2.0);
+        const double bmi = label ? rng.uniform(25.0, 33.0) : rng.uniform(17.0, 25.0);
+        x = height;
+        y = bmi * height * height;
+        scale[0] = 0.15;
+        scale[1] = 20.0;
+        break;
+      }
+      case DatasetKind::Digits:
+        throw std::invalid_argument("dataset: the digits are read (make_dataset), not generated");
     }
     points(i, 0) = x + noise * scale[0] * rng.normal();
     points(i, 1) = y + noise * scale[1] * rng.normal();
@@ -89,7 +101,7 @@ void digit_points(double noise, std::uint64_t seed, Matrix<double>& points,
 Dataset make_dataset(const Config& config) {
   Matrix<double> points;
   std::vector<std::int32_t> labels;
-  if (config.dataset == "digits")
+  if (config.dataset == DatasetKind::Digits)
     digit_points(config.noise, config.seed, points, labels);
   else
     generate_points(config.dataset, config.samples, config.noise, config.seed, points, labels);

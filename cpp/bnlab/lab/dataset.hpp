@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include "bnlab/io/config.hpp"
@@ -25,8 +24,9 @@ struct Dataset {
 };
 
 // Generates `samples` examples with exactly equal class counts, in original units.
-// points (samples, 2); labels alternate 0, 1, 0, 1, ...
-void generate_points(const std::string& dataset, int samples, double noise, std::uint64_t seed,
+// points (samples, 2); labels alternate 0, 1, 0, 1, ... The digits are read, not generated:
+// std::invalid_argument.
+void generate_points(DatasetKind dataset, int samples, double noise, std::uint64_t seed,
                      Matrix<double>& points, std::vector<std::int32_t>& labels);
 
 // The data set a configuration describes: generated, shuffled, split, standardized.

@@ -8,12 +8,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "bnlab/io/config.hpp"
+
 namespace bnlab {
 
-struct Digits {
-  static constexpr int kCount = 1797;
-  static constexpr int kFeatures = 64;  // 8 x 8, row-major
-  static constexpr int kClasses = 10;
+// kCount, kFeatures, kClasses: the shape the validator knows them by.
+struct Digits : DigitsShape {
   static constexpr int kMaxPixel = 16;
   std::vector<std::uint8_t> pixels;  // kCount * kFeatures, 0..16
   std::vector<std::int32_t> labels;  // kCount, 0..9

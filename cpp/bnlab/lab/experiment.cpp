@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <initializer_list>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -32,42 +31,13 @@ const char* const Experiment::kLayerSeries[kSeriesPerLayer] = {
 const char* const Experiment::kTraceNames[kTraceSeries] = {"step", "batchMean", "batchVar",
                                                            "runningMean", "runningVar"};
 
-namespace {
-
-// The enum value a configuration name stands for; the validator has already checked it.
-template <class E>
-E from_name(const char* field, const std::string& name,
-            std::initializer_list<std::pair<const char*, E>> table) {
-  for (const auto& [key, value] : table)
-    if (name == key) return value;
-  throw std::invalid_argument(std::string(field) + ": unknown name \"" + name + "\"");
-}
-
-}  // namespace
-
-Activation parse_activation(const std::string& name) {
-  return from_name<Activation>("activation", name,
-                               {{"sigmoid", Activation::Sigmoid}, {"tanh", Activation::Tanh},
-                                {"relu", Activation::Relu}, {"linear", Activation::Linear}});
-}
-
-Init parse_init(const std::string& name) {
-  return from_name<Init>("init", name,
-                         {{"gaussian", Init::Gaussian}, {"xavier", Init::Xavier}, {"he", Init::He}});
-}
-
-Loss parse_loss(const std::string& name) {
-  return from_name<Loss>("loss", name,
-                         {{"softmax", Loss::Softmax}, {"bce", Loss::Bce}, {"mse", Loss::Mse}});
-}
-
 // The network an arm trains: the normalization and the noise its kind stands for.
 MlpShape arm_shape(ArmKind kind, const Config& config, int inputs, int outputs) {
   MlpShape shape;
   shape.inputs = inputs;
   shape.hidden = config.hidden;
   shape.outputs = outputs;
-  shape.activation = parse_activation(config.activation);
+  shape.activation = config.activation;
   shape.bn_momentum = config.bnMomentum;
   shape.bn_eps = config.bnEps;
   switch (kind) {
@@ -87,7 +57,7 @@ MlpShape arm_shape(ArmKind kind, const Config& config, int inputs, int outputs) 
 Experiment::Experiment(const Config& config)
     : config_(config),
       data_(make_dataset(config)),
-      loss_(parse_loss(config.loss)),
+      loss_(config.loss),
       // Room for a batch plus the one example merged into the last batch of a split (see
       // infer), for an evaluation chunk, and for the whole probe set in one pass.
       max_rows_(std::max({config.batchSize + 1, kEvalChunk, config.probeExamples})),
@@ -104,14 +74,13 @@ Experiment::Experiment(const Config& config)
 
   const Rng init_rng(config.seed, stream(Stream::Init));
   arms_.reserve(config.arms.size());
-  for (const std::string& name : config.arms) {
-    const ArmKind kind = arm_kind(name);
+  for (const ArmKind kind : config.arms) {
     Mlp<float> net(arm_shape(kind, config, data_.features, loss_outputs(loss_, data_.classes)));
     Rng rng = init_rng;  // every arm draws the same initial weights
-    net.init(parse_init(config.init), config.initStd, rng);
+    net.init(config.init, config.initStd, rng);
     net.reserve(max_rows_);
     Sgd<float> sgd(net, float(config.learningRate), float(config.momentum));
-    arms_.emplace_back(name, kind, std::move(net), std::move(sgd), max_rows_);
+    arms_.emplace_back(name_of(kind), kind, std::move(net), std::move(sgd), max_rows_);
     arms_.back().noise_rng = Rng(config.seed, stream(Stream::Noise, kind));
   }
 

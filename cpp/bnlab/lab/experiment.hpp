@@ -229,9 +229,4 @@ class Experiment {
   History history_;
 };
 
-// Name <-> enum for the configuration's choices.
-Activation parse_activation(const std::string& name);
-Init parse_init(const std::string& name);
-Loss parse_loss(const std::string& name);
-
 }  // namespace bnlab

@@ -6,46 +6,49 @@
 #include "bnlab/lab/experiment.hpp"
 
 namespace bnlab {
+
 namespace {
 
 const char* const kAxisNames[] = {"x", "y"};
-const std::vector<std::string> kSweepable = {"integer", "number", "boolean", "choice"};
-// Settings that measure training without changing it: a cell leaves them out (run_cell), so a
-// grid over them would show the same run in every cell.
-const std::vector<std::string> kMeasurement = {"recordEvery", "gridSize", "probes", "probeExamples",
-                                               "trackedUnit", "gradientIcs", "landscape"};
 
-const Json& schema() {
-  static const Json schema = config_schema();
-  return schema;
+// Every metric by name, and where a cell keeps it: the one list of them.
+struct MetricInfo {
+  const char* name;
+  SweepMetric metric;
+  float CellArm::*member;
+};
+const MetricInfo kMetrics[] = {{"testAccuracy", SweepMetric::TestAccuracy, &CellArm::test_accuracy},
+                               {"testLoss", SweepMetric::TestLoss, &CellArm::test_loss},
+                               {"trainAccuracy", SweepMetric::TrainAccuracy, &CellArm::train_accuracy},
+                               {"trainLoss", SweepMetric::TrainLoss, &CellArm::train_loss}};
+
+const char* metric_name(SweepMetric metric) {
+  for (const MetricInfo& m : kMetrics)
+    if (m.metric == metric) return m.name;
+  throw std::invalid_argument("sweep: a metric without a name");
 }
 
-// The schema's entry of a field, or nullptr.
-const Json* schema_field(const std::string& name) {
-  for (const Json& f : schema().items())
-    if (f.find("name")->as_string() == name) return &f;
-  return nullptr;
+// A field an axis can vary: a number, integer, boolean or choice that changes training.
+bool sweepable(const FieldInfo& f) {
+  const bool scalar = f.kind == FieldKind::Integer || f.kind == FieldKind::Number ||
+                      f.kind == FieldKind::Boolean || f.kind == FieldKind::Choice;
+  return scalar && !f.measurement;
 }
 
-bool sweepable(const Json& field) {
-  const std::string& name = field.find("name")->as_string();
-  return std::find(kSweepable.begin(), kSweepable.end(), field.find("type")->as_string()) != kSweepable.end() &&
-         std::find(kMeasurement.begin(), kMeasurement.end(), name) == kMeasurement.end();
-}
-
-std::string sweepable_text() {
+std::string joined(const std::vector<std::string>& names) {
   std::string out;
-  for (const std::string& name : sweep_fields()) out += (out.empty() ? "" : ", ") + name;
+  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
   return out;
 }
 
-Json with(Json config, const std::string& field, const Json& value) {
-  config.set(field, value);
-  return config;
-}
+// An axis as the document gives it, before its values are judged.
+struct AxisText {
+  std::string field;  // empty when the document's is refused
+  std::vector<Json> values;
+};
 
 // The axis at `key`, or a list of what is wrong with it.
-void read_axis(const Json& json, const char* key, std::vector<SweepAxis>& axes,
+void read_axis(const Json& json, const char* key, std::vector<AxisText>& axes,
                std::vector<FieldError>& errors) {
   const std::string k = key;
   if (!json.is_object()) {
@@ -57,10 +60,10 @@ void read_axis(const Json& json, const char* key, std::vector<SweepAxis>& axes,
       errors.push_back({k + "." + member.first, "is not an axis setting (field, values)"});
   const Json* field = json.find("field");
   const Json* values = json.find("values");
-  SweepAxis axis;
-  const Json* entry = field && field->is_string() ? schema_field(field->as_string()) : nullptr;
-  if (!entry || !sweepable(*entry)) {
-    errors.push_back({k + ".field", "must be a setting that changes training (" + sweepable_text() +
+  AxisText axis;
+  const FieldInfo* info = field && field->is_string() ? config_field(field->as_string()) : nullptr;
+  if (!info || !sweepable(*info)) {
+    errors.push_back({k + ".field", "must be a setting that changes training (" + joined(sweep_fields()) +
                                         "); got " + (field ? field->describe() : "nothing")});
   } else {
     axis.field = field->as_string();
@@ -83,46 +86,9 @@ void read_axis(const Json& json, const char* key, std::vector<SweepAxis>& axes,
   axes.push_back(std::move(axis));
 }
 
-}  // namespace
-
-const std::vector<std::string>& sweep_fields() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const Json& f : schema().items())
-      if (sweepable(f)) out.push_back(f.find("name")->as_string());
-    return out;
-  }();
-  return names;
-}
-
-const std::vector<std::string>& sweep_metrics() {
-  static const std::vector<std::string> metrics = {"testAccuracy", "testLoss", "trainAccuracy", "trainLoss"};
-  return metrics;
-}
-
-int Sweep::size(int axis) const {
-  return axis < static_cast<int>(axes.size()) ? static_cast<int>(axes[axis].values.size()) : 1;
-}
-
-const Json& Sweep::value(int axis, int index) const {
-  return axes.at(axis).values.at(axis == 0 ? index % size(0) : index / size(0));
-}
-
-Config Sweep::cell_config(int index) const {
-  if (index < 0 || index >= cells()) throw std::invalid_argument("sweep: no cell " + std::to_string(index));
-  Json config = config_to_json(base);
-  for (std::size_t a = 0; a < axes.size(); ++a) config.set(axes[a].field, value(int(a), index));
-  return parse_config(config);
-}
-
-Sweep parse_sweep(const Json& json) {
-  if (!json.is_object())
-    throw ConfigError(std::vector<FieldError>{{"(sweep)", "must be a JSON object, got " + json.describe()}});
-  std::vector<FieldError> errors;
-  Sweep sweep;
-  for (const auto& member : json.members()) {
-    const std::string& key = member.first;
-    const Json& v = member.second;
+// The document's settings besides the axes: base, steps, metric; any other key is refused.
+void read_settings(const Json& json, Sweep& sweep, std::vector<FieldError>& errors) {
+  for (const auto& [key, v] : json.members()) {
     if (key == "base") {
       try {
         sweep.base = parse_config(v);
@@ -130,55 +96,119 @@ Sweep parse_sweep(const Json& json) {
         for (const FieldError& f : e.errors()) errors.push_back({"base." + f.field, f.message});
       }
     } else if (key == "x" || key == "y") {
-      continue;  // read below, x first whatever the document's order
+      continue;  // read_axis reads them, x first whatever the document's order
     } else if (key == "steps") {
       const bool ok = v.is_number() && v.as_number() >= 1 && v.as_number() <= Sweep::kMaxSteps &&
                       v.as_number() == std::floor(v.as_number());
       if (ok) sweep.steps = static_cast<long>(v.as_number());
       else errors.push_back({"steps", "must be an integer from 1 to " + std::to_string(Sweep::kMaxSteps) + "; got " + v.describe()});
     } else if (key == "metric") {
-      const auto& m = sweep_metrics();
-      if (v.is_string() && std::find(m.begin(), m.end(), v.as_string()) != m.end()) sweep.metric = v.as_string();
-      else errors.push_back({"metric", "must be one of testAccuracy, testLoss, trainAccuracy, trainLoss; got " + v.describe()});
+      const MetricInfo* found = nullptr;
+      for (const MetricInfo& m : kMetrics)
+        if (v.is_string() && v.as_string() == m.name) found = &m;
+      if (found) sweep.metric = found->metric;
+      else errors.push_back({"metric", "must be one of " + joined(sweep_metrics()) + "; got " + v.describe()});
     } else {
       errors.push_back({key, "is not a sweep setting (base, x, y, steps, metric)"});
     }
   }
-  if (const Json* x = json.find("x")) read_axis(*x, "x", sweep.axes, errors);
-  else errors.push_back({"x", "is required: { field, values }"});
-  if (const Json* y = json.find("y"); y && !y->is_null()) read_axis(*y, "y", sweep.axes, errors);
-  if (sweep.axes.size() == 2 && sweep.axes[0].field == sweep.axes[1].field)
-    errors.push_back({"y.field", "must differ from x.field; both are \"" + sweep.axes[0].field + "\""});
-  if (!errors.empty()) throw ConfigError(std::move(errors));
+}
 
-  // Each value alone on its axis, then every cell (rules between fields: a batch larger than
-  // another cell's training set), each refusal naming the axis, the value and the field.
-  const Json base = config_to_json(sweep.base);
-  for (std::size_t a = 0; a < sweep.axes.size(); ++a) {
-    const SweepAxis& axis = sweep.axes[a];
-    for (std::size_t i = 0; i < axis.values.size(); ++i) {
+// Each value alone on its axis, with the base (rules between fields: a batch larger than
+// another value's training set): the typed axes, or each refusal naming the axis, the value
+// and the field.
+void read_values(const std::vector<AxisText>& text, Sweep& sweep, std::vector<FieldError>& errors) {
+  for (std::size_t a = 0; a < text.size(); ++a) {
+    SweepAxis axis{text[a].field, {}};
+    for (std::size_t i = 0; i < text[a].values.size(); ++i) {
+      const Json& item = text[a].values[i];
       try {
-        parse_config(with(base, axis.field, axis.values[i]));
+        const FieldValue value = parse_field_value(axis.field, item);
+        Config alone = sweep.base;
+        set_field(alone, axis.field, value);
+        check_config(alone);
+        axis.values.push_back(value);
       } catch (const ConfigError& e) {
         for (const FieldError& f : e.errors())
           errors.push_back({std::string(kAxisNames[a]) + ".values", "item " + std::to_string(i + 1) + " is " +
-                                                                      axis.values[i].describe() + ": " + f.field + " " + f.message});
+                                                                      item.describe() + ": " + f.field + " " + f.message});
       }
     }
+    sweep.axes.push_back(std::move(axis));
   }
-  if (!errors.empty()) throw ConfigError(std::move(errors));
+}
+
+// Every cell validated; the first refused one is named by its values (the others likely
+// repeat it).
+void check_cells(const Sweep& sweep) {
   for (int c = 0; c < sweep.cells(); ++c) {
     try {
       sweep.cell_config(c);
     } catch (const ConfigError& e) {
       std::string where;
       for (std::size_t a = 0; a < sweep.axes.size(); ++a)
-        where += (a ? ", " : "") + sweep.axes[a].field + " = " + sweep.value(int(a), c).dump();
+        where += (a ? ", " : "") + sweep.axes[a].field + " = " + to_json(sweep.value(int(a), c)).dump();
+      std::vector<FieldError> errors;
       for (const FieldError& f : e.errors())
         errors.push_back({sweep.axes.size() == 2 ? "y.values" : "x.values", "the cell " + where + " is refused: " + f.field + " " + f.message});
-      throw ConfigError(std::move(errors));  // one cell says enough; the others likely repeat it
+      throw ConfigError(std::move(errors));
     }
   }
+}
+
+}  // namespace
+
+const std::vector<std::string>& sweep_fields() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const FieldInfo& f : config_fields())
+      if (sweepable(f)) out.push_back(f.name);
+    return out;
+  }();
+  return names;
+}
+
+const std::vector<std::string>& sweep_metrics() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const MetricInfo& m : kMetrics) out.push_back(m.name);
+    return out;
+  }();
+  return names;
+}
+
+int Sweep::size(int axis) const {
+  return axis < static_cast<int>(axes.size()) ? static_cast<int>(axes[axis].values.size()) : 1;
+}
+
+const FieldValue& Sweep::value(int axis, int index) const {
+  return axes.at(axis).values.at(axis == 0 ? index % size(0) : index / size(0));
+}
+
+Config Sweep::cell_config(int index) const {
+  if (index < 0 || index >= cells()) throw std::invalid_argument("sweep: no cell " + std::to_string(index));
+  Config config = base;
+  for (std::size_t a = 0; a < axes.size(); ++a) set_field(config, axes[a].field, value(int(a), index));
+  check_config(config);
+  return config;
+}
+
+Sweep parse_sweep(const Json& json) {
+  if (!json.is_object())
+    throw ConfigError(std::vector<FieldError>{{"(sweep)", "must be a JSON object, got " + json.describe()}});
+  std::vector<FieldError> errors;
+  Sweep sweep;
+  read_settings(json, sweep, errors);
+  std::vector<AxisText> axes;
+  if (const Json* x = json.find("x")) read_axis(*x, "x", axes, errors);
+  else errors.push_back({"x", "is required: { field, values }"});
+  if (const Json* y = json.find("y"); y && !y->is_null()) read_axis(*y, "y", axes, errors);
+  if (axes.size() == 2 && axes[0].field == axes[1].field)
+    errors.push_back({"y.field", "must differ from x.field; both are \"" + axes[0].field + "\""});
+  if (!errors.empty()) throw ConfigError(std::move(errors));
+  read_values(axes, sweep, errors);
+  if (!errors.empty()) throw ConfigError(std::move(errors));
+  check_cells(sweep);
   return sweep;
 }
 
@@ -191,12 +221,12 @@ Json sweep_to_json(const Sweep& sweep) {
     Json axis = Json::object();
     axis.set("field", sweep.axes[a].field);
     Json values = Json::array();
-    for (const Json& v : sweep.axes[a].values) values.push_back(v);
+    for (const FieldValue& v : sweep.axes[a].values) values.push_back(to_json(v));
     axis.set("values", std::move(values));
     out.set(kAxisNames[a], std::move(axis));
   }
   out.set("steps", sweep.steps);
-  out.set("metric", sweep.metric);
+  out.set("metric", metric_name(sweep.metric));
   return out;
 }
 
@@ -206,21 +236,10 @@ Json default_sweep_json() {
       R"("y":{"field":"initStd","values":[0.01,0.1,1]},"steps":1000,"metric":"testAccuracy"})");
 }
 
-namespace {
-
-Config training_config(const Sweep& sweep, int index) {
-  Config config = sweep.cell_config(index);
-  config.probes = false;
-  config.gradientIcs = false;
-  config.landscape = false;
-  config.recordEvery = 100000;  // the history's row at step 0 only: no evaluation while training
-  return config;
-}
-
-}  // namespace
-
 CellRun::CellRun(const Sweep& sweep, int index)
-    : index_(index), steps_(sweep.steps), exp_(std::make_unique<Experiment>(training_config(sweep, index))) {}
+    : index_(index),
+      steps_(sweep.steps),
+      exp_(std::make_unique<Experiment>(without_measurements(sweep.cell_config(index)))) {}
 
 CellRun::~CellRun() = default;
 CellRun::CellRun(CellRun&&) noexcept = default;
@@ -250,17 +269,8 @@ CellResult run_cell(const Sweep& sweep, int index) {
 
 namespace {
 
-struct MetricField {
-  const char* name;
-  float CellArm::*member;
-};
-const MetricField kCellMetrics[] = {{"testAccuracy", &CellArm::test_accuracy},
-                                    {"testLoss", &CellArm::test_loss},
-                                    {"trainAccuracy", &CellArm::train_accuracy},
-                                    {"trainLoss", &CellArm::train_loss}};
-
 Json axis_value(const Sweep& sweep, int axis, int index) {
-  return axis < static_cast<int>(sweep.axes.size()) ? sweep.value(axis, index) : Json();
+  return axis < static_cast<int>(sweep.axes.size()) ? to_json(sweep.value(axis, index)) : Json();
 }
 
 }  // namespace
@@ -268,7 +278,9 @@ Json axis_value(const Sweep& sweep, int axis, int index) {
 Json sweep_results_json(const Sweep& sweep, const std::vector<CellResult>& cells) {
   Json out = Json::object();
   out.set("sweep", sweep_to_json(sweep));
-  out.set("arms", Json::array_of(sweep.base.arms));
+  Json arm_names = Json::array();
+  for (const ArmKind arm : sweep.base.arms) arm_names.push_back(name_of(arm));
+  out.set("arms", std::move(arm_names));
   Json list = Json::array();
   for (const CellResult& cell : cells) {
     Json c = Json::object();
@@ -278,7 +290,7 @@ Json sweep_results_json(const Sweep& sweep, const std::vector<CellResult>& cells
     Json arms = Json::array();
     for (const CellArm& arm : cell.arms) {
       Json a = Json::object();
-      for (const MetricField& m : kCellMetrics) a.set(m.name, double(arm.*m.member));
+      for (const MetricInfo& m : kMetrics) a.set(m.name, double(arm.*m.member));
       a.set("divergedAt", arm.diverged_at >= 0 ? Json(arm.diverged_at) : Json());
       arms.push_back(std::move(a));
     }
@@ -293,15 +305,15 @@ std::string sweep_results_csv(const Sweep& sweep, const std::vector<CellResult>&
   std::string out = "index," + sweep.axes[0].field;
   if (sweep.axes.size() == 2) out += "," + sweep.axes[1].field;
   out += ",arm";
-  for (const MetricField& m : kCellMetrics) out += std::string(",") + m.name;
+  for (const MetricInfo& m : kMetrics) out += std::string(",") + m.name;
   out += ",divergedAt\n";
   const auto text = [](const Json& v) { return v.is_string() ? v.as_string() : v.dump(); };
   for (const CellResult& cell : cells)
     for (std::size_t a = 0; a < cell.arms.size(); ++a) {
       out += std::to_string(cell.index) + "," + text(axis_value(sweep, 0, cell.index));
       if (sweep.axes.size() == 2) out += "," + text(axis_value(sweep, 1, cell.index));
-      out += "," + sweep.base.arms[a];
-      for (const MetricField& m : kCellMetrics) out += "," + Json(double(cell.arms[a].*m.member)).dump();
+      out += std::string(",") + name_of(sweep.base.arms[a]);
+      for (const MetricInfo& m : kMetrics) out += "," + Json(double(cell.arms[a].*m.member)).dump();
       out += "," + (cell.arms[a].diverged_at >= 0 ? std::to_string(cell.arms[a].diverged_at) : std::string()) + "\n";
     }
   return out;
@@ -330,7 +342,7 @@ std::vector<CellResult> sweep_results_from_json(const Json& json, Sweep& sweep) 
       throw std::invalid_argument("cell index " + std::to_string(cell.index) + " is outside the grid");
     for (const Json& a : arms->items()) {
       CellArm arm;
-      for (const MetricField& m : kCellMetrics) arm.*m.member = number(a.find(m.name));
+      for (const MetricInfo& m : kMetrics) arm.*m.member = number(a.find(m.name));
       const Json* d = a.find("divergedAt");
       arm.diverged_at = d && d->is_number() ? static_cast<long>(d->as_number()) : -1;
       cell.arms.push_back(arm);

@@ -17,9 +17,12 @@ namespace bnlab {
 class Experiment;
 
 struct SweepAxis {
-  std::string field;        // one of sweep_fields()
-  std::vector<Json> values;  // as the configuration takes them
+  std::string field;               // one of sweep_fields()
+  std::vector<FieldValue> values;  // each one the field takes
 };
+
+// The numbers a cell ends with, which the heatmaps can colour by (sweep_metrics names them).
+enum class SweepMetric { TestAccuracy, TestLoss, TrainAccuracy, TrainLoss };
 
 struct Sweep {
   static constexpr int kMaxValues = 24;       // per axis
@@ -28,13 +31,13 @@ struct Sweep {
   Config base;
   std::vector<SweepAxis> axes;  // x, then y when there is one
   long steps = 1000;
-  std::string metric = "testAccuracy";  // the series the heatmaps colour: one of kMetrics
+  SweepMetric metric = SweepMetric::TestAccuracy;
 
   int size(int axis) const;  // values on an axis (1 when there is no such axis)
   int cells() const { return size(0) * size(1); }
   // Cell index = iy * size(0) + ix. The value of `axis` at a cell, and the cell's
   // configuration, validated.
-  const Json& value(int axis, int index) const;
+  const FieldValue& value(int axis, int index) const;
   Config cell_config(int index) const;
 };
 

@@ -23,6 +23,7 @@
 #include "bnlab/nn/activation.hpp"
 #include "bnlab/nn/batchnorm.hpp"
 #include "bnlab/nn/dense.hpp"
+#include "bnlab/nn/init.hpp"
 #include "bnlab/nn/layernorm.hpp"
 #include "bnlab/nn/rng.hpp"
 #include "bnlab/nn/tensor.hpp"
@@ -30,7 +31,6 @@
 namespace bnlab {
 
 enum class Norm { None, BnBefore, BnAfter, LnBefore };
-enum class Init { Gaussian, Xavier, He };
 
 // Santurkar et al.'s noise after BN, redrawn every step for every unit:
 // m ~ U(-shift, shift), s ~ U(1 - scale, 1 + scale). Both have the mean of no noise (0 and 1),
@@ -52,17 +52,6 @@ struct MlpShape {
   std::optional<BnNoise> bn_noise;  // with Norm::BnBefore
   double dropout = 0;               // rate; 0 for none
 };
-
-// Standard deviation of a layer's initial weights. Xavier/Glorot and He in their normal
-// forms: sqrt(2 / (in + out)) and sqrt(2 / in).
-inline double init_std(Init init, double gaussian_std, int in, int out) {
-  switch (init) {
-    case Init::Gaussian: return gaussian_std;
-    case Init::Xavier: return std::sqrt(2.0 / (in + out));
-    case Init::He: return std::sqrt(2.0 / in);
-  }
-  return gaussian_std;
-}
 
 template <class T>
 class Mlp {

@@ -84,7 +84,9 @@ struct ValWriter {
   void push(val& array, val value) { array.call<void>("push", value); }
   val floats(const float* values, std::size_t n) { return typed_array_copy(values, n); }
   val number(double v) { return val(v); }
+  val boolean(bool b) { return val(b); }
   val text(const std::string& s) { return val(s); }
+  val null() { return val::null(); }
 };
 
 std::vector<float> float_vector(const val& array, const char* what) {
@@ -112,16 +114,11 @@ class ExperimentHandle {
   val config() const { return from_json(config_to_json(exp_.config())); }
   void set_learning_rate(double lr) { guarded([&] { exp_.set_learning_rate(lr); }); }
 
+  // [{ name, diverged, divergedAt, message }]
   val arms() const {
+    ValWriter w;
     val out = val::array();
-    for (int a = 0; a < exp_.arm_count(); ++a) {
-      val arm = val::object();
-      arm.set("name", exp_.arm_name(a));
-      arm.set("diverged", exp_.diverged(a));
-      arm.set("divergedAt", exp_.diverged(a) ? val(double(exp_.diverged_at(a))) : val::null());
-      arm.set("message", exp_.message(a));
-      out.call<void>("push", arm);
-    }
+    for (int a = 0; a < exp_.arm_count(); ++a) w.push(out, arm_state_value(w, exp_, a));
     return out;
   }
 

@@ -3,16 +3,23 @@
 // reader sees is here (and in the series tables of experiment.cpp), once.
 //
 // A Writer has a Value type and: object(), array(), set(Value& object, const char* key, Value),
-// push(Value& array, Value), floats(const float*, std::size_t), number(double), text(std::string).
+// push(Value& array, Value), floats(const float*, std::size_t), number(double), boolean(bool),
+// text(std::string), null(); experiment_results_value also needs json(const Json&) for the
+// configuration.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "bnlab/lab/experiment.hpp"
+#include "bnlab/io/config.hpp"
 #include "bnlab/io/json.hpp"
+#include "bnlab/lab/experiment.hpp"
 
 namespace bnlab {
+
+// The repeats of the same-example jitter measured on the final network: twice the probes'
+// (Experiment::kJitterRepeats), as the run measures it once.
+constexpr int kFinalJitterRepeats = 64;
 
 template <class W>
 typename W::Value floats_value(W& w, const std::vector<float>& v) {
@@ -111,6 +118,76 @@ typename W::Value single_example_value(W& w, const SingleExample& e) {
   return out;
 }
 
+// { loss, accuracy } over a whole split.
+template <class W>
+typename W::Value evaluation_value(W& w, const Evaluation& e) {
+  auto out = w.object();
+  w.set(out, "loss", w.number(e.loss));
+  w.set(out, "accuracy", w.number(e.accuracy));
+  return out;
+}
+
+// { name, diverged, divergedAt (null while it trains), message }
+template <class W>
+typename W::Value arm_state_value(W& w, const Experiment& e, int arm) {
+  auto out = w.object();
+  w.set(out, "name", w.text(e.arm_name(arm)));
+  w.set(out, "diverged", w.boolean(e.diverged(arm)));
+  w.set(out, "divergedAt", e.diverged(arm) ? w.number(double(e.diverged_at(arm))) : w.null());
+  w.set(out, "message", w.text(e.message(arm)));
+  return out;
+}
+
+// What the probes measure on the current network in one hidden layer: { trackedUnit,
+// batchMeanSpread } and, for a BN layer, { bnTrace, sameExampleJitter }.
+template <class W>
+typename W::Value layer_measurements_value(W& w, Experiment& e, int arm, int layer,
+                                           int spread_batches) {
+  auto out = w.object();
+  w.set(out, "trackedUnit", w.number(e.tracked_unit(layer)));
+  w.set(out, "batchMeanSpread", spread_value(w, e.batch_mean_spread(arm, layer, spread_batches)));
+  if (!e.has_bn(arm, layer)) return out;
+  w.set(out, "bnTrace", trace_value(w, e.bn_trace(arm, layer)));
+  w.set(out, "sameExampleJitter",
+        jitter_value(w, e.same_example_jitter(arm, layer, kFinalJitterRepeats)));
+  return out;
+}
+
+// One arm at the end of a run: its state, final: { train, test, testBatchStats }, history,
+// and, with probes on and the arm not diverged, layers: [measurements] and singleExample (of
+// test example 0).
+template <class W>
+typename W::Value arm_results_value(W& w, Experiment& e, int arm, int spread_batches) {
+  auto out = arm_state_value(w, e, arm);
+  auto final_metrics = w.object();
+  w.set(final_metrics, "train", evaluation_value(w, e.evaluate(arm, Split::Train)));
+  w.set(final_metrics, "test", evaluation_value(w, e.evaluate(arm, Split::Test)));
+  w.set(final_metrics, "testBatchStats",
+        evaluation_value(w, e.evaluate(arm, Split::Test, Mode::BatchStats)));
+  w.set(out, "final", std::move(final_metrics));
+  w.set(out, "history", arm_history_value(w, e, arm));
+  if (!e.config().probes || e.diverged(arm)) return out;
+  auto layers = w.array();
+  for (int l = 0; l < e.depth(); ++l)
+    w.push(layers, layer_measurements_value(w, e, arm, l, spread_batches));
+  w.set(out, "layers", std::move(layers));
+  w.set(out, "singleExample", single_example_value(w, e.single_example(arm, 0)));
+  return out;
+}
+
+// A whole run: { config, steps, step, arms: [arm results] }.
+template <class W>
+typename W::Value experiment_results_value(W& w, Experiment& e, int spread_batches) {
+  auto out = w.object();
+  w.set(out, "config", w.json(config_to_json(e.config())));
+  w.set(out, "steps", w.number(double(e.steps())));
+  w.set(out, "step", steps_value(w, e));
+  auto arms = w.array();
+  for (int a = 0; a < e.arm_count(); ++a) w.push(arms, arm_results_value(w, e, a, spread_batches));
+  w.set(out, "arms", std::move(arms));
+  return out;
+}
+
 // The results as JSON (NaN is written as null).
 struct JsonWriter {
   using Value = Json;
@@ -124,7 +201,10 @@ struct JsonWriter {
     return out;
   }
   Json number(double v) { return Json(v); }
+  Json boolean(bool b) { return Json(b); }
   Json text(const std::string& s) { return Json(s); }
+  Json null() { return Json(); }
+  Json json(const Json& document) { return document; }
 };
 
 }  // namespace bnlab

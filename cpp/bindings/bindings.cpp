@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "bnlab/nn/batchnorm.hpp"
 #include "bnlab/io/config.hpp"
+#include "bnlab/io/results.hpp"
 #include "bnlab/lab/digits.hpp"
 #include "bnlab/lab/experiment.hpp"
-#include "bnlab/io/results.hpp"
 #include "bnlab/lab/sweep.hpp"
+#include "bnlab/nn/batchnorm.hpp"
 
 using emscripten::val;
 using namespace bnlab;
@@ -93,7 +93,8 @@ std::vector<float> float_vector(const val& array, const char* what) {
   const bool is_array = val::global("Array").call<bool>("isArray", array) ||
                         val::global("ArrayBuffer").call<bool>("isView", array);
   if (!is_array)
-    throw std::invalid_argument(std::string(what) + ": expected a Float32Array or an array of numbers");
+    throw std::invalid_argument(std::string(what) +
+                                ": expected a Float32Array or an array of numbers");
   return emscripten::convertJSArrayToNumberVector<float>(array);
 }
 
@@ -112,7 +113,9 @@ class ExperimentHandle {
   }
   double steps() const { return double(exp_.steps()); }
   val config() const { return from_json(config_to_json(exp_.config())); }
-  void set_learning_rate(double lr) { guarded([&] { exp_.set_learning_rate(lr); }); }
+  void set_learning_rate(double lr) {
+    guarded([&] { exp_.set_learning_rate(lr); });
+  }
 
   // [{ name, diverged, divergedAt, message }]
   val arms() const {
@@ -199,7 +202,9 @@ class ExperimentHandle {
     });
   }
 
-  int tracked_unit(int layer) const { return guarded([&] { return exp_.tracked_unit(layer); }); }
+  int tracked_unit(int layer) const {
+    return guarded([&] { return exp_.tracked_unit(layer); });
+  }
 
   val grid_info() const {
     const GridInfo& g = exp_.grid_info();
@@ -260,8 +265,8 @@ class BatchNormHandle {
       const int features = bn_.features();
       if (rows < 1 || values.size() != static_cast<std::size_t>(rows) * features)
         throw std::invalid_argument("BatchNorm.forward: x has " + std::to_string(values.size()) +
-                                    " values, expected rows x features = " +
-                                    std::to_string(rows) + " x " + std::to_string(features));
+                                    " values, expected rows x features = " + std::to_string(rows) +
+                                    " x " + std::to_string(features));
       const Eigen::Map<const Matrix<float>> input(values.data(), rows, features);
       y_.resize(rows, features);
       bn_.forward(input, y_, training);
@@ -276,9 +281,8 @@ class BatchNormHandle {
       if (rows == 0)
         throw std::logic_error("BatchNorm.backward: needs a training-mode forward() first");
       if (values.size() != static_cast<std::size_t>(rows * bn_.features()))
-        throw std::invalid_argument("BatchNorm.backward: dy has " +
-                                    std::to_string(values.size()) + " values, expected " +
-                                    std::to_string(rows * bn_.features()) +
+        throw std::invalid_argument("BatchNorm.backward: dy has " + std::to_string(values.size()) +
+                                    " values, expected " + std::to_string(rows * bn_.features()) +
                                     " (the shape of the last forward)");
       const Eigen::Map<const Matrix<float>> grad(values.data(), rows, bn_.features());
       dx_.resize(rows, bn_.features());
@@ -293,8 +297,12 @@ class BatchNormHandle {
   val grad_beta() const { return typed_array_copy(bn_.grad_beta); }
   val running_mean() const { return typed_array_copy(bn_.running_mean); }
   val running_var() const { return typed_array_copy(bn_.running_var); }
-  void set_gamma(const val& a) { guarded([&] { set(bn_.gamma, a, "setGamma"); }); }
-  void set_beta(const val& a) { guarded([&] { set(bn_.beta, a, "setBeta"); }); }
+  void set_gamma(const val& a) {
+    guarded([&] { set(bn_.gamma, a, "setGamma"); });
+  }
+  void set_beta(const val& a) {
+    guarded([&] { set(bn_.beta, a, "setBeta"); });
+  }
 
  private:
   void set(RowVector<float>& target, const val& a, const char* what) {
@@ -315,7 +323,8 @@ void load_digits(const val& bytes) {
   guarded([&] {
     const bool is_bytes = val::global("ArrayBuffer").call<bool>("isView", bytes);
     if (!is_bytes) throw std::invalid_argument("loadDigits: expected a Uint8Array");
-    const std::vector<std::uint8_t> data = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
+    const std::vector<std::uint8_t> data =
+        emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
     provide_digits(decode_digits(data.data(), data.size()));
   });
 }
@@ -363,8 +372,11 @@ val sweep_cell(const val& spec, int index) {
 class SweepCellRunHandle {
  public:
   SweepCellRunHandle(const val& spec, int index)
-      : sweep_(guarded([&] { return sweep_of(spec); })), run_(guarded([&] { return CellRun(sweep_, index); })) {}
-  double step(double n) { return guarded([&] { return double(run_.step(static_cast<long>(n))); }); }
+      : sweep_(guarded([&] { return sweep_of(spec); })),
+        run_(guarded([&] { return CellRun(sweep_, index); })) {}
+  double step(double n) {
+    return guarded([&] { return double(run_.step(static_cast<long>(n))); });
+  }
   val result() {
     return guarded([&] { return cell_value(sweep_, run_.result()); });
   }

@@ -11,12 +11,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <string>
 #include <vector>
-
-#include <fstream>
-#include <iterator>
 
 #include "bnlab/lab/digits.hpp"
 #include "bnlab/lab/experiment.hpp"
@@ -65,12 +64,17 @@ int main(int argc, char** argv) {
   std::string config, data_dir = BNLAB_DATA_DIR;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--rounds" && i + 1 < argc) rounds = std::max(1, std::atoi(argv[++i]));
-    else if (arg == "--seconds" && i + 1 < argc) seconds = std::max(0.01, std::atof(argv[++i]));
-    else if (arg == "--config" && i + 1 < argc) config = argv[++i];
-    else if (arg == "--data" && i + 1 < argc) data_dir = argv[++i];
+    if (arg == "--rounds" && i + 1 < argc)
+      rounds = std::max(1, std::atoi(argv[++i]));
+    else if (arg == "--seconds" && i + 1 < argc)
+      seconds = std::max(0.01, std::atof(argv[++i]));
+    else if (arg == "--config" && i + 1 < argc)
+      config = argv[++i];
+    else if (arg == "--data" && i + 1 < argc)
+      data_dir = argv[++i];
     else {
-      std::cerr << "usage: bnlab-bench [--rounds R] [--seconds S] | --config JSON [--seconds S] [--data DIR]\n";
+      std::cerr << "usage: bnlab-bench [--rounds R] [--seconds S] | --config JSON [--seconds S] "
+                   "[--data DIR]\n";
       return 2;
     }
   }
@@ -119,8 +123,7 @@ int main(int argc, char** argv) {
       entry.set("extraTimePerStep", base / m - 1.0);  // relative to the first variant
       variants.push_back(entry);
       std::cerr << c.name << " | " << c.variants[v].name << ": " << int(m) << " steps/s, "
-                << (base / m - 1.0) * 100 << "% time per step over " << c.variants[0].name
-                << "\n";
+                << (base / m - 1.0) * 100 << "% time per step over " << c.variants[0].name << "\n";
     }
     Json entry = Json::object();
     entry.set("case", c.name);

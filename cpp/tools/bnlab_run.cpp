@@ -46,11 +46,12 @@ struct Options {
 };
 
 int usage(const std::string& problem) {
-  std::cerr << "bnlab-run: " << problem << "\n"
-            << "usage: bnlab-run [--steps N] [--spread-batches M] [--data DIR] [CONFIG.json | -]\n"
-            << "       bnlab-run --sweep SWEEP.json [--threads T] [--shard I/N] [--csv] [--data DIR]\n"
-            << "       bnlab-run --merge [--csv] SHARD.json...\n"
-            << "       bnlab-run --schema | --defaults | --default-sweep\n";
+  std::cerr
+      << "bnlab-run: " << problem << "\n"
+      << "usage: bnlab-run [--steps N] [--spread-batches M] [--data DIR] [CONFIG.json | -]\n"
+      << "       bnlab-run --sweep SWEEP.json [--threads T] [--shard I/N] [--csv] [--data DIR]\n"
+      << "       bnlab-run --merge [--csv] SHARD.json...\n"
+      << "       bnlab-run --schema | --defaults | --default-sweep\n";
   return 2;
 }
 
@@ -209,9 +210,12 @@ void print(const Json& json) { std::cout << json.dump() << "\n"; }
 int run_command(const Options& o) {
   std::string where = o.paths[0] == "-" ? "stdin" : o.paths[0];
   try {
-    if (o.command == Command::Merge) merge_shards(o, where);
-    else if (o.command == Command::Sweep) run_sweep(o);
-    else run_config(o);
+    if (o.command == Command::Merge)
+      merge_shards(o, where);
+    else if (o.command == Command::Sweep)
+      run_sweep(o);
+    else
+      run_config(o);
   } catch (const std::exception& e) {
     std::cerr << "bnlab-run: " << where << ": " << e.what() << "\n";
     return 1;
@@ -223,7 +227,8 @@ int run_command(const Options& o) {
 
 int main(int argc, char** argv) {
   Options o;
-  if (const std::string problem = parse_args(argc, argv, o); !problem.empty()) return usage(problem);
+  if (const std::string problem = parse_args(argc, argv, o); !problem.empty())
+    return usage(problem);
   switch (o.command) {
     case Command::Schema: print(bnlab::config_schema()); return 0;
     case Command::Defaults: print(bnlab::config_to_json(bnlab::Config{})); return 0;

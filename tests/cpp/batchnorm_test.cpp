@@ -211,7 +211,8 @@ INSTANTIATE_TEST_SUITE_P(Shapes, PaperForm,
                          ::testing::Values(std::pair{2, 1}, std::pair{3, 5}, std::pair{32, 16},
                                            std::pair{60, 100}, std::pair{7, 33}),
                          [](const auto& info) {
-                           return std::to_string(info.param.first) + "x" + std::to_string(info.param.second);
+                           return std::to_string(info.param.first) + "x" +
+                                  std::to_string(info.param.second);
                          });
 
 }  // namespace

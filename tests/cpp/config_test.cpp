@@ -375,8 +375,10 @@ TEST(Config, ArmsAcceptOneToFourDifferentNames) {
             (std::vector<ArmKind>{ArmKind::BnAfter}));
   EXPECT_EQ(parse_config(std::string(R"({"arms":["bn-after","plain","bn-before"]})")).arms,
             (std::vector<ArmKind>{ArmKind::BnAfter, ArmKind::Plain, ArmKind::BnBefore}));
-  EXPECT_EQ(parse_config(std::string(R"({"arms":["ln-before","bn-noisy","dropout","plain"]})")).arms,
-            (std::vector<ArmKind>{ArmKind::LnBefore, ArmKind::BnNoisy, ArmKind::Dropout, ArmKind::Plain}));
+  EXPECT_EQ(
+      parse_config(std::string(R"({"arms":["ln-before","bn-noisy","dropout","plain"]})")).arms,
+      (std::vector<ArmKind>{ArmKind::LnBefore, ArmKind::BnNoisy, ArmKind::Dropout,
+                            ArmKind::Plain}));
   for (const char* bad :
        {R"({"arms":[]})", R"({"arms":["plain","plain"]})", R"({"arms":["plain","bn"]})"}) {
     SCOPED_TRACE(bad);
@@ -470,7 +472,8 @@ TEST(Config, AListErrorNamesTheBadItemAndWhatIsWrongWithIt) {
   EXPECT_EQ(message(R"({"hidden":[8,-5,8]})"), hidden + "item 2 is -5, less than 1");
   EXPECT_EQ(message(R"({"hidden":[8,1.5]})"), hidden + "item 2 is 1.5, not an integer");
   EXPECT_EQ(message(R"({"hidden":["abc"]})"), hidden + "item 1 is \"abc\", not a number");
-  EXPECT_EQ(message(R"({"hidden":[1,2,3,4,5,6,7,8,9,10,11]})"), hidden + "got an array of 11 items");
+  EXPECT_EQ(message(R"({"hidden":[1,2,3,4,5,6,7,8,9,10,11]})"),
+            hidden + "got an array of 11 items");
   const std::string arms =
       "must be an array of 1 to 4 different names, each \"plain\", \"bn-before\", \"bn-after\", "
       "\"ln-before\", \"bn-noisy\" or \"dropout\"; ";
@@ -478,8 +481,9 @@ TEST(Config, AListErrorNamesTheBadItemAndWhatIsWrongWithIt) {
             arms + "item 2 repeats \"plain\" (item 1): each name at most once");
   EXPECT_EQ(message(R"({"arms":["plain","bn"]})"), arms + "item 2 is \"bn\", not one of the names");
   EXPECT_EQ(message(R"({"arms":[3]})"), arms + "item 1 is 3, not a name");
-  EXPECT_EQ(message(R"({"landscapeSteps":[1,0]})"),
-            "must be an array of 1 to 16 numbers, each from 1e-09 to 100; item 2 is 0, less than 1e-09");
+  EXPECT_EQ(
+      message(R"({"landscapeSteps":[1,0]})"),
+      "must be an array of 1 to 16 numbers, each from 1e-09 to 100; item 2 is 0, less than 1e-09");
   // Scalars keep saying what they got.
   EXPECT_EQ(message(R"({"learningRate":-1})"), "must be a number from 1e-06 to 1000; got -1");
 }

@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <cmath>
+#include <fstream>
 #include <iterator>
 
 #include "bnlab/lab/experiment.hpp"
@@ -47,10 +47,10 @@ TEST(Digits, ClassCountsAndFirstRowAreThoseOfTheUciCsv) {
   for (int label : digits().labels) ++counts[label];
   EXPECT_EQ(counts, expected);
   // The CSV's first row: a zero.
-  const std::vector<int> first = {0, 0, 5, 13, 9, 1, 0, 0, 0, 0, 13, 15, 10, 15, 5, 0,
-                                  0, 3, 15, 2, 0, 11, 8, 0, 0, 4, 12, 0, 0, 8, 8, 0,
-                                  0, 5, 8, 0, 0, 9, 8, 0, 0, 4, 11, 0, 1, 12, 7, 0,
-                                  0, 2, 14, 5, 10, 12, 0, 0, 0, 0, 6, 13, 10, 0, 0, 0};
+  const std::vector<int> first = {0, 0, 5,  13, 9,  1,  0, 0, 0, 0, 13, 15, 10, 15, 5, 0,
+                                  0, 3, 15, 2,  0,  11, 8, 0, 0, 4, 12, 0,  0,  8,  8, 0,
+                                  0, 5, 8,  0,  0,  9,  8, 0, 0, 4, 11, 0,  1,  12, 7, 0,
+                                  0, 2, 14, 5,  10, 12, 0, 0, 0, 0, 6,  13, 10, 0,  0, 0};
   EXPECT_EQ(std::vector<int>(digits().pixels.begin(), digits().pixels.begin() + 64), first);
   EXPECT_EQ(digits().labels[0], 0);
 }
@@ -99,8 +99,10 @@ TEST(Digits, ConfigurationKnowsDigitsHave64InputsAndTenClasses) {
   EXPECT_EQ(dataset_classes(DatasetKind::Digits), 10);
   EXPECT_THROW(parse_config(std::string(R"({"dataset": "digits", "loss": "bce"})")), ConfigError);
   // samples does not apply: the training set is half of all 1797.
-  EXPECT_THROW(parse_config(std::string(R"({"dataset": "digits", "batchSize": 899})")), ConfigError);
-  EXPECT_NO_THROW(parse_config(std::string(R"({"dataset": "digits", "batchSize": 898, "samples": 20})")));
+  EXPECT_THROW(parse_config(std::string(R"({"dataset": "digits", "batchSize": 899})")),
+               ConfigError);
+  EXPECT_NO_THROW(
+      parse_config(std::string(R"({"dataset": "digits", "batchSize": 898, "samples": 20})")));
 }
 
 // Ioffe & Szegedy 2015, Figure 1, with web/src/figure1.json: 3 x 100 sigmoid units, small

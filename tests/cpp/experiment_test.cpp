@@ -417,7 +417,8 @@ TEST(Experiment, EveryConfigThatParsesBuildsAnExperiment) {
     } catch (const ConfigError& err) {
       // Only the cross-field rule may refuse an extreme (batchSize 1024 > 100 training examples).
       EXPECT_NE(std::string(err.what()).find("batchSize: must be at most the training set"),
-                std::string::npos) << err.what();
+                std::string::npos)
+          << err.what();
       continue;
     }
     try {
@@ -443,7 +444,8 @@ TEST(OtherArms, SameConfigGivesBitwiseIdenticalHistoryAndEachArmIsTheSameAlone) 
   // Each arm's noise is its own: alone, or first, it records exactly the same.
   for (const char* name : {"ln-before", "bn-noisy", "dropout"}) {
     SCOPED_TRACE(name);
-    Experiment alone(config(std::string(R"({"recordEvery":10,"gradientIcs":true,"arms":[")") + name + "\"]}"));
+    Experiment alone(
+        config(std::string(R"({"recordEvery":10,"gradientIcs":true,"arms":[")") + name + "\"]}"));
     alone.step(300);
     EXPECT_TRUE(same_arm_history(a, arm_index(a, name), alone, 0));
   }
@@ -459,16 +461,19 @@ TEST(OtherArms, DropoutAtRateZeroIsPlainBitForBit) {
 }
 
 TEST(OtherArms, NoisyBnWithoutNoiseIsBnBeforeBitForBit) {
-  Experiment e(config(R"({"arms":["bn-before","bn-noisy"],"bnNoiseShift":0,"bnNoiseScale":0,"recordEvery":10})"));
+  Experiment e(config(
+      R"({"arms":["bn-before","bn-noisy"],"bnNoiseShift":0,"bnNoiseScale":0,"recordEvery":10})"));
   e.step(300);
-  const int jitter = Experiment::JitterStd;  // drawn from the arm's own random batches: not compared
+  const int jitter =
+      Experiment::JitterStd;  // drawn from the arm's own random batches: not compared
   ASSERT_STREQ(Experiment::kLayerSeries[jitter], "jitterStd");
   for (int s = 0; s < Experiment::kSeriesPerArm; ++s)
     EXPECT_TRUE(same_series(e.history(), e.arm_column(0, s), e.history(), e.arm_column(1, s))) << s;
   for (int l = 0; l < e.depth(); ++l)
     for (int s = 0; s < Experiment::kSeriesPerLayer; ++s)
       if (s != jitter) {
-        EXPECT_TRUE(same_series(e.history(), e.layer_column(0, l, s), e.history(), e.layer_column(1, l, s)))
+        EXPECT_TRUE(
+            same_series(e.history(), e.layer_column(0, l, s), e.history(), e.layer_column(1, l, s)))
             << "layer " << l << " " << Experiment::kLayerSeries[s];
       }
 }
@@ -533,7 +538,8 @@ TEST(OtherArms, FourArmsAtOnceAndNoMore) {
 
 TEST(Experiment, TheSeriesEnumsNameTheColumnsTheTablesName) {
   EXPECT_STREQ(Experiment::kArmSeries[Experiment::BatchLoss], "batchLoss");
-  EXPECT_STREQ(Experiment::kArmSeries[Experiment::TestAccuracyBatchStats], "testAccuracyBatchStats");
+  EXPECT_STREQ(Experiment::kArmSeries[Experiment::TestAccuracyBatchStats],
+               "testAccuracyBatchStats");
   EXPECT_STREQ(Experiment::kArmSeries[Experiment::LandscapeBeta], "landscapeBeta");
   EXPECT_STREQ(Experiment::kArmSeries[Experiment::kSeriesPerArm - 1], "landscapeBeta");
   EXPECT_STREQ(Experiment::kLayerSeries[Experiment::P15], "p15");

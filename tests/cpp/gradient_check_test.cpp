@@ -65,12 +65,15 @@ TEST_P(ActivationGradient, MatchesFiniteDifferences) {
 }
 
 const char* name_of(Norm n) {
-  return n == Norm::None ? "plain" : n == Norm::BnBefore ? "bnBefore" : n == Norm::BnAfter ? "bnAfter" : "lnBefore";
+  return n == Norm::None       ? "plain"
+         : n == Norm::BnBefore ? "bnBefore"
+         : n == Norm::BnAfter  ? "bnAfter"
+                               : "lnBefore";
 }
 
 INSTANTIATE_TEST_SUITE_P(All, ActivationGradient,
-                         ::testing::Values(Activation::Sigmoid, Activation::Tanh,
-                                           Activation::Relu, Activation::Linear),
+                         ::testing::Values(Activation::Sigmoid, Activation::Tanh, Activation::Relu,
+                                           Activation::Linear),
                          [](const auto& info) { return std::string(name_of(info.param)); });
 
 struct LossCase {
@@ -99,10 +102,8 @@ TEST_P(LossGradient, MatchesFiniteDifferences) {
 
 INSTANTIATE_TEST_SUITE_P(All, LossGradient,
                          ::testing::Values(LossCase{Loss::Softmax, 4, 4},
-                                           LossCase{Loss::Softmax, 2, 2},
-                                           LossCase{Loss::Bce, 1, 2},
-                                           LossCase{Loss::Mse, 1, 2},
-                                           LossCase{Loss::Mse, 3, 3}),
+                                           LossCase{Loss::Softmax, 2, 2}, LossCase{Loss::Bce, 1, 2},
+                                           LossCase{Loss::Mse, 1, 2}, LossCase{Loss::Mse, 3, 3}),
                          [](const auto& info) {
                            return std::string(name_of(info.param.loss)) +
                                   std::to_string(info.param.outputs) + "outputs";
@@ -181,12 +182,14 @@ TEST_P(NetworkGradient, EveryParameterMatchesFiniteDifferences) {
   // Non-trivial gamma and beta, so their gradients are tested away from the identity.
   for (int l = 0; l < net.depth(); ++l)
     if (auto& bn = net.hidden(l).bn) {
-      bn->gamma = RowVector<double>::Constant(bn->features(), 1.0) + 0.3 * random_matrix(1, bn->features(), rng);
+      bn->gamma = RowVector<double>::Constant(bn->features(), 1.0) +
+                  0.3 * random_matrix(1, bn->features(), rng);
       bn->beta = 0.3 * random_matrix(1, bn->features(), rng);
     }
   for (int l = 0; l < net.depth(); ++l)
     if (auto& ln = net.hidden(l).ln) {
-      ln->gamma = RowVector<double>::Constant(ln->features(), 1.0) + 0.3 * random_matrix(1, ln->features(), rng);
+      ln->gamma = RowVector<double>::Constant(ln->features(), 1.0) +
+                  0.3 * random_matrix(1, ln->features(), rng);
       ln->beta = 0.3 * random_matrix(1, ln->features(), rng);
     }
   const int rows = 8;
@@ -211,9 +214,8 @@ TEST_P(NetworkGradient, EveryParameterMatchesFiniteDifferences) {
   net.backward(dlogits);
 
   std::vector<std::vector<double>> analytic;
-  net.for_each_parameter([&](double*, double* g, Eigen::Index n) {
-    analytic.emplace_back(g, g + n);
-  });
+  net.for_each_parameter(
+      [&](double*, double* g, Eigen::Index n) { analytic.emplace_back(g, g + n); });
   std::size_t index = 0;
   net.for_each_parameter([&](double* p, double*, Eigen::Index n) {
     const auto numeric = numeric_gradient(p, n, loss);
@@ -226,24 +228,27 @@ TEST_P(NetworkGradient, EveryParameterMatchesFiniteDifferences) {
 
 INSTANTIATE_TEST_SUITE_P(
     All, NetworkGradient,
-    ::testing::Values(NetworkCase{Norm::None, Activation::Sigmoid, Loss::Softmax, {5, 4}},
-                      NetworkCase{Norm::BnBefore, Activation::Sigmoid, Loss::Softmax, {5, 4}},
-                      NetworkCase{Norm::BnAfter, Activation::Sigmoid, Loss::Softmax, {5, 4}},
-                      NetworkCase{Norm::BnBefore, Activation::Tanh, Loss::Mse, {4, 4, 3}},
-                      NetworkCase{Norm::BnAfter, Activation::Tanh, Loss::Mse, {4, 4, 3}},
-                      NetworkCase{Norm::BnBefore, Activation::Linear, Loss::Softmax, {6}},
-                      NetworkCase{Norm::None, Activation::Tanh, Loss::Softmax, {}},
-                      NetworkCase{Norm::LnBefore, Activation::Sigmoid, Loss::Softmax, {5, 4}},
-                      NetworkCase{Norm::LnBefore, Activation::Tanh, Loss::Mse, {4, 4, 3}},
-                      NetworkCase{Norm::BnBefore, Activation::Sigmoid, Loss::Softmax, {5, 4}, CaseNoise::Bn},
-                      NetworkCase{Norm::BnBefore, Activation::Tanh, Loss::Mse, {4, 3}, CaseNoise::Bn},
-                      NetworkCase{Norm::None, Activation::Sigmoid, Loss::Softmax, {5, 4}, CaseNoise::Dropout},
-                      NetworkCase{Norm::None, Activation::Tanh, Loss::Mse, {4, 4, 3}, CaseNoise::Dropout}),
+    ::testing::Values(
+        NetworkCase{Norm::None, Activation::Sigmoid, Loss::Softmax, {5, 4}},
+        NetworkCase{Norm::BnBefore, Activation::Sigmoid, Loss::Softmax, {5, 4}},
+        NetworkCase{Norm::BnAfter, Activation::Sigmoid, Loss::Softmax, {5, 4}},
+        NetworkCase{Norm::BnBefore, Activation::Tanh, Loss::Mse, {4, 4, 3}},
+        NetworkCase{Norm::BnAfter, Activation::Tanh, Loss::Mse, {4, 4, 3}},
+        NetworkCase{Norm::BnBefore, Activation::Linear, Loss::Softmax, {6}},
+        NetworkCase{Norm::None, Activation::Tanh, Loss::Softmax, {}},
+        NetworkCase{Norm::LnBefore, Activation::Sigmoid, Loss::Softmax, {5, 4}},
+        NetworkCase{Norm::LnBefore, Activation::Tanh, Loss::Mse, {4, 4, 3}},
+        NetworkCase{Norm::BnBefore, Activation::Sigmoid, Loss::Softmax, {5, 4}, CaseNoise::Bn},
+        NetworkCase{Norm::BnBefore, Activation::Tanh, Loss::Mse, {4, 3}, CaseNoise::Bn},
+        NetworkCase{Norm::None, Activation::Sigmoid, Loss::Softmax, {5, 4}, CaseNoise::Dropout},
+        NetworkCase{Norm::None, Activation::Tanh, Loss::Mse, {4, 4, 3}, CaseNoise::Dropout}),
     [](const auto& info) {
       const CaseNoise n = info.param.noise;
       return std::string(name_of(info.param.norm)) + "_" + name_of(info.param.activation) + "_" +
              name_of(info.param.loss) + "_" + std::to_string(info.param.hidden.size()) + "hidden" +
-             (n == CaseNoise::Bn ? "_bnNoise" : n == CaseNoise::Dropout ? "_dropout" : "");
+             (n == CaseNoise::Bn        ? "_bnNoise"
+              : n == CaseNoise::Dropout ? "_dropout"
+                                        : "");
     });
 
 }  // namespace

@@ -17,16 +17,13 @@ namespace {
 bool same(const Json& a, const Json& b) {
   if (a.type() != b.type()) return false;
   switch (a.type()) {
-    case Json::Type::Null:
-      return true;
-    case Json::Type::Bool:
-      return a.as_bool() == b.as_bool();
+    case Json::Type::Null: return true;
+    case Json::Type::Bool: return a.as_bool() == b.as_bool();
     case Json::Type::Number: {
       const double x = a.as_number(), y = b.as_number();
       return std::memcmp(&x, &y, sizeof x) == 0;
     }
-    case Json::Type::String:
-      return a.as_string() == b.as_string();
+    case Json::Type::String: return a.as_string() == b.as_string();
     case Json::Type::Array:
       if (a.items().size() != b.items().size()) return false;
       for (std::size_t i = 0; i < a.items().size(); ++i)
@@ -245,9 +242,8 @@ namespace {
 
 TEST(Json, RejectsLoneSurrogatesAtTheEscapesOffset) {
   // A UTF-16 surrogate half alone is not a character; decoding it would emit invalid UTF-8.
-  for (const auto& [text, offset] :
-       std::vector<std::pair<std::string, int>>{{R"("\ud83d")", 1}, {R"("ab\ude00")", 3},
-                                                {R"("\ud83dx")", 1}}) {
+  for (const auto& [text, offset] : std::vector<std::pair<std::string, int>>{
+           {R"("\ud83d")", 1}, {R"("ab\ude00")", 3}, {R"("\ud83dx")", 1}}) {
     try {
       Json::parse(text);
       ADD_FAILURE() << text << " parsed";

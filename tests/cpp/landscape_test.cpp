@@ -55,7 +55,8 @@ TEST_P(LandscapeArms, AgreesWithARecomputationFromTheWeightsBeforeTheStep) {
   for (double g : at_w.gradient) g_norm += g * g;
   g_norm = std::sqrt(g_norm);
   ASSERT_GT(g_norm, 0);
-  double loss_min = INFINITY, loss_max = -INFINITY, grad_min = INFINITY, grad_max = -INFINITY, beta = 0;
+  double loss_min = INFINITY, loss_max = -INFINITY, grad_min = INFINITY, grad_max = -INFINITY,
+         beta = 0;
   for (double step : c.landscapeSteps) {
     Mlp<float> moved = before;
     const double eta = step * c.learningRate;
@@ -98,7 +99,8 @@ TEST_P(LandscapeArms, NearStepSizeZeroTheBandsCloseOnTheStepsBatchLoss) {
     Experiment e(config);
     e.step(30);
     const int row = e.history().rows() - 1;
-    const double width = recorded(e, row, Experiment::LandscapeLossMax) - recorded(e, row, Experiment::LandscapeLossMin);
+    const double width = recorded(e, row, Experiment::LandscapeLossMax) -
+                         recorded(e, row, Experiment::LandscapeLossMin);
     const double grad = recorded(e, row, Experiment::LandscapeGradMax);
     EXPECT_GE(width, 0);
     EXPECT_LT(width, previous_loss_width);
@@ -112,12 +114,14 @@ TEST_P(LandscapeArms, NearStepSizeZeroTheBandsCloseOnTheStepsBatchLoss) {
   Experiment e(tiny);
   e.step(30);
   const int row = e.history().rows() - 1;
-  EXPECT_NEAR(recorded(e, row, Experiment::LandscapeLossMin), recorded(e, row, Experiment::BatchLoss), 1e-5);
+  EXPECT_NEAR(recorded(e, row, Experiment::LandscapeLossMin),
+              recorded(e, row, Experiment::BatchLoss), 1e-5);
   EXPECT_LT(recorded(e, row, Experiment::LandscapeGradMax), 1e-3);
 }
 
 INSTANTIATE_TEST_SUITE_P(Arms, LandscapeArms,
-                         ::testing::Values("plain", "bn-before", "bn-after", "ln-before", "bn-noisy", "dropout"),
+                         ::testing::Values("plain", "bn-before", "bn-after", "ln-before",
+                                           "bn-noisy", "dropout"),
                          [](const auto& info) {
                            std::string name = info.param;
                            for (char& ch : name)

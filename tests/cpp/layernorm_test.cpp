@@ -1,11 +1,12 @@
 // LayerNorm against an independent float64 formula, and what makes it LayerNorm: an example's
 // output does not depend on its batch, and training and inference are the same computation.
+#include "bnlab/nn/layernorm.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "bnlab/lab/experiment.hpp"
-#include "bnlab/nn/layernorm.hpp"
 #include "bnlab/nn/mlp.hpp"
 #include "test_util.hpp"
 
@@ -41,7 +42,8 @@ class LayerNormShapes : public ::testing::TestWithParam<Shape> {};
 TEST_P(LayerNormShapes, Float32MatchesTheFloat64Formula) {
   const Shape s = GetParam();
   Rng rng(41 + s.rows * 131 + s.features);
-  const Matrix<double> x = (random_matrix(s.rows, s.features, rng, 2.0).array() + s.offset).matrix();
+  const Matrix<double> x =
+      (random_matrix(s.rows, s.features, rng, 2.0).array() + s.offset).matrix();
   const RowVector<double> gamma = (1.0 + 0.5 * random_matrix(1, s.features, rng).array()).matrix();
   const RowVector<double> beta = random_matrix(1, s.features, rng);
   const double eps = 1e-5;
@@ -52,10 +54,11 @@ TEST_P(LayerNormShapes, Float32MatchesTheFloat64Formula) {
   Matrix<float> y(s.rows, s.features);
   ln.forward(xf, y);
   // The reference sees the same float32 inputs.
-  const Matrix<double> expected = layer_norm_reference(xf.cast<double>(), ln.gamma.cast<double>(),
-                                                       ln.beta.cast<double>(), eps);
+  const Matrix<double> expected =
+      layer_norm_reference(xf.cast<double>(), ln.gamma.cast<double>(), ln.beta.cast<double>(), eps);
   const double tolerance = s.offset == 0 ? 2e-6 : 1e-4;  // float32 cancellation of the offset
-  EXPECT_LT((y.cast<double>() - expected).cwiseAbs().maxCoeff(), tolerance * (1 + expected.cwiseAbs().maxCoeff()));
+  EXPECT_LT((y.cast<double>() - expected).cwiseAbs().maxCoeff(),
+            tolerance * (1 + expected.cwiseAbs().maxCoeff()));
 }
 
 INSTANTIATE_TEST_SUITE_P(All, LayerNormShapes,
@@ -124,7 +127,8 @@ TEST(LayerNorm, TheLnArmsTestAccuracyIsTheSameWithBatchStatisticsAndWithout) {
   EXPECT_NEAR(inference.loss, batch.loss, 1e-6 * inference.loss);  // summed in other chunks
   EXPECT_EQ(inference.accuracy, batch.accuracy);
   // BN at batch 4 differs (the check has teeth).
-  EXPECT_NE(e.evaluate(1, Split::Test, Mode::Inference).loss, e.evaluate(1, Split::Test, Mode::BatchStats).loss);
+  EXPECT_NE(e.evaluate(1, Split::Test, Mode::Inference).loss,
+            e.evaluate(1, Split::Test, Mode::BatchStats).loss);
 }
 
 }  // namespace

@@ -8,8 +8,8 @@
 
 #include <atomic>
 #include <cctype>
-#include <string>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "bnlab/lab/experiment.hpp"
@@ -59,7 +59,11 @@ long allocations_during(F&& fn) {
 
 TEST(NoAllocation, TheCounterSeesAnAllocation) {
   // The witness works: a vector's buffer is counted.
-  EXPECT_GE(allocations_during([] { std::vector<int> v(1000); v[1] = 2; }), 1);
+  EXPECT_GE(allocations_during([] {
+              std::vector<int> v(1000);
+              v[1] = 2;
+            }),
+            1);
 }
 
 struct Case {
@@ -94,20 +98,24 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         Case{"three arms, sigmoid, every probe",
              R"({"recordEvery": 1, "samples": 200, "gradientIcs": true,
-                 "arms": ["plain", "bn-before", "bn-after"]})", 0},
+                 "arms": ["plain", "bn-before", "bn-after"]})",
+             0},
         Case{"relu, momentum, batch larger than the evaluation chunk",
              R"({"recordEvery": 1, "samples": 1000, "batchSize": 300, "activation": "relu",
                  "gradientIcs": true,
                  "init": "he", "momentum": 0.9, "learningRate": 0.01, "hidden": [8, 8],
-                 "arms": ["bn-after", "plain"]})", 0},
+                 "arms": ["bn-after", "plain"]})",
+             0},
         Case{"the other arms: LayerNorm, noisy BN, dropout, every probe",
              R"({"recordEvery": 1, "samples": 200, "gradientIcs": true, "landscape": true,
-                 "arms": ["ln-before", "bn-noisy", "dropout", "bn-after"]})", 0},
+                 "arms": ["ln-before", "bn-noisy", "dropout", "bn-after"]})",
+             0},
         // A linear model under MSE at learning rate 2 diverges, so divergence is covered too.
         // With no hidden layer there is no BN layer: both arms are the same model and both
         // diverge.
         Case{"no hidden layer, mse, diverging", R"({"recordEvery": 1, "samples": 100,
-             "hidden": [], "loss": "mse", "dataset": "xor", "learningRate": 2})", 2}),
+             "hidden": [], "loss": "mse", "dataset": "xor", "learningRate": 2})",
+             2}),
     [](const auto& info) {
       std::string name = info.param.name;
       for (char& c : name)

@@ -583,8 +583,9 @@ TEST(Probes, DeepSigmoidInputDistributionDriftsLessWithBatchNorm) {
   //
   // Measured plain / bn-before drift of the last layer for seeds 1-8: 88.8, 11.1 (this one:
   // plain 10.6 widths, bn 0.95), 7.2, 3.0, 174, 5.6, 13.4, 11.1; with the vector sigmoid and
-  // products (rounding differs in the last bit) this seed gives 7.1 (plain 6.72, bn 0.95). The first layer, whose input
-  // is the fixed data, drifts less without BN (0.04-3.3): the effect builds up with depth.
+  // products (rounding differs in the last bit) this seed gives 7.1 (plain 6.72, bn 0.95). The
+  // first layer, whose input is the fixed data, drifts less without BN (0.04-3.3): the effect
+  // builds up with depth.
   Experiment e(
       config(R"({"seed":2,"dataset":"circle","hidden":[16,16,16,16,16,16],)"
              R"("initStd":1,"learningRate":1,"recordEvery":10,"arms":["plain","bn-before"]})"));

@@ -113,7 +113,7 @@ TEST(Sweep, CellIndexIsIyTimesXSizePlusIxAndItsConfigHasBothAxesValues) {
   ASSERT_EQ(s.cells(), 6);
   EXPECT_EQ(s.steps, 200);
   EXPECT_EQ(s.metric, SweepMetric::TestAccuracy);  // the default
-  const Config c = s.cell_config(4);    // iy = 1, ix = 1
+  const Config c = s.cell_config(4);               // iy = 1, ix = 1
   EXPECT_EQ(c.learningRate, 1.0);
   EXPECT_EQ(c.initStd, 1.0);
   EXPECT_EQ(c.hidden, (std::vector<int>{8, 8}));
@@ -287,13 +287,19 @@ TEST(Sweep, FieldThatIsNotANumberIntegerBooleanOrChoiceIsRefused) {
 }
 
 TEST(Sweep, MeasurementSettingsAreNotSweptSinceACellLeavesThemOut) {
-  for (const char* field : {"recordEvery", "gridSize", "probes", "probeExamples", "trackedUnit", "gradientIcs", "landscape"}) {
+  for (const char* field : {"recordEvery", "gridSize", "probes", "probeExamples", "trackedUnit",
+                            "gradientIcs", "landscape"}) {
     const std::string spec = std::string(R"({"x": {"field": ")") + field + R"(", "values": [1]}})";
-    EXPECT_TRUE(names(refusal(spec), "x.field", {std::string("\"") + field + "\"", "changes training"})) << field;
+    EXPECT_TRUE(
+        names(refusal(spec), "x.field", {std::string("\"") + field + "\"", "changes training"}))
+        << field;
     EXPECT_EQ(std::count(sweep_fields().begin(), sweep_fields().end(), field), 0) << field;
   }
-  for (const char* field : {"seed", "learningRate", "initStd", "batchSize", "activation", "standardize", "arms"})
-    EXPECT_EQ(std::count(sweep_fields().begin(), sweep_fields().end(), field), std::string(field) == "arms" ? 0 : 1) << field;
+  for (const char* field :
+       {"seed", "learningRate", "initStd", "batchSize", "activation", "standardize", "arms"})
+    EXPECT_EQ(std::count(sweep_fields().begin(), sweep_fields().end(), field),
+              std::string(field) == "arms" ? 0 : 1)
+        << field;
 }
 
 TEST(Sweep, YOnTheSameFieldAsXIsRefused) {
@@ -463,7 +469,8 @@ TEST(Sweep, ACellTrainedInSlicesEqualsTheCellTrainedAtOnce) {
       ++calls;
     }
     EXPECT_EQ(calls, (grid().steps + 6) / 7);
-    EXPECT_EQ(dump(grid(), {run.result()}), dump(grid(), {grid_results()[index]})) << "cell " << index;
+    EXPECT_EQ(dump(grid(), {run.result()}), dump(grid(), {grid_results()[index]}))
+        << "cell " << index;
   }
 }
 

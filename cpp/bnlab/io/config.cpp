@@ -12,8 +12,9 @@ namespace bnlab {
 template <>
 const std::vector<Named<DatasetKind>>& names<DatasetKind>() {
   static const std::vector<Named<DatasetKind>> table = {
-      {"circle", DatasetKind::Circle}, {"xor", DatasetKind::Xor},       {"gauss", DatasetKind::Gauss},
-      {"spiral", DatasetKind::Spiral}, {"scales", DatasetKind::Scales}, {"digits", DatasetKind::Digits}};
+      {"circle", DatasetKind::Circle}, {"xor", DatasetKind::Xor},
+      {"gauss", DatasetKind::Gauss},   {"spiral", DatasetKind::Spiral},
+      {"scales", DatasetKind::Scales}, {"digits", DatasetKind::Digits}};
   return table;
 }
 
@@ -100,7 +101,8 @@ std::string arms_doc() {
       "Networks trained side by side from the same initial weights on the same mini-batches: ";
   const auto& arms = names<ArmKind>();
   for (std::size_t i = 0; i < arms.size(); ++i)
-    doc += std::string(arms[i].name) + " (" + arms[i].doc + ")" + (i + 1 < arms.size() ? ", " : ".");
+    doc +=
+        std::string(arms[i].name) + " (" + arms[i].doc + ")" + (i + 1 < arms.size() ? ", " : ".");
   return doc;
 }
 
@@ -126,7 +128,8 @@ const std::vector<Field>& fields() {
        "computed on the training set."},
       {"hidden", Kind::IntegerList, &Config::hidden, 1, 128, 0, 10, training(),
        "Width of each hidden layer, input side first."},
-      {"activation", Kind::Choice, &Config::activation, 0, 0, 0, 0, training(), "Nonlinearity of every hidden layer."},
+      {"activation", Kind::Choice, &Config::activation, 0, 0, 0, 0, training(),
+       "Nonlinearity of every hidden layer."},
       {"init", Kind::Choice, &Config::init, 0, 0, 0, 0, training(),
        "Initial weights: Gaussian with standard deviation initStd (the paper's \"small random "
        "Gaussian values\"), Xavier/Glorot normal sqrt(2/(in+out)), or He normal sqrt(2/in)."},
@@ -163,8 +166,8 @@ const std::vector<Field>& fields() {
        "training step (the others are scaled by 1 / (1 - dropout): inverted dropout, off at "
        "inference)."},
       // Off: the history's row at step 0 only, so no evaluation while training.
-      {"recordEvery", Kind::Integer, &Config::recordEvery, 1, 100000, 0, 0, measurement_off(100000.0),
-       "Steps between two recorded points of the metric history."},
+      {"recordEvery", Kind::Integer, &Config::recordEvery, 1, 100000, 0, 0,
+       measurement_off(100000.0), "Steps between two recorded points of the metric history."},
       {"gridSize", Kind::Integer, &Config::gridSize, 2, 200, 0, 0, measurement(),
        "Points per side of the grid on which each network's prediction is drawn."},
       {"probes", Kind::Boolean, &Config::probes, 0, 0, 0, 0, measurement_off(false),
@@ -243,9 +246,8 @@ std::string requirement(const Field& f) {
       return "an array of " + std::to_string(f.min_items) + " to " + std::to_string(f.max_items) +
              " integers, each from " + format_number(f.min) + " to " + format_number(f.max);
     case Kind::ChoiceList:
-      return "an array of " + std::to_string(f.min_items) + " to " +
-             std::to_string(f.max_items) + " different names, each " +
-             choices_text(choices(f));
+      return "an array of " + std::to_string(f.min_items) + " to " + std::to_string(f.max_items) +
+             " different names, each " + choices_text(choices(f));
     case Kind::NumberList:
       return "an array of " + std::to_string(f.min_items) + " to " + std::to_string(f.max_items) +
              " numbers, each from " + format_number(f.min) + " to " + format_number(f.max);
@@ -256,7 +258,8 @@ std::string requirement(const Field& f) {
 // Why a list item is refused: "item 2 is 200, more than 128". Items count from 1.
 std::string item_problem(const Field& f, std::size_t index, const Json& item) {
   const std::string head = "item " + std::to_string(index + 1) + " is " + item.describe();
-  if (f.kind == Kind::ChoiceList) return head + (item.is_string() ? ", not one of the names" : ", not a name");
+  if (f.kind == Kind::ChoiceList)
+    return head + (item.is_string() ? ", not one of the names" : ", not a name");
   if (!item.is_number()) return head + ", not a number";
   const double n = item.as_number();
   if (n < f.min) return head + ", less than " + format_number(f.min);
@@ -341,7 +344,8 @@ FieldError field_error(const Field& f, const std::string& problem) {
 
 FieldError unknown_field(const std::string& name) {
   std::string known;
-  for (const Field& field : fields()) known += (known.empty() ? "" : ", ") + std::string(field.name);
+  for (const Field& field : fields())
+    known += (known.empty() ? "" : ", ") + std::string(field.name);
   return {name, "is not a configuration field (fields: " + known + ")"};
 }
 
@@ -376,8 +380,7 @@ void check_together(const Config& c, std::vector<FieldError>& errors) {
 
 bool Config::operator==(const Config& o) const {
   for (const Field& f : fields()) {
-    const bool same =
-        std::visit([&](auto member) { return this->*member == o.*member; }, f.member);
+    const bool same = std::visit([&](auto member) { return this->*member == o.*member; }, f.member);
     if (!same) return false;
   }
   return true;
@@ -394,7 +397,8 @@ ConfigError::ConfigError(std::vector<FieldError> errors)
 
 Config parse_config(const Json& json) {
   if (!json.is_object())
-    throw ConfigError(std::vector<FieldError>{{"(configuration)", "must be a JSON object, got " + json.describe()}});
+    throw ConfigError(std::vector<FieldError>{
+        {"(configuration)", "must be a JSON object, got " + json.describe()}});
   Config config;
   std::vector<FieldError> errors;
   for (const auto& [key, value] : json.members()) {
@@ -417,7 +421,9 @@ Json parse_document(const std::string& json_text, const char* what) {
   }
 }
 
-Config parse_config(const std::string& json_text) { return parse_config(parse_document(json_text, "(configuration)")); }
+Config parse_config(const std::string& json_text) {
+  return parse_config(parse_document(json_text, "(configuration)"));
+}
 
 Json config_to_json(const Config& config) {
   Json out = Json::object();
@@ -426,8 +432,8 @@ Json config_to_json(const Config& config) {
 }
 
 Json config_schema() {
-  static const char* kKindNames[] = {"integer", "number", "boolean", "choice", "integer[]",
-                                     "choice[]", "number[]"};
+  static const char* kKindNames[] = {"integer",   "number",   "boolean", "choice",
+                                     "integer[]", "choice[]", "number[]"};
   const Config defaults;
   Json schema = Json::array();
   for (const Field& f : fields()) {

@@ -24,8 +24,16 @@ class Json {
   Json(const char* s) : type_(Type::String), string_(s) {}
   Json(std::string s) : type_(Type::String), string_(std::move(s)) {}
 
-  static Json array() { Json j; j.type_ = Type::Array; return j; }
-  static Json object() { Json j; j.type_ = Type::Object; return j; }
+  static Json array() {
+    Json j;
+    j.type_ = Type::Array;
+    return j;
+  }
+  static Json object() {
+    Json j;
+    j.type_ = Type::Object;
+    return j;
+  }
   template <class Seq>
   static Json array_of(const Seq& values) {
     Json j = array();
@@ -55,7 +63,10 @@ class Json {
   // Object access: find() gives nullptr for a missing key; set() replaces or appends.
   const Json* find(const std::string& key) const;
   Json& set(const std::string& key, Json value);
-  Json& push_back(Json value) { items_.push_back(std::move(value)); return items_.back(); }
+  Json& push_back(Json value) {
+    items_.push_back(std::move(value));
+    return items_.back();
+  }
 
   // A short description for error messages: the value itself, or its type when long.
   std::string describe() const;

@@ -104,7 +104,8 @@ typename W::Value single_example_value(W& w, const SingleExample& e) {
     for (const auto& v : vs) w.push(list, floats_value(w, v));
     return list;
   };
-  const auto mode = [&](const std::vector<std::vector<float>>& bn, const std::vector<float>& probabilities) {
+  const auto mode = [&](const std::vector<std::vector<float>>& bn,
+                        const std::vector<float>& probabilities) {
     auto m = w.object();
     w.set(m, "bnOutputs", lists(bn));
     w.set(m, "probabilities", floats_value(w, probabilities));

@@ -32,8 +32,7 @@ void generate_points(DatasetKind dataset, int samples, double noise, std::uint64
     switch (dataset) {
       case DatasetKind::Circle: {
         // Class 1 inside radius 0.5, class 0 in the ring from 0.7 to 1.
-        const double r =
-            label ? 0.5 * std::sqrt(rng.uniform()) : std::sqrt(rng.uniform(0.49, 1.0));
+        const double r = label ? 0.5 * std::sqrt(rng.uniform()) : std::sqrt(rng.uniform(0.49, 1.0));
         const double angle = rng.uniform(0.0, 2 * kPi);
         x = r * std::cos(angle);
         y = r * std::sin(angle);

@@ -22,12 +22,13 @@ constexpr int kEvalChunk = 256;
 }  // namespace
 
 const char* const Experiment::kArmSeries[kSeriesPerArm] = {
-    "batchLoss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy",
-    "testLossBatchStats", "testAccuracyBatchStats", "landscapeLossMin", "landscapeLossMax",
-    "landscapeGradMin", "landscapeGradMax", "landscapeBeta"};
+    "batchLoss",        "trainLoss",          "trainAccuracy",          "testLoss",
+    "testAccuracy",     "testLossBatchStats", "testAccuracyBatchStats", "landscapeLossMin",
+    "landscapeLossMax", "landscapeGradMin",   "landscapeGradMax",       "landscapeBeta"};
 const char* const Experiment::kLayerSeries[kSeriesPerLayer] = {
-    "p15", "p50", "p85", "meanOfMeans", "spreadOfMeans", "meanOfStds", "spreadOfStds",
-    "shift", "relativeShift", "gradientNorm", "saturation", "icsDistance", "icsCosine", "jitterStd"};
+    "p15",        "p50",          "p85",       "meanOfMeans",   "spreadOfMeans",
+    "meanOfStds", "spreadOfStds", "shift",     "relativeShift", "gradientNorm",
+    "saturation", "icsDistance",  "icsCosine", "jitterStd"};
 const char* const Experiment::kTraceNames[kTraceSeries] = {"step", "batchMean", "batchVar",
                                                            "runningMean", "runningVar"};
 
@@ -86,11 +87,11 @@ Experiment::Experiment(const Config& config)
 
   // The probe set: training examples chosen once by seed.
   std::vector<std::uint32_t> train_order(order_);
-  Rng(config.seed, stream(Stream::ProbeSet)).shuffle(train_order.begin(),
-                                            static_cast<std::uint32_t>(train_order.size()));
-  probe_set_.assign(train_order.begin(),
-                    train_order.begin() + std::min<std::size_t>(config.probeExamples,
-                                                                train_order.size()));
+  Rng(config.seed, stream(Stream::ProbeSet))
+      .shuffle(train_order.begin(), static_cast<std::uint32_t>(train_order.size()));
+  probe_set_.assign(
+      train_order.begin(),
+      train_order.begin() + std::min<std::size_t>(config.probeExamples, train_order.size()));
   probe_x_.resize(static_cast<Eigen::Index>(probe_set_.size()), data_.features);
   for (std::size_t i = 0; i < probe_set_.size(); ++i)
     probe_x_.row(i) = data_.train_x.row(probe_set_[i]);
@@ -170,8 +171,7 @@ std::string Experiment::message(int arm_index) const {
   if (arm.diverged_at < 0) return "";
   return arm.name + " diverged at step " + std::to_string(arm.diverged_at) +
          ": the training loss became " + (arm.loss_was_nan ? "NaN" : "infinite") +
-         " (learning rate " + Json(config_.learningRate).dump() +
-         " is too large for this network)";
+         " (learning rate " + Json(config_.learningRate).dump() + " is too large for this network)";
 }
 
 // Shuffled epochs without replacement; the last partial batch of an epoch is dropped so
@@ -279,8 +279,9 @@ Evaluation Experiment::evaluate(int arm_index, Split split, Mode mode) {
   long correct = 0;
   infer(arm, x, mode, [&](Eigen::Index start, const TopRows<float>& logits) {
     const Eigen::Index rows = logits.rows();
-    loss += double(loss_forward_backward<float>(loss_, logits, y + start,
-                                                arm.dlogits.topRows(rows))) * rows;
+    loss +=
+        double(loss_forward_backward<float>(loss_, logits, y + start, arm.dlogits.topRows(rows))) *
+        rows;
     for (Eigen::Index i = 0; i < rows; ++i)
       correct += predict_class<float>(loss_, logits.row(i)) == y[start + i];
   });
@@ -317,7 +318,7 @@ void Experiment::record() {
     float* out = row ? row + arm_column(a, 0) : nullptr;
     if (out) {
       out[BatchLoss] = arm.loss_count ? float(arm.loss_sum / arm.loss_count)
-                              : std::numeric_limits<float>::quiet_NaN();
+                                      : std::numeric_limits<float>::quiet_NaN();
       arm.loss_sum = 0;
       arm.loss_count = 0;
       const Evaluation train = evaluate(a, Split::Train), test = evaluate(a, Split::Test);

@@ -13,9 +13,9 @@
 #include "bnlab/io/config.hpp"
 #include "bnlab/lab/dataset.hpp"
 #include "bnlab/lab/history.hpp"
+#include "bnlab/lab/probes.hpp"
 #include "bnlab/nn/loss.hpp"
 #include "bnlab/nn/mlp.hpp"
-#include "bnlab/lab/probes.hpp"
 #include "bnlab/nn/sgd.hpp"
 
 namespace bnlab {
@@ -37,8 +37,8 @@ struct GridInfo {
 struct Jitter {
   std::vector<int> examples;  // indices into the probe set
   int repeats = 0;
-  std::vector<float> x_hat;   // examples.size() * repeats, example-major
-  std::vector<float> stds;    // per example, over its repeats
+  std::vector<float> x_hat;  // examples.size() * repeats, example-major
+  std::vector<float> stds;   // per example, over its repeats
 };
 
 // One test example alone through an arm, in training mode (batch statistics of a batch of
@@ -46,7 +46,7 @@ struct Jitter {
 struct SingleExample {
   int label = 0;
   std::vector<std::vector<float>> bn_output_train, bn_output_inference, beta;  // per BN layer
-  std::vector<float> probabilities_train, probabilities_inference;            // per class
+  std::vector<float> probabilities_train, probabilities_inference;             // per class
 };
 
 // Santurkar et al. (2018) Fig. 4 at one step: with g the gradient of the step's batch loss and
@@ -63,15 +63,38 @@ class Experiment {
   // hidden layer the layer series (arm_column and layer_column give the columns).
   // The arm series by name: out[ArmSeries::TestLoss] rather than out[3].
   enum ArmSeries : int {
-    BatchLoss, TrainLoss, TrainAccuracy, TestLoss, TestAccuracy, TestLossBatchStats,
-    TestAccuracyBatchStats, LandscapeLossMin, LandscapeLossMax, LandscapeGradMin,
-    LandscapeGradMax, LandscapeBeta, kArmSeriesCount
+    BatchLoss,
+    TrainLoss,
+    TrainAccuracy,
+    TestLoss,
+    TestAccuracy,
+    TestLossBatchStats,
+    TestAccuracyBatchStats,
+    LandscapeLossMin,
+    LandscapeLossMax,
+    LandscapeGradMin,
+    LandscapeGradMax,
+    LandscapeBeta,
+    kArmSeriesCount
   };
   static constexpr int kSeriesPerArm = kArmSeriesCount;
   static const char* const kArmSeries[kSeriesPerArm];
   enum LayerSeries : int {
-    P15, P50, P85, MeanOfMeans, SpreadOfMeans, MeanOfStds, SpreadOfStds, Shift, RelativeShift,
-    GradientNorm, Saturation, IcsDistance, IcsCosine, JitterStd, kLayerSeriesCount
+    P15,
+    P50,
+    P85,
+    MeanOfMeans,
+    SpreadOfMeans,
+    MeanOfStds,
+    SpreadOfStds,
+    Shift,
+    RelativeShift,
+    GradientNorm,
+    Saturation,
+    IcsDistance,
+    IcsCosine,
+    JitterStd,
+    kLayerSeriesCount
   };
   static constexpr int kSeriesPerLayer = kLayerSeriesCount;
   static const char* const kLayerSeries[kSeriesPerLayer];
@@ -145,9 +168,13 @@ class Experiment {
   // The random-number streams (stream() in experiment.cpp). Values are fixed: changing one
   // changes every run's numbers.
   enum class Stream : std::uint64_t {
-    Init = 3, Batch = 4, ProbeSet = 5, Probe = 6,  // Probe: per arm
-    BatchMeanSpread = 7, Jitter = 8,              // with seed ^ step
-    Noise = 9,                                    // per arm: bn noise and dropout masks
+    Init = 3,
+    Batch = 4,
+    ProbeSet = 5,
+    Probe = 6,  // Probe: per arm
+    BatchMeanSpread = 7,
+    Jitter = 8,  // with seed ^ step
+    Noise = 9,   // per arm: bn noise and dropout masks
   };
   static std::uint64_t stream(Stream s, ArmKind kind = ArmKind::Plain);
 
@@ -172,10 +199,10 @@ class Experiment {
     std::vector<RowVector<float>> means, stds, previous_means, previous_stds;
     bool have_previous = false;
     std::vector<GradientShift> gradient_shift;
-    long gradient_shift_step = -1;  // the step they were measured at
+    long gradient_shift_step = -1;              // the step they were measured at
     std::optional<Mlp<float>> before, scratch;  // copies for gradient-ICS and the landscape
     Landscape landscape;
-    long landscape_step = -1;                    // the step it was measured at
+    long landscape_step = -1;                     // the step it was measured at
     std::vector<float> weights, gradient, moved;  // flat W, g and W - eta g (or its gradient)
     std::vector<Ring> traces;
     Rng probe_rng{0};  // the arm's own, so no arm's measurements depend on the others
@@ -212,10 +239,10 @@ class Experiment {
   int columns_per_arm_;
 
   Rng batch_rng_;
-  std::vector<std::uint32_t> order_;  // permutation of the training examples
-  std::size_t cursor_ = 0;            // next unused position in order_
-  Matrix<float> batch_x_;             // (batchSize, features)
-  std::vector<std::int32_t> batch_y_; // (batchSize)
+  std::vector<std::uint32_t> order_;   // permutation of the training examples
+  std::size_t cursor_ = 0;             // next unused position in order_
+  Matrix<float> batch_x_;              // (batchSize, features)
+  std::vector<std::int32_t> batch_y_;  // (batchSize)
 
   GridInfo grid_info_;
   Matrix<float> grid_x_;  // (grid_size^2, features) model inputs

@@ -59,8 +59,7 @@ void Experiment::measure_gradient_shift(Arm& arm) {
     const auto logits = scratch.forward(batch_x_, Mode::BatchStats, true);  // the step's noise
     loss_forward_backward<float>(loss_, logits, batch_y_.data(), arm.dlogits.topRows(rows));
     scratch.backward(arm.dlogits.topRows(rows));
-    arm.gradient_shift[i] =
-        gradient_shift(arm.net.hidden(i).dense.dW, scratch.hidden(i).dense.dW);
+    arm.gradient_shift[i] = gradient_shift(arm.net.hidden(i).dense.dW, scratch.hidden(i).dense.dW);
   }
   arm.gradient_shift_step = steps_ + 1;
 }
@@ -86,7 +85,8 @@ void Experiment::measure_landscape(Arm& arm) {
     there = (w.cast<double>() - eta * g.cast<double>()).cast<float>();  // W - eta g
     scratch.set_parameters(there.data());
     const auto logits = scratch.forward(batch_x_, Mode::BatchStats, true);
-    const float loss = loss_forward_backward<float>(loss_, logits, batch_y_.data(), arm.dlogits.topRows(rows));
+    const float loss =
+        loss_forward_backward<float>(loss_, logits, batch_y_.data(), arm.dlogits.topRows(rows));
     scratch.backward(arm.dlogits.topRows(rows));
     scratch.get_gradients(there.data());  // the gradient there
     const double change = (there.cast<double>() - g.cast<double>()).norm();
@@ -134,8 +134,8 @@ void Experiment::probe_layers(Arm& arm, float* row) {
       const Matrix<float>& z = arm.net.bn_input(l);
       for (Eigen::Index i = 0; i < rows; ++i) jitter_population_[i] = z(i, tracked_unit(l));
       same_example_normalized(jitter_population_, jitter_examples_, config_.batchSize,
-                              kJitterRepeats, float(config_.bnEps), arm.probe_rng,
-                              index_scratch_, jitter_values_.data());
+                              kJitterRepeats, float(config_.bnEps), arm.probe_rng, index_scratch_,
+                              jitter_values_.data());
       const int examples = static_cast<int>(jitter_examples_.size());
       float sum = 0;
       for (int e = 0; e < examples; ++e)
@@ -172,7 +172,8 @@ std::vector<BatchMeanSpread> Experiment::batch_mean_spread(int arm_index, int la
   std::vector<float> population;
   bn_inputs(arm, data_.train_x, layer, population);
   Rng rng(config_.seed ^ static_cast<std::uint64_t>(steps_), stream(Stream::BatchMeanSpread));
-  return bnlab::batch_mean_spread(population, {4, 8, 16, 32, 64, 128}, batches, rng, index_scratch_);
+  return bnlab::batch_mean_spread(population, {4, 8, 16, 32, 64, 128}, batches, rng,
+                                  index_scratch_);
 }
 
 Jitter Experiment::same_example_jitter(int arm_index, int layer, int repeats) {
@@ -187,8 +188,8 @@ Jitter Experiment::same_example_jitter(int arm_index, int layer, int repeats) {
   j.repeats = repeats;
   j.x_hat.resize(j.examples.size() * repeats);
   Rng rng(config_.seed ^ static_cast<std::uint64_t>(steps_), stream(Stream::Jitter));
-  same_example_normalized(population, j.examples, config_.batchSize, repeats,
-                          float(config_.bnEps), rng, index_scratch_, j.x_hat.data());
+  same_example_normalized(population, j.examples, config_.batchSize, repeats, float(config_.bnEps),
+                          rng, index_scratch_, j.x_hat.data());
   for (std::size_t e = 0; e < j.examples.size(); ++e)
     j.stds.push_back(sample_std(j.x_hat.data() + e * repeats, repeats));
   return j;

@@ -74,9 +74,9 @@ DistributionShift distribution_shift(const RowVector<float>& means, const RowVec
     relative += change / (spread * spread);
     ++spread_units;
   }
-  return {std::sqrt(raw / float(means.size())),
-          spread_units > 0 ? std::sqrt(relative / float(spread_units))
-                           : std::numeric_limits<float>::quiet_NaN()};
+  return {std::sqrt(raw / float(means.size())), spread_units > 0
+                                                    ? std::sqrt(relative / float(spread_units))
+                                                    : std::numeric_limits<float>::quiet_NaN()};
 }
 
 float saturation(Activation kind, ConstMatrixRef<float> u, ConstMatrixRef<float> a) {
@@ -139,8 +139,8 @@ std::vector<BatchMeanSpread> batch_mean_spread(const std::vector<float>& populat
       for (int i = 0; i < b; ++i) sum += population[scratch[i]];
       batch_means[k] = float(sum / b);
     }
-    const double predicted = n > 1 ? sigma / std::sqrt(double(b)) * std::sqrt(double(n - b) / (n - 1))
-                                   : 0.0;
+    const double predicted =
+        n > 1 ? sigma / std::sqrt(double(b)) * std::sqrt(double(n - b) / (n - 1)) : 0.0;
     out.push_back({b, sample_std(batch_means.data(), batches), float(predicted)});
   }
   return out;

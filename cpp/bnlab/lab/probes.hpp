@@ -19,7 +19,7 @@ float percentile_of_sorted(const float* sorted, int n, double q);
 
 // Distribution of a layer's input to its nonlinearity u (P, width) over the probe set.
 struct LayerDistribution {
-  float p15 = 0, p50 = 0, p85 = 0;  // of the tracked unit
+  float p15 = 0, p50 = 0, p85 = 0;               // of the tracked unit
   float mean_of_means = 0, spread_of_means = 0;  // over units, of each unit's mean
   float mean_of_stds = 0, spread_of_stds = 0;    // over units, of each unit's std
 };
@@ -42,8 +42,8 @@ struct DistributionShift {
   float relative = 0;
 };
 DistributionShift distribution_shift(const RowVector<float>& means, const RowVector<float>& stds,
-                         const RowVector<float>& previous_means,
-                         const RowVector<float>& previous_stds);
+                                     const RowVector<float>& previous_means,
+                                     const RowVector<float>& previous_stds);
 
 // Fraction of saturated units of a layer over the probe set: for sigmoid and tanh, the
 // share of (example, unit) pairs whose derivative is below 1% of its maximum; for ReLU, the

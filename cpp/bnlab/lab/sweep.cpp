@@ -17,10 +17,11 @@ struct MetricInfo {
   SweepMetric metric;
   float CellArm::*member;
 };
-const MetricInfo kMetrics[] = {{"testAccuracy", SweepMetric::TestAccuracy, &CellArm::test_accuracy},
-                               {"testLoss", SweepMetric::TestLoss, &CellArm::test_loss},
-                               {"trainAccuracy", SweepMetric::TrainAccuracy, &CellArm::train_accuracy},
-                               {"trainLoss", SweepMetric::TrainLoss, &CellArm::train_loss}};
+const MetricInfo kMetrics[] = {
+    {"testAccuracy", SweepMetric::TestAccuracy, &CellArm::test_accuracy},
+    {"testLoss", SweepMetric::TestLoss, &CellArm::test_loss},
+    {"trainAccuracy", SweepMetric::TrainAccuracy, &CellArm::train_accuracy},
+    {"trainLoss", SweepMetric::TrainLoss, &CellArm::train_loss}};
 
 const char* metric_name(SweepMetric metric) {
   for (const MetricInfo& m : kMetrics)
@@ -63,23 +64,26 @@ void read_axis(const Json& json, const char* key, std::vector<AxisText>& axes,
   AxisText axis;
   const FieldInfo* info = field && field->is_string() ? config_field(field->as_string()) : nullptr;
   if (!info || !sweepable(*info)) {
-    errors.push_back({k + ".field", "must be a setting that changes training (" + joined(sweep_fields()) +
-                                        "); got " + (field ? field->describe() : "nothing")});
+    errors.push_back({k + ".field", "must be a setting that changes training (" +
+                                        joined(sweep_fields()) + "); got " +
+                                        (field ? field->describe() : "nothing")});
   } else {
     axis.field = field->as_string();
   }
   if (!values || !values->is_array() || values->items().empty() ||
       static_cast<int>(values->items().size()) > Sweep::kMaxValues) {
-    errors.push_back({k + ".values", "must be an array of 1 to " + std::to_string(Sweep::kMaxValues) +
-                                         " values; got " + (values ? values->describe() : "nothing")});
+    errors.push_back({k + ".values", "must be an array of 1 to " +
+                                         std::to_string(Sweep::kMaxValues) + " values; got " +
+                                         (values ? values->describe() : "nothing")});
     return;
   }
   const auto& items = values->items();
   for (std::size_t i = 0; i < items.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (items[i].dump() == items[j].dump()) {
-        errors.push_back({k + ".values", "item " + std::to_string(i + 1) + " repeats " + items[i].describe() +
-                                             " (item " + std::to_string(j + 1) + "): each value at most once"});
+        errors.push_back({k + ".values", "item " + std::to_string(i + 1) + " repeats " +
+                                             items[i].describe() + " (item " +
+                                             std::to_string(j + 1) + "): each value at most once"});
         return;
       }
   axis.values = items;
@@ -100,14 +104,20 @@ void read_settings(const Json& json, Sweep& sweep, std::vector<FieldError>& erro
     } else if (key == "steps") {
       const bool ok = v.is_number() && v.as_number() >= 1 && v.as_number() <= Sweep::kMaxSteps &&
                       v.as_number() == std::floor(v.as_number());
-      if (ok) sweep.steps = static_cast<long>(v.as_number());
-      else errors.push_back({"steps", "must be an integer from 1 to " + std::to_string(Sweep::kMaxSteps) + "; got " + v.describe()});
+      if (ok)
+        sweep.steps = static_cast<long>(v.as_number());
+      else
+        errors.push_back({"steps", "must be an integer from 1 to " +
+                                       std::to_string(Sweep::kMaxSteps) + "; got " + v.describe()});
     } else if (key == "metric") {
       const MetricInfo* found = nullptr;
       for (const MetricInfo& m : kMetrics)
         if (v.is_string() && v.as_string() == m.name) found = &m;
-      if (found) sweep.metric = found->metric;
-      else errors.push_back({"metric", "must be one of " + joined(sweep_metrics()) + "; got " + v.describe()});
+      if (found)
+        sweep.metric = found->metric;
+      else
+        errors.push_back(
+            {"metric", "must be one of " + joined(sweep_metrics()) + "; got " + v.describe()});
     } else {
       errors.push_back({key, "is not a sweep setting (base, x, y, steps, metric)"});
     }
@@ -130,8 +140,9 @@ void read_values(const std::vector<AxisText>& text, Sweep& sweep, std::vector<Fi
         axis.values.push_back(value);
       } catch (const ConfigError& e) {
         for (const FieldError& f : e.errors())
-          errors.push_back({std::string(kAxisNames[a]) + ".values", "item " + std::to_string(i + 1) + " is " +
-                                                                      item.describe() + ": " + f.field + " " + f.message});
+          errors.push_back({std::string(kAxisNames[a]) + ".values",
+                            "item " + std::to_string(i + 1) + " is " + item.describe() + ": " +
+                                f.field + " " + f.message});
       }
     }
     sweep.axes.push_back(std::move(axis));
@@ -147,10 +158,12 @@ void check_cells(const Sweep& sweep) {
     } catch (const ConfigError& e) {
       std::string where;
       for (std::size_t a = 0; a < sweep.axes.size(); ++a)
-        where += (a ? ", " : "") + sweep.axes[a].field + " = " + to_json(sweep.value(int(a), c)).dump();
+        where +=
+            (a ? ", " : "") + sweep.axes[a].field + " = " + to_json(sweep.value(int(a), c)).dump();
       std::vector<FieldError> errors;
       for (const FieldError& f : e.errors())
-        errors.push_back({sweep.axes.size() == 2 ? "y.values" : "x.values", "the cell " + where + " is refused: " + f.field + " " + f.message});
+        errors.push_back({sweep.axes.size() == 2 ? "y.values" : "x.values",
+                          "the cell " + where + " is refused: " + f.field + " " + f.message});
       throw ConfigError(std::move(errors));
     }
   }
@@ -186,22 +199,27 @@ const FieldValue& Sweep::value(int axis, int index) const {
 }
 
 Config Sweep::cell_config(int index) const {
-  if (index < 0 || index >= cells()) throw std::invalid_argument("sweep: no cell " + std::to_string(index));
+  if (index < 0 || index >= cells())
+    throw std::invalid_argument("sweep: no cell " + std::to_string(index));
   Config config = base;
-  for (std::size_t a = 0; a < axes.size(); ++a) set_field(config, axes[a].field, value(int(a), index));
+  for (std::size_t a = 0; a < axes.size(); ++a)
+    set_field(config, axes[a].field, value(int(a), index));
   check_config(config);
   return config;
 }
 
 Sweep parse_sweep(const Json& json) {
   if (!json.is_object())
-    throw ConfigError(std::vector<FieldError>{{"(sweep)", "must be a JSON object, got " + json.describe()}});
+    throw ConfigError(
+        std::vector<FieldError>{{"(sweep)", "must be a JSON object, got " + json.describe()}});
   std::vector<FieldError> errors;
   Sweep sweep;
   read_settings(json, sweep, errors);
   std::vector<AxisText> axes;
-  if (const Json* x = json.find("x")) read_axis(*x, "x", axes, errors);
-  else errors.push_back({"x", "is required: { field, values }"});
+  if (const Json* x = json.find("x"))
+    read_axis(*x, "x", axes, errors);
+  else
+    errors.push_back({"x", "is required: { field, values }"});
   if (const Json* y = json.find("y"); y && !y->is_null()) read_axis(*y, "y", axes, errors);
   if (axes.size() == 2 && axes[0].field == axes[1].field)
     errors.push_back({"y.field", "must differ from x.field; both are \"" + axes[0].field + "\""});
@@ -212,7 +230,9 @@ Sweep parse_sweep(const Json& json) {
   return sweep;
 }
 
-Sweep parse_sweep(const std::string& json_text) { return parse_sweep(parse_document(json_text, "(sweep)")); }
+Sweep parse_sweep(const std::string& json_text) {
+  return parse_sweep(parse_document(json_text, "(sweep)"));
+}
 
 Json sweep_to_json(const Sweep& sweep) {
   Json out = Json::object();
@@ -251,12 +271,14 @@ long CellRun::step(long n) {
 }
 
 CellResult CellRun::result() {
-  if (exp_->steps() < steps_) throw std::logic_error("sweep: cell " + std::to_string(index_) + " is not trained yet");
+  if (exp_->steps() < steps_)
+    throw std::logic_error("sweep: cell " + std::to_string(index_) + " is not trained yet");
   CellResult out;
   out.index = index_;
   for (int a = 0; a < exp_->arm_count(); ++a) {
     const Evaluation train = exp_->evaluate(a, Split::Train), test = exp_->evaluate(a, Split::Test);
-    out.arms.push_back({test.accuracy, test.loss, train.accuracy, train.loss, exp_->diverged_at(a)});
+    out.arms.push_back(
+        {test.accuracy, test.loss, train.accuracy, train.loss, exp_->diverged_at(a)});
   }
   return out;
 }
@@ -314,7 +336,10 @@ std::string sweep_results_csv(const Sweep& sweep, const std::vector<CellResult>&
       if (sweep.axes.size() == 2) out += "," + text(axis_value(sweep, 1, cell.index));
       out += std::string(",") + name_of(sweep.base.arms[a]);
       for (const MetricInfo& m : kMetrics) out += "," + Json(double(cell.arms[a].*m.member)).dump();
-      out += "," + (cell.arms[a].diverged_at >= 0 ? std::to_string(cell.arms[a].diverged_at) : std::string()) + "\n";
+      out += "," +
+             (cell.arms[a].diverged_at >= 0 ? std::to_string(cell.arms[a].diverged_at)
+                                            : std::string()) +
+             "\n";
     }
   return out;
 }
@@ -339,7 +364,8 @@ std::vector<CellResult> sweep_results_from_json(const Json& json, Sweep& sweep) 
       throw std::invalid_argument("a cell lacks its index or its arms");
     cell.index = static_cast<int>(index->as_number());
     if (cell.index < 0 || cell.index >= sweep.cells())
-      throw std::invalid_argument("cell index " + std::to_string(cell.index) + " is outside the grid");
+      throw std::invalid_argument("cell index " + std::to_string(cell.index) +
+                                  " is outside the grid");
     for (const Json& a : arms->items()) {
       CellArm arm;
       for (const MetricInfo& m : kMetrics) arm.*m.member = number(a.find(m.name));
@@ -354,7 +380,8 @@ std::vector<CellResult> sweep_results_from_json(const Json& json, Sweep& sweep) 
 
 std::vector<int> shard_cells(const Sweep& sweep, int shard, int shards) {
   if (shards < 1 || shard < 0 || shard >= shards)
-    throw std::invalid_argument("shard i/n needs n >= 1 and 0 <= i < n; got " + std::to_string(shard) + "/" + std::to_string(shards));
+    throw std::invalid_argument("shard i/n needs n >= 1 and 0 <= i < n; got " +
+                                std::to_string(shard) + "/" + std::to_string(shards));
   std::vector<int> out;
   for (int c = shard; c < sweep.cells(); c += shards) out.push_back(c);
   return out;

@@ -38,7 +38,8 @@ std::vector<CellResult> run_cells(const Sweep& sweep, const std::vector<int>& in
   return out;
 }
 
-std::vector<CellResult> merge_cells(const Sweep& sweep, std::vector<std::vector<CellResult>> shards) {
+std::vector<CellResult> merge_cells(const Sweep& sweep,
+                                    std::vector<std::vector<CellResult>> shards) {
   std::vector<CellResult> out(static_cast<std::size_t>(sweep.cells()));
   for (auto& shard : shards)
     for (CellResult& cell : shard) {
@@ -47,7 +48,8 @@ std::vector<CellResult> merge_cells(const Sweep& sweep, std::vector<std::vector<
                                     " is outside the grid of " + std::to_string(sweep.cells()) +
                                     " cells");
       CellResult& slot = out.at(static_cast<std::size_t>(cell.index));
-      if (slot.index >= 0) throw std::invalid_argument("cell " + std::to_string(cell.index) + " is in two shards");
+      if (slot.index >= 0)
+        throw std::invalid_argument("cell " + std::to_string(cell.index) + " is in two shards");
       slot = std::move(cell);
     }
   for (std::size_t c = 0; c < out.size(); ++c)

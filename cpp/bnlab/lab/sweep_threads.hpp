@@ -19,6 +19,7 @@ std::vector<CellResult> run_cells(const Sweep& sweep, const std::vector<int>& in
 
 // Joins shards of one sweep: every cell exactly once, in index order. Throws
 // std::invalid_argument when the shards are of different sweeps, a cell is missing or repeated.
-std::vector<CellResult> merge_cells(const Sweep& sweep, std::vector<std::vector<CellResult>> shards);
+std::vector<CellResult> merge_cells(const Sweep& sweep,
+                                    std::vector<std::vector<CellResult>> shards);
 
 }  // namespace bnlab

@@ -120,8 +120,7 @@ class BatchNorm {
     if (mode == Mode::BatchStats) return;
 
     running_mean = (T(1) - momentum) * running_mean + momentum * batch_mean;
-    running_var = (T(1) - momentum) * running_var +
-                  (momentum * T(rows) / T(rows - 1)) * batch_var;
+    running_var = (T(1) - momentum) * running_var + (momentum * T(rows) / T(rows - 1)) * batch_var;
   }
 
   // dy (B, F) -> dx (B, F), grad_gamma, grad_beta; after a training forward. dx must not alias dy.
@@ -132,8 +131,8 @@ class BatchNorm {
     check_columns(dy.cols(), "backward");
     if (dy.rows() != rows_)
       throw std::invalid_argument("BatchNorm: backward() got " + std::to_string(dy.rows()) +
-                                  " rows of gradient for a forward of " +
-                                  std::to_string(rows_) + " rows");
+                                  " rows of gradient for a forward of " + std::to_string(rows_) +
+                                  " rows");
     const auto x_hat = x_hat_.topRows(rows_);
     const Eigen::Index F = dy.cols();
     simd::column_sums<T>(dy, grad_beta);
@@ -165,7 +164,7 @@ class BatchNorm {
                                   std::to_string(features()));
   }
 
-  Matrix<T> x_hat_;  // (max_rows, F)
+  Matrix<T> x_hat_;            // (max_rows, F)
   RowVector<T> shift_;         // (F) the batch's first row, subtracted before the statistics
   RowVector<T> shifted_mean_;  // (F) the batch mean of x - shift_
   RowVector<T> inv_std_;       // (F) 1 / sqrt(batch var + eps), for backward
@@ -185,8 +184,8 @@ struct BatchNormReference {
 
   void forward(const Matrix<T>& x, const RowVector<T>& gamma, const RowVector<T>& beta, T eps) {
     const T m = T(x.rows());
-    mean = x.colwise().sum() / m;                                          // mu_B
-    var = (x.rowwise() - mean).array().square().colwise().sum() / m;       // sigma_B^2
+    mean = x.colwise().sum() / m;                                     // mu_B
+    var = (x.rowwise() - mean).array().square().colwise().sum() / m;  // sigma_B^2
     x_hat = (x.rowwise() - mean).array().rowwise() / (var.array() + eps).sqrt();
     y = (x_hat.array().rowwise() * gamma.array()).rowwise() + beta.array();  // gamma x_hat + beta
   }
@@ -198,11 +197,14 @@ struct BatchNormReference {
     const Matrix<T> centred = x.rowwise() - mean;
     const RowVector<T> inv_std = (var.array() + eps).rsqrt();
     const Matrix<T> dx_hat = dy.array().rowwise() * gamma.array();
-    const RowVector<T> dvar = (dx_hat.array() * centred.array()).colwise().sum() * (T(-0.5) * inv_std.array().cube());
+    const RowVector<T> dvar =
+        (dx_hat.array() * centred.array()).colwise().sum() * (T(-0.5) * inv_std.array().cube());
     const RowVector<T> dmean = (-(dx_hat.array().rowwise() * inv_std.array())).colwise().sum() +
                                dvar.array() * (T(-2) * centred.array()).colwise().sum() / m;
     dx = ((dx_hat.array().rowwise() * inv_std.array()) +
-          (centred.array().rowwise() * (T(2) * dvar.array() / m))).rowwise() + dmean.array() / m;
+          (centred.array().rowwise() * (T(2) * dvar.array() / m)))
+             .rowwise() +
+         dmean.array() / m;
     dgamma = (dy.array() * x_hat.array()).colwise().sum();
     dbeta = dy.colwise().sum();
   }

@@ -92,8 +92,8 @@ class LayerNorm {
                                   std::to_string(features()));
   }
 
-  Matrix<T> x_hat_;                                 // (max_rows, F)
-  Eigen::Matrix<T, Eigen::Dynamic, 1> inv_std_;     // (max_rows)
+  Matrix<T> x_hat_;                              // (max_rows, F)
+  Eigen::Matrix<T, Eigen::Dynamic, 1> inv_std_;  // (max_rows)
   Eigen::Index rows_ = 0;
 };
 

@@ -48,7 +48,7 @@ struct MlpShape {
   Activation activation = Activation::Sigmoid;
   Norm norm = Norm::None;
   double bn_momentum = 0.1;
-  double bn_eps = 1e-5;  // LayerNorm's eps too
+  double bn_eps = 1e-5;             // LayerNorm's eps too
   std::optional<BnNoise> bn_noise;  // with Norm::BnBefore
   double dropout = 0;               // rate; 0 for none
 };
@@ -63,10 +63,10 @@ class Mlp {
     std::optional<LayerNorm<T>> ln;
     bool after = false;  // BN follows the nonlinearity
     bool noisy = false;  // bn noise after the BN
-    Matrix<T> z;    // (B, width) Dense output, when a normalization follows it
-    Matrix<T> u;    // (B, width) input to the nonlinearity
-    Matrix<T> a;    // (B, width) nonlinearity output
-    Matrix<T> out;  // (B, width) BN(a) after the nonlinearity, or a * mask (dropout)
+    Matrix<T> z;         // (B, width) Dense output, when a normalization follows it
+    Matrix<T> u;         // (B, width) input to the nonlinearity
+    Matrix<T> a;         // (B, width) nonlinearity output
+    Matrix<T> out;       // (B, width) BN(a) after the nonlinearity, or a * mask (dropout)
     Matrix<T> d_out, d_a, d_u, d_z;  // gradients of the same, (B, width)
     // The step's noise (draw_noise): bn noise's scale and shift, dropout's scaled mask.
     RowVector<T> noise_scale, noise_shift;  // (width)
@@ -79,10 +79,9 @@ class Mlp {
     bool norm_before() const { return bn_before() || ln; }
   };
 
-  explicit Mlp(const MlpShape& shape) : shape_(shape), output_(shape.hidden.empty()
-                                                                  ? shape.inputs
-                                                                  : shape.hidden.back(),
-                                                              shape.outputs, true) {
+  explicit Mlp(const MlpShape& shape)
+      : shape_(shape),
+        output_(shape.hidden.empty() ? shape.inputs : shape.hidden.back(), shape.outputs, true) {
     if (shape.inputs < 1 || shape.outputs < 1)
       throw std::invalid_argument("Mlp: inputs and outputs must be at least 1");
     if (shape.bn_noise && shape.norm != Norm::BnBefore)
@@ -153,7 +152,8 @@ class Mlp {
     for (auto& h : hidden_) {
       if (h.noisy)
         for (Eigen::Index j = 0; j < h.noise_scale.size(); ++j) {
-          h.noise_scale(j) = T(rng.uniform(1.0 - shape_.bn_noise->scale, 1.0 + shape_.bn_noise->scale));
+          h.noise_scale(j) =
+              T(rng.uniform(1.0 - shape_.bn_noise->scale, 1.0 + shape_.bn_noise->scale));
           h.noise_shift(j) = T(rng.uniform(-shape_.bn_noise->shift, shape_.bn_noise->shift));
         }
       if (p > 0)
@@ -169,7 +169,8 @@ class Mlp {
     for (int l = 0; l < depth(); ++l) {
       hidden_[l].noise_scale = src.hidden_[l].noise_scale;
       hidden_[l].noise_shift = src.hidden_[l].noise_shift;
-      if (shape_.dropout > 0) hidden_[l].mask.topRows(noise_rows_) = src.hidden_[l].mask.topRows(noise_rows_);
+      if (shape_.dropout > 0)
+        hidden_[l].mask.topRows(noise_rows_) = src.hidden_[l].mask.topRows(noise_rows_);
     }
   }
 
@@ -179,7 +180,9 @@ class Mlp {
   TopRows<T> forward(ConstMatrixRef<T> x, bool training) {
     return forward(x, training ? Mode::Train : Mode::Inference);
   }
-  TopRows<T> forward(ConstMatrixRef<T> x, Mode mode) { return forward(x, mode, mode == Mode::Train); }
+  TopRows<T> forward(ConstMatrixRef<T> x, Mode mode) {
+    return forward(x, mode, mode == Mode::Train);
+  }
   TopRows<T> forward(ConstMatrixRef<T> x, Mode mode, bool noise) {
     const Eigen::Index rows = x.rows();
     const bool drop = noise && shape_.dropout > 0;
@@ -195,10 +198,13 @@ class Mlp {
       auto u = h.u.topRows(rows);
       if (h.norm_before()) {
         h.dense.forward(in->topRows(rows), h.z.topRows(rows));
-        if (h.bn) h.bn->forward(h.z.topRows(rows), u, mode);
-        else h.ln->forward(h.z.topRows(rows), u);
+        if (h.bn)
+          h.bn->forward(h.z.topRows(rows), u, mode);
+        else
+          h.ln->forward(h.z.topRows(rows), u);
         if (noise && h.noisy)
-          u.array() = (u.array().rowwise() * h.noise_scale.array()).rowwise() + h.noise_shift.array();
+          u.array() =
+              (u.array().rowwise() * h.noise_scale.array()).rowwise() + h.noise_shift.array();
       } else {
         h.dense.forward(in->topRows(rows), u);
       }
@@ -239,8 +245,10 @@ class Mlp {
       if (h.norm_before()) {
         if (noise_applied_ && h.noisy)
           h.d_u.topRows(rows).array().rowwise() *= h.noise_scale.array();
-        if (h.bn) h.bn->backward(h.d_u.topRows(rows), h.d_z.topRows(rows));
-        else h.ln->backward(h.d_u.topRows(rows), h.d_z.topRows(rows));
+        if (h.bn)
+          h.bn->backward(h.d_u.topRows(rows), h.d_z.topRows(rows));
+        else
+          h.ln->backward(h.d_u.topRows(rows), h.d_z.topRows(rows));
         d_z = &h.d_z;
       }
       h.dense.backward(input_of(l).topRows(rows), d_z->topRows(rows));
@@ -308,7 +316,10 @@ class Mlp {
     for_each_parameter([&](T*, T* g, Eigen::Index n) { out = std::copy_n(g, n, out); });
   }
   void set_parameters(const T* in) {
-    for_each_parameter([&](T* p, T*, Eigen::Index n) { std::copy_n(in, n, p); in += n; });
+    for_each_parameter([&](T* p, T*, Eigen::Index n) {
+      std::copy_n(in, n, p);
+      in += n;
+    });
   }
 
   Eigen::Index parameter_count() {

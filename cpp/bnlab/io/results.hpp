@@ -17,8 +17,8 @@
 
 namespace bnlab {
 
-// The repeats of the same-example jitter measured on the final network: twice the probes'
-// (Experiment::kJitterRepeats), as the run measures it once.
+// The repeats of the same-example jitter bnlab-run measures on the final network (the probes
+// take Experiment::kJitterRepeats at every record).
 constexpr int kFinalJitterRepeats = 64;
 
 template <class W>

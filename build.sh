@@ -89,8 +89,8 @@ build_web() {
   rm -rf dist/src
   local esbuild=(node_modules/.bin/esbuild --bundle --format=iife --target=es2020 --minify
                  --sourcemap --log-level=warning)
-  "${esbuild[@]}" web/src/app.js --outfile=dist/app.js
-  "${esbuild[@]}" web/src/worker.js --outfile=dist/worker.js
+  "${esbuild[@]}" web/src/page/app.js --outfile=dist/app.js
+  "${esbuild[@]}" web/src/worker/worker.js --outfile=dist/worker.js
   node web/standalone.mjs dist build/wasm/bnlab-single.js
 }
 

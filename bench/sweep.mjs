@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { frameTime, launchBrowser, root, serveDist } from '../tests/e2e/browser.mjs';
-import { cellConfig, cellCount } from '../web/src/sweep-claims.js';
+import { cellConfig, cellCount } from '../web/src/shared/sweep-grid.js';
 
 const median = (values) => {
   const v = [...values].sort((a, b) => a - b);

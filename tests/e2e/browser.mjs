@@ -69,7 +69,7 @@ export function useBrowser() {
 // The step counter the page shows.
 export const steps = async (page) => Number((await page.locator('#steps').textContent()).replaceAll(',', ''));
 
-// The arms' colours (web/src/arms.js) as RGB.
+// The arms' colours (web/src/shared/arms.js) as RGB.
 export const ARM_COLORS = { plain: [0xcc, 0x66, 0x77], 'bn-before': [0x44, 0x77, 0xaa], 'bn-after': [0x22, 0x88, 0x33] };
 
 // Pixels of a canvas (the first the selector matches in a page or frame) within a small

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { screenshotDir, steps, useBrowser, waitForArmPixels, watchErrors } from './browser.mjs';
 
 const CHARTS = ['chart-loss', 'chart-shift', 'chart-gradnorm', 'chart-saturation', 'chart-modes'];
-const BN_CHARTS = ['chart-batch-mean', 'chart-batch-var', 'chart-jitter', 'chart-sweep'];
+const BN_CHARTS = ['chart-batch-mean', 'chart-batch-var', 'chart-jitter', 'chart-spread'];
 
 const session = useBrowser();
 

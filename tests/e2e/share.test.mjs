@@ -1,4 +1,4 @@
-// Share links, the embed view, the single-file page and the scenarios, as people meet them:
+// Share links, the embed view, the single-file page and the lessons, as people meet them:
 // a link restores the run exactly, a hostile link never breaks or hijacks the page, an
 // embedded view fits its frame, and the standalone file works from disk.
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { DEFAULT_LESSON } from '../../web/src/scenarios.js';
+import { DEFAULT_LESSON } from '../../web/src/lessons/lessons.js';
 import { root, screenshotDir, steps, useBrowser, waitForArmPixels, watchErrors } from './browser.mjs';
 
 const session = useBrowser();
@@ -108,6 +108,7 @@ const HOSTILE = [
   '#dataset=%F0%9F%A7%A0&activation=%E2%80%AEdiomgis',
   '#embed=1&views=<b>x</b>,loss,boundary,boundary',
   '#scenario=<img src=x onerror=window.pwned=1>',
+  '#lesson=<img src=x onerror=window.pwned=1>',
   `#${'a=b&'.repeat(3000)}`,
 ];
 
@@ -122,14 +123,14 @@ test('hostile links end in a working page or a clear message, never injected mar
       injected: document.querySelectorAll('img, script:not([src]):not(#bnlab-worker-source), iframe').length,
       status: document.getElementById('status').textContent,
       steps: Number(document.getElementById('steps').textContent.replaceAll(',', '')),
-      scenarioBanner: document.getElementById('scenario-banner').hidden ? null : document.getElementById('scenario-title').textContent,
+      lessonBanner: document.getElementById('lesson-banner').hidden ? null : document.getElementById('lesson-title').textContent,
     }));
     assert.equal(state.pwned, undefined, label);
     assert.equal(state.injected, 0, label);
     assert.ok(state.steps > 0 || /Invalid|could not/i.test(state.status), `${label}: ${state.status}`);
-    // No scenario banner for an unknown scenario; a link that fell back to the defaults is the
+    // No lesson banner for an unknown lesson; a link that fell back to the defaults is the
     // default lesson.
-    assert.ok(state.scenarioBanner === null || state.scenarioBanner === DEFAULT_LESSON.title, `${label}: banner "${state.scenarioBanner}"`);
+    assert.ok(state.lessonBanner === null || state.lessonBanner === DEFAULT_LESSON.title, `${label}: banner "${state.lessonBanner}"`);
     await page.close();
   }
 });
@@ -192,35 +193,35 @@ test('the standalone file trains and draws its charts when opened from disk', as
   await page.close();
 });
 
-test('every scenario is a link that runs its settings and explains itself', async () => {
+test('every lesson is a link that runs its settings and explains itself', async () => {
   const { page, errors } = await open();
-  await page.click('#scenarios > summary');
-  const links = await page.locator('#scenario-list a.variant').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-  assert.ok(links.length >= 8, `${links.length} scenario links`);
-  const scenarios = new Set(links.map((href) => new URLSearchParams(href.slice(1)).get('scenario')));
+  await page.click('#lessons > summary');
+  const links = await page.locator('#lesson-list a.variant').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(links.length >= 8, `${links.length} lesson links`);
+  const lessons = new Set(links.map((href) => new URLSearchParams(href.slice(1)).get('lesson')));
   for (const id of ['vanishing', 'rescaling', 'covariate-shift', 'batch-noise', 'placement', 'inference'])
-    assert.ok(scenarios.has(id), id);
+    assert.ok(lessons.has(id), id);
   // Batch noise: three variants at batch sizes 4, 32 and 256.
-  const batches = links.filter((h) => h.includes('scenario=batch-noise')).map((h) => new URLSearchParams(h.slice(1)).get('batchSize'));
+  const batches = links.filter((h) => h.includes('lesson=batch-noise')).map((h) => new URLSearchParams(h.slice(1)).get('batchSize'));
   assert.deepEqual(batches, ['4', '32', '256']);
 
-  await page.click('#scenario-list a.variant >> text=standardized');
+  await page.click('#lesson-list a.variant >> text=standardized');
   await page.waitForFunction(() => document.getElementById('field-dataset').value === 'scales'
     && document.getElementById('field-standardize').checked);
-  assert.equal(await page.locator('#scenario-title').textContent(), 'Rescaling the inputs');
-  assert.match(await page.locator('#scenario-text').textContent(), /Height in metres next to weight in kilograms/);
+  assert.equal(await page.locator('#lesson-title').textContent(), 'Rescaling the inputs');
+  assert.match(await page.locator('#lesson-text').textContent(), /Height in metres next to weight in kilograms/);
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-test('the Figure 1 scenario on the digits shows test digits, answers and confusion matrices', async () => {
+test('the Figure 1 lesson on the digits shows test digits, answers and confusion matrices', async () => {
   const { page, errors } = await open('', { width: 1280, height: 900 });
-  await page.click('#scenarios > summary');
-  await page.click('#scenario-list a.variant[href*="scenario=figure1"]');
+  await page.click('#lessons > summary');
+  await page.click('#lesson-list a.variant[href*="lesson=figure1"]');
   await page.waitForFunction(() => document.getElementById('field-dataset').value === 'digits');
   await waitForStep(page, 300);
   await page.waitForTimeout(500);
-  assert.equal(await page.locator('#scenario-title').textContent(), 'Ioffe & Szegedy 2015, Figure 1');
+  assert.equal(await page.locator('#lesson-title').textContent(), 'Ioffe & Szegedy 2015, Figure 1');
   assert.equal(await page.locator('#boundaries').isHidden(), true, 'no 2-D boundary picture for the digits');
   const cells = await page.locator('#digits .digit').count();
   assert.ok(cells >= 24, `${cells} test digits shown`);

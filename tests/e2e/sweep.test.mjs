@@ -18,7 +18,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 // A small sweep as a link: 3 learning rates across, 2 initial scales down, on the circle.
 const SMALL = 'dataset=circle&hidden=8,8&activation=tanh&sweepX=learningRate:0.1,1,10&sweepY=initStd:0.1,1&sweepSteps=300';
 
-// The plot area of a map's canvas (web/src/sweep-view.js): LEFT px for the y values, 4 px
+// The plot area of a map's canvas (web/src/views/sweep/maps.js): LEFT px for the y values, 4 px
 // above, 6 px right, BOTTOM px for the x values and the x field's name.
 const LEFT = 46;
 const TOP = 4;
@@ -284,10 +284,10 @@ for (const [query, chosen] of EMBEDS) {
   });
 }
 
-test('the robustness lesson\'s link (tanh) shows its three claims with ✓ after the grid, each held in 20 of seeds 1–20, and the address keeps scenario= and sweepX=', async () => {
+test('the robustness lesson\'s link (tanh) shows its three claims with ✓ after the grid, each held in 20 of seeds 1–20, and the address keeps lesson= and sweepX=', async () => {
   const { page: menu } = await open('');
   await menu.locator('#sweep-run:not([disabled])').waitFor(WAIT);
-  const link = menu.locator('#scenario-list a.variant[data-lesson="robustness"]').first();
+  const link = menu.locator('#lesson-list a.variant[data-lesson="robustness"]').first();
   assert.equal(await link.textContent(), 'tanh');
   const href = await link.getAttribute('href');
   await menu.close();
@@ -305,7 +305,7 @@ test('the robustness lesson\'s link (tanh) shows its three claims with ✓ after
   }
   assert.match(await progress(page), /^Done: 32 of 32 cells/);
   const hash = new URLSearchParams(new URL(page.url()).hash.slice(1));
-  assert.equal(hash.get('scenario'), 'robustness');
+  assert.equal(hash.get('lesson'), 'robustness');
   assert.equal(hash.get('sweepX'), 'learningRate:0.01,0.03,0.1,0.3,1,3,10,30');
   assert.equal(hash.get('sweepY'), 'initStd:0.01,0.1,1,10');
   await page.locator('#view-sweep').screenshot({ path: join(screenshotDir, 'sweep-lesson-robustness.png') });

@@ -1,22 +1,23 @@
 // Every lesson's claims over seeds 1-20: each claim states how many of those seeds it holds
 // for at the lesson's horizon (`held`), and this test recomputes that figure with the same
-// predicates the page evaluates (web/src/claims.js), on the same engine. The page then shows,
+// predicates the page evaluates (web/src/lessons/claims.js), on the same engine. The page then shows,
 // for the seed a link carries, exactly the verdict and numbers computed here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { evaluateClaims, makeRun, watch } from '../../web/src/claims.js';
-import { DEFAULT_LESSON, SCENARIOS, SEEDS, variantClaims } from '../../web/src/scenarios.js';
+import { evaluateClaims, makeRun } from '../../web/src/lessons/claims.js';
+import { watch } from '../../web/src/lessons/readouts.js';
+import { DEFAULT_LESSON, LESSONS, SEEDS, variantClaims } from '../../web/src/lessons/lessons.js';
 import { loadEngine, root } from './engine.mjs';
 
 const m = await loadEngine();
 m.loadDigits(new Uint8Array(readFileSync(`${root}web/data/digits.bin`)));
 
-const LESSONS = [DEFAULT_LESSON, ...SCENARIOS];
+const ALL_LESSONS = [DEFAULT_LESSON, ...LESSONS];
 
 test('every lesson has a pace, a horizon reached in 10 to 60 s at that pace, and claims', () => {
-  for (const lesson of LESSONS) {
+  for (const lesson of ALL_LESSONS) {
     const seconds = lesson.horizon / lesson.pace;
     assert.ok(seconds >= 10 && seconds <= 60, `${lesson.id}: ${seconds} s to the horizon`);
     for (const variant of lesson.variants) {
@@ -29,7 +30,7 @@ test('every lesson has a pace, a horizon reached in 10 to 60 s at that pace, and
   }
 });
 
-for (const lesson of LESSONS) {
+for (const lesson of ALL_LESSONS) {
   for (const variant of lesson.variants) {
     test(`${lesson.id} / ${variant.label}: each claim holds in as many of seeds 1-${SEEDS} as it says`, () => {
       const claims = variantClaims(lesson, variant);
@@ -55,7 +56,7 @@ for (const lesson of LESSONS) {
 }
 
 test('a watch puts inference collapsing into words, with the numbers, and stays quiet otherwise', () => {
-  const raw = SCENARIOS.find((s) => s.id === 'rescaling').variants[0].config;
+  const raw = LESSONS.find((s) => s.id === 'rescaling').variants[0].config;
   const run = (config, steps) => {
     const exp = new m.Experiment(config);
     try {

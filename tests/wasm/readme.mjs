@@ -1,12 +1,12 @@
 // The README's tables made from their one source, so the docs cannot drift: the configuration
 // table from the schema the engine exports, and the lessons' claims table from
-// web/src/scenarios.js (with how often each held over seeds 1-20, which
+// web/src/lessons/lessons.js (with how often each held over seeds 1-20, which
 // tests/wasm/lessons.test.mjs checks). `node tests/wasm/readme.mjs` rewrites both in place.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import { DEFAULT_LESSON, SCENARIOS, SEEDS, variantClaims } from '../../web/src/scenarios.js';
-import { SWEEP_LESSONS } from '../../web/src/sweep-lessons.js';
+import { DEFAULT_LESSON, LESSONS, SEEDS, variantClaims } from '../../web/src/lessons/lessons.js';
+import { SWEEP_LESSONS } from '../../web/src/lessons/sweep-lessons.js';
 import { loadEngine, root } from './engine.mjs';
 
 export const README = `${root}README.md`;
@@ -24,14 +24,14 @@ export function schemaTable(schema) {
 }
 
 export function lessonsTable() {
-  const rows = [DEFAULT_LESSON, ...SCENARIOS].flatMap((lesson) => lesson.variants.flatMap((variant) => {
+  const rows = [DEFAULT_LESSON, ...LESSONS].flatMap((lesson) => lesson.variants.flatMap((variant) => {
     const name = lesson.variants.length > 1 ? `${lesson.title} (${variant.label})` : lesson.title;
     return variantClaims(lesson, variant).map((claim, i) => `| ${i === 0 ? `${name}; step ${lesson.horizon.toLocaleString('en')} at ${lesson.pace} steps/s` : ''} | ${claim.text} | ${claim.held} of ${SEEDS} |`);
   }));
   return ['| lesson; horizon at pace | claim | held, seeds 1–20 |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
-// The sweep lessons' claims (web/src/sweep-lessons.js), with the grid each is checked on.
+// The sweep lessons' claims (web/src/lessons/sweep-lessons.js), with the grid each is checked on.
 export function sweepLessonsTable() {
   const axis = (a) => `${a.field} ${a.values.join(', ')}`;
   const rows = SWEEP_LESSONS.flatMap((lesson) => lesson.variants.flatMap((variant) => variant.claims.map((claim, i) => {

@@ -15,11 +15,11 @@ test('the README configuration table is the one the schema gives', () => {
     'run `node tests/wasm/readme.mjs` to update README.md');
 });
 
-test('the README lessons table lists every claim with how often it held, as web/src/scenarios.js states', () => {
+test('the README lessons table lists every claim with how often it held, as web/src/lessons/lessons.js states', () => {
   assert.equal(readmeTable(text, 'lessons'), lessonsTable(), 'run `node tests/wasm/readme.mjs` to update README.md');
 });
 
-test('the README sweep lessons table lists every claim with how often it held, as web/src/sweep-lessons.js states', () => {
+test('the README sweep lessons table lists every claim with how often it held, as web/src/lessons/sweep-lessons.js states', () => {
   assert.equal(readmeTable(text, 'sweeps'), sweepLessonsTable(), 'run `node tests/wasm/readme.mjs` to update README.md');
 });
 

@@ -1,13 +1,13 @@
 // Sweeps on the wasm module (cpp/bnlab/sweep.hpp through the bindings) and in share links
-// (web/src/url-state.js): refusals name the axis and the value before anything runs, a cell is
+// (web/src/shared/link.js): refusals name the axis and the value before anything runs, a cell is
 // exactly an ordinary experiment of its configuration, and a sweep survives a link with its
 // values' types while hostile text reaches the validator as text.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { loadEngine, withExperiment } from './engine.mjs';
-import { cellConfig, cellCount } from '../../web/src/sweep-claims.js';
-import { MAX_FRAGMENT, configToFragment, parseFragment } from '../../web/src/url-state.js';
+import { cellConfig, cellCount } from '../../web/src/shared/sweep-grid.js';
+import { MAX_FRAGMENT, configToFragment, parseFragment } from '../../web/src/shared/link.js';
 
 const m = await loadEngine();
 const schema = m.configSchema();

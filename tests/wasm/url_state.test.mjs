@@ -1,4 +1,4 @@
-// Share links (web/src/url-state.js) against the engine's own schema and validator: every valid
+// Share links (web/src/shared/link.js) against the engine's own schema and validator: every valid
 // configuration survives a link exactly, and no link, however hostile, throws, pollutes, or
 // yields anything but a valid configuration with short notes.
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { loadEngine, root, withExperiment } from './engine.mjs';
 import {
   MAX_FRAGMENT, PAGE_OPTIONS, VIEWS, configToFragment, parseFragment, resolveConfig,
-} from '../../web/src/url-state.js';
+} from '../../web/src/shared/link.js';
 
 const m = await loadEngine();
 const schema = m.configSchema();
@@ -194,6 +194,16 @@ test('page options (embed, views, paused) survive a link beside the configuratio
   }
   const { parsed } = assertRoundTrip(defaults, { embed: true, paused: true, views: ['noise', 'boundary'] });
   assert.deepEqual(parsed.options, { embed: true, paused: true, views: ['noise', 'boundary'] });
+});
+
+test('a lesson survives a link, and an old link\'s scenario= names the same lesson with the same configuration', () => {
+  const fragment = configToFragment({ ...defaults, batchSize: 4 }, schema, { lesson: 'inference' });
+  assert.match(fragment, /&lesson=inference$/);
+  const now = parseFragment(fragment, schema);
+  const old = parseFragment(fragment.replace('&lesson=', '&scenario='), schema);
+  assert.deepEqual(now.options, { lesson: 'inference' });
+  assert.deepEqual(old, now);
+  assert.deepEqual(old.notes, []);
 });
 
 test('a refused field is named in a note and takes its default; the other fields are kept', () => {
@@ -473,7 +483,7 @@ test('in every hostile link, each field it sets is used as given or named in a n
 });
 
 test('wellFormed replaces lone surrogates as String.prototype.toWellFormed does, on browsers without it too', async () => {
-  const { wellFormed } = await import('../../web/src/url-state.js');
+  const { wellFormed } = await import('../../web/src/shared/schema-text.js');
   const samples = ['plain', 'a\uD800b', '\uDC00', '\uD83D\uDE00', '\uD83D', 'x\uDE00\uD83Dy', '\uD800\uD800\uDC00', ''];
   for (const text of samples) assert.equal(wellFormed(text), text.toWellFormed(), JSON.stringify(text));
   // Every single code unit of the surrogate ranges and around them.

@@ -1,8 +1,8 @@
 // The settings form, made from the configuration schema the engine exports: every field's
 // range, choices and meaning come from the one validator. The form only collects values; the
 // engine validates them and its messages are shown next to the fields they name.
-import { armAbout, armLabel } from './arms.js';
-import { valueFromText } from './url-state.js';
+import { armAbout, armLabel } from '../shared/arms.js';
+import { valueFromText } from '../shared/schema-text.js';
 
 // Fields in the order and groups the page shows them; the rest go under "Measurement".
 const GROUPS = [
@@ -93,6 +93,7 @@ function armsProblem(field, ticked, message) {
 
 // Builds the form in `form`. onChange(config, { live }) is called with the whole
 // configuration after a change; live is true when only live fields changed.
+// Longer than 80 lines as a whole: a closure over the view's state, holding short functions.
 export function createControls(form, schema, onChange) {
   const fields = new Map(schema.map((f) => [f.name, f]));
   const elements = new Map();

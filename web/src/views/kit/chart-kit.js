@@ -4,7 +4,7 @@
 import Chart from 'chart.js/auto';
 
 import { niceSteps, withAlpha } from './drawing.js';
-import { superscript } from './format.js';
+import { superscript } from '../../shared/format.js';
 import { cancelDraw, drawSoon } from './frames.js';
 
 // Refills points with (xs[i], ys[i]), reusing its objects: the BN traces, the jitter and the

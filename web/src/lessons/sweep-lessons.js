@@ -1,6 +1,6 @@
 // Lessons on grids of runs: Ioffe & Szegedy's abstract says BN "allows us to use much higher
 // learning rates and be less careful about initialization". Each variant is a configuration
-// (the grid's base, a share link with scenario=) and a sweep over it; its claims are predicates
+// (the grid's base, a share link with lesson=) and a sweep over it; its claims are predicates
 // on the grid (sweep-claims.js), and `held` is how many of seeds 1-20 each holds for, as
 // tests/wasm/sweep_lessons.test.mjs recomputes. Where the claim fails (tiny batches, BN after
 // the activation) the variant says so with its count rather than leaving it out.
@@ -78,8 +78,8 @@ export const lessonSweep = (variant, seed) => ({ base: { ...variant.config, seed
 // whatever its seed (claims are tested over seeds), the base's values of the swept fields
 // (each cell sets them) and the metric (it only colours the maps). Returns { lesson, variant }
 // or null.
-export function matchSweepLesson(sweep, scenarioId, defaults) {
-  const lesson = scenarioId ? findSweepLesson(scenarioId) : null;
+export function matchSweepLesson(sweep, lessonId, defaults) {
+  const lesson = lessonId ? findSweepLesson(lessonId) : null;
   if (!lesson) return null;
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
   const swept = [sweep.x.field, sweep.y?.field];

@@ -1,7 +1,7 @@
 // The page's copy of the engine's history: per arm, the charted series as {x: step, y} points
 // for every hidden layer (the focus can move to any layer at any time), each layer's latest
 // gradient norm and saturation, and what a line chart draws of a series (decimated).
-import { ARM_SERIES, LATEST_SERIES, LAYER_SERIES } from './protocol.js';
+import { ARM_SERIES, LATEST_SERIES, LAYER_SERIES } from '../../shared/protocol.js';
 
 const MAX_ROWS = 2048;  // the engine's bounded history: never more rows than this
 const LOG_SERIES = new Set(['shift', 'relativeShift', 'icsDistance']);  // drawn on logarithmic axes only

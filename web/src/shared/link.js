@@ -1,13 +1,21 @@
 // Share links: the whole configuration in the URL fragment, with the schema's names,
 // e.g. #seed=1&dataset=spiral&hidden=32,32&activation=sigmoid&...&arms=plain,bn-before
-// Page options sit beside it (embed, views, paused). Reading a link never trusts it: text is
-// converted by the schema's types only, the engine's validator judges every value, and
-// whatever it refuses is dropped with a note naming the field.
+// Page options sit beside it (embed, views, paused, lesson). Reading a link never trusts it:
+// text is converted by the schema's types only (schema-text.js), the engine's validator judges
+// every value, and whatever it refuses is dropped with a note naming the field.
+import { axisValuesFromText, number, valueFromText, wellFormed } from './schema-text.js';
 
 export const MAX_FRAGMENT = 4096;       // longer fragments are refused whole
-const MAX_LIST = 64;                    // items read from one list value
-export const PAGE_OPTIONS = ['embed', 'views', 'paused', 'scenario'];
-export const VIEWS = ['boundary', 'loss', 'ics', 'gradients', 'noise', 'sweep'];
+export const PAGE_OPTIONS = ['embed', 'views', 'paused', 'lesson'];
+// Links written before the lessons had one name called a lesson a scenario: such a link still
+// opens its lesson.
+const OLD_KEYS = { scenario: 'lesson' };
+// The views an embed can show (views= in a link), each with its name in words; the page's
+// section of a view is #view-<name>.
+export const VIEW_NAMES = {
+  boundary: 'predictions', loss: 'loss', ics: 'covariate shift', gradients: 'gradients', noise: 'BN noise', sweep: 'sweep',
+};
+export const VIEWS = Object.keys(VIEW_NAMES);
 // A sweep rides in the link beside the configuration, which is its base:
 // sweepX=learningRate:0.01,0.1,1&sweepY=initStd:0.1,1&sweepSteps=1500&sweepMetric=testAccuracy
 const SWEEP_KEYS = { sweepX: 'x', sweepY: 'y', sweepSteps: 'steps', sweepMetric: 'metric' };
@@ -38,15 +46,6 @@ function sweepParts(sweep) {
   });
 }
 
-// A sweep axis's values as typed ("0.01, 0.1" or "relu tanh"), each as the swept field's schema
-// type (`type`: the field's; text that is not of the type stays text, for the validator to
-// quote). The link and the Sweep view's form both read values with it.
-export function axisValuesFromText(type, text) {
-  const list = { integer: 'integer[]', number: 'number[]' }[type] ?? 'choice[]';
-  const values = valueFromText({ type: list }, text);
-  return type === 'boolean' ? values.map((v) => valueFromText({ type }, v)) : values;
-}
-
 // "learningRate:0.01,0.1" -> { field, values }.
 function sweepAxis(text, fields) {
   const colon = text.indexOf(':');
@@ -54,42 +53,11 @@ function sweepAxis(text, fields) {
   return { field, values: axisValuesFromText(fields.get(field)?.type, colon < 0 ? '' : text.slice(colon + 1)) };
 }
 
-// A lone surrogate (which no JSON text may carry to the engine) becomes U+FFFD, as
-// String.prototype.toWellFormed does; written out, since browsers before 2023 (Firefox < 119,
-// Chromium < 111) do not have it.
-export function wellFormed(text) {
-  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
-}
-
 function decode(text) {
   try {
     return wellFormed(decodeURIComponent(text.replaceAll('+', ' ')));
   } catch {
     return wellFormed(text);  // a malformed escape stays as typed; the validator says what is wrong
-  }
-}
-
-const BOOLEANS = new Map([['true', true], ['1', true], ['false', false], ['0', false]]);
-
-// A number when the whole text is one, else the text itself (so the message can quote it).
-function number(text) {
-  const trimmed = text.trim();
-  return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : text;
-}
-
-// Text typed in a link or in the settings form, as the schema field's type; list items are
-// separated by commas or spaces. Text that is not of the type stays text, for the validator
-// to quote in its message.
-export function valueFromText(field, text) {
-  const items = () => (text.trim() === '' ? [] : text.trim().split(/[\s,]+/).slice(0, MAX_LIST + 1));
-  switch (field.type) {
-    case 'integer':
-    case 'number': return number(text);
-    case 'boolean': return BOOLEANS.get(text.trim().toLowerCase()) ?? text;
-    case 'integer[]':
-    case 'number[]': return items().map(number);
-    case 'choice[]': return items();
-    default: return text;
   }
 }
 
@@ -109,7 +77,8 @@ export function parseFragment(fragment, schema) {
   for (const part of text.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    const key = decode(eq < 0 ? part : part.slice(0, eq));
+    const typed = decode(eq < 0 ? part : part.slice(0, eq));
+    const key = OLD_KEYS[typed] ?? typed;
     const value = decode(eq < 0 ? '' : part.slice(eq + 1));
     if (fields.has(key)) {
       config[key] = valueFromText(fields.get(key), value);
@@ -120,8 +89,8 @@ export function parseFragment(fragment, schema) {
       options.sweep ??= {};
       options.sweep[name] = name === 'x' || name === 'y' ? sweepAxis(value, fields)
         : name === 'steps' ? number(value) : clip(value);
-    } else if (key === 'scenario') {
-      options.scenario = clip(value);
+    } else if (key === 'lesson') {
+      options.lesson = clip(value);
     } else if (key === 'views') {
       const views = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
       const unknown = [...new Set(views.filter((v) => !VIEWS.includes(v)))];

@@ -1,13 +1,13 @@
 // The handwritten-digits view: the first test digits with each network's answer, and one
-// confusion matrix per network. It takes the heatmaps' place for the 8x8 digits, which have no
+// confusion matrix per network. It takes the decision boundaries' place for the 8x8 digits, which have no
 // 2-D input plane to paint.
 //
 // Everything is built on reset; a snapshot only rewrites the answers that changed and redraws
 // the matrices whose counts changed, so ten snapshots a second cost little and move nothing.
-import { armColor, armLabel } from './arms.js';
-import { createArmCard, cssColors, drawNotice } from './cards.js';
-import { FONT_PX, rgbOf } from './drawing.js';
-import { pct } from './format.js';
+import { armColor, armLabel } from '../shared/arms.js';
+import { createArmCard, cssColors, drawNotice } from './kit/cards.js';
+import { FONT_PX, rgbOf } from './kit/drawing.js';
+import { pct } from '../shared/format.js';
 
 const SIDE = 8;             // pixels per image side
 const FEATURES = SIDE * SIDE;
@@ -226,6 +226,7 @@ function legend(arms) {
   return paragraph('Under each digit: its true label, then the answer of ', ...listed, '.');
 }
 
+// Longer than 80 lines as a whole: a closure over the view's state, holding short functions.
 export function createDigits(anchor) {
   const container = document.createElement('div');
   container.id = 'digits';

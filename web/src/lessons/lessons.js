@@ -1,4 +1,4 @@
-// Guided scenarios: lessons. Each has its settings (variants: changes to the defaults, each a
+// The lessons. Each has its settings (variants: changes to the defaults, each a
 // share link), a pace (steps per second) at which its point fills the charts, a horizon (the
 // step at which it pauses by itself), and claims: the sentences it states about the run, each a
 // predicate on the recorded numbers (claims.js). `held` is how many of seeds 1-20 the claim
@@ -29,7 +29,7 @@ export const DEFAULT_LESSON = {
   ],
 };
 
-export const SCENARIOS = [
+export const LESSONS = [
   {
     id: 'vanishing',
     title: 'Vanishing gradients',
@@ -269,15 +269,15 @@ export const SCENARIOS = [
   },
 ];
 
-// A lesson by its id: a scenario, or the default experiment's.
-export const findLesson = (id) => (id === DEFAULT_LESSON.id ? DEFAULT_LESSON : SCENARIOS.find((s) => s.id === id));
+// A lesson by its id (the default experiment's too).
+export const findLesson = (id) => (id === DEFAULT_LESSON.id ? DEFAULT_LESSON : LESSONS.find((s) => s.id === id));
 
-// The lesson a validated configuration is: the variant of the named scenario (or, with no
-// scenario named, of the default lesson) whose settings it has, whatever its seed (claims are
+// The lesson a validated configuration is: the variant of the named lesson (or, with no
+// lesson named, of the default lesson) whose settings it has, whatever its seed (claims are
 // tested over seeds). Returns { lesson, variant } (variant: its index), or { modifiedFrom }
-// when a named scenario's settings were changed, or {} for a run that is no lesson.
-export function matchLesson(config, scenarioId, defaults) {
-  const named = scenarioId ? findLesson(scenarioId) : DEFAULT_LESSON;
+// when a named lesson's settings were changed, or {} for a run that is no lesson.
+export function matchLesson(config, lessonId, defaults) {
+  const named = lessonId ? findLesson(lessonId) : DEFAULT_LESSON;
   if (!named) return {};
   const same = (a, b) => (Array.isArray(a) ? Array.isArray(b) && a.join() === b.join() : a === b);
   const variant = named.variants.findIndex((v) => {
@@ -285,8 +285,8 @@ export function matchLesson(config, scenarioId, defaults) {
     return Object.keys(defaults).every((k) => k === 'seed' || same(config[k], expected[k]));
   });
   if (variant >= 0) return { lesson: named, variant };
-  return scenarioId ? { modifiedFrom: named } : {};
+  return lessonId ? { modifiedFrom: named } : {};
 }
 
-// The claims of a scenario's variant: its own, or the scenario's.
-export const variantClaims = (scenario, variant) => variant.claims ?? scenario.claims;
+// The claims of a lesson's variant: its own, or the lesson's.
+export const variantClaims = (lesson, variant) => variant.claims ?? lesson.claims;

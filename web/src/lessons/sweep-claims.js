@@ -4,8 +4,8 @@
 // arms: [{ testAccuracy, testLoss, trainAccuracy, trainLoss, divergedAt }] }] }, cells in
 // index order. A check returns { ok, detail } (claims.js's evaluateClaims runs them); the page shows both, and
 // tests/wasm/sweep_lessons.test.mjs evaluates the same checks over seeds 1-20.
-import { armLabel } from './arms.js';
-import { pct } from './format.js';
+import { armLabel } from '../shared/arms.js';
+import { pct } from '../shared/format.js';
 
 function armAt(grid, name) {
   const a = grid.arms.indexOf(name);
@@ -71,32 +71,4 @@ export function reachesAtMoreValues(better, worse, min, axis, what) {
       return { ok: b.length > w.length, detail: `${armLabel(better)} at ${listValues(b)}; ${armLabel(worse)} at ${listValues(w)}` };
     },
   };
-}
-
-// Cells in a sweep: x's values times y's (the cell index is iy * x values + ix).
-export const cellCount = (sweep) => sweep.x.values.length * (sweep.y?.values.length ?? 1);
-
-// An empty grid for a sweep the engine validated (parseSweep); placeCell puts a finished cell
-// at its index, in whatever order cells finish.
-export function emptyGrid(sweep) {
-  return { sweep, arms: sweep.base.arms, cells: new Array(cellCount(sweep)).fill(null) };
-}
-export function placeCell(grid, cell) {
-  grid.cells[cell.index] = cell;
-  return grid;
-}
-export const gridDone = (grid) => grid.cells.every(Boolean);
-
-// A cell's column and row: index = iy * (x values) + ix.
-export function cellPosition(sweep, index) {
-  const nx = sweep.x.values.length;
-  return { ix: index % nx, iy: Math.floor(index / nx) };
-}
-
-// A cell's configuration: the base with the axes' values at the cell.
-export function cellConfig(sweep, index) {
-  const { ix, iy } = cellPosition(sweep, index);
-  const config = { ...sweep.base, [sweep.x.field]: sweep.x.values[ix] };
-  if (sweep.y) config[sweep.y.field] = sweep.y.values[iy];
-  return config;
 }

@@ -2,12 +2,16 @@
 // frame, with the number of columns that gives the roomiest cells. Each cell must be readable
 // (at least MIN_W x MIN_H CSS px, a map MIN_W square): when the chosen views do not fit, the
 // last ones are left out and the note under the controls names them, never cut silently.
+import { VIEW_NAMES, VIEWS } from '../shared/link.js';
+import { $ } from '../views/kit/dom.js';
+
 const MIN_W = 150;
 const MIN_H = 90;
 const GAP = 6;
 
-const $ = (id) => document.getElementById(id);
-const NAMES = { 'view-boundary': 'predictions', 'view-loss': 'loss', 'view-ics': 'covariate shift', 'view-gradients': 'gradients', 'view-noise': 'BN noise', 'view-sweep': 'sweep' };
+export const DEFAULT_EMBED_VIEWS = ['boundary', 'loss'];
+const sectionId = (view) => `view-${view}`;
+const sectionName = (id) => VIEW_NAMES[id.slice('view-'.length)];
 
 // The grid cells of a view: its charts, its maps, or the digits block (two whole rows).
 function cells(view) {
@@ -52,7 +56,7 @@ export function layoutEmbed(chosenIds) {
     const { width, height } = views.getBoundingClientRect();
     layout = bestGrid(all.length - digits / 2, width, height, all.some((c) => c.classList.contains('boundary')), digits);
     if (layout || shown.length === 1) break;
-    leftOut.unshift(NAMES[shown[shown.length - 1]]);
+    leftOut.unshift(sectionName(shown[shown.length - 1]));
   }
   const all = shown.flatMap((id) => cells($(id)));
   const cols = layout?.cols ?? 1;
@@ -69,4 +73,19 @@ export function layoutEmbed(chosenIds) {
     canvas.style.width = `${side}px`;
     canvas.style.margin = '0 auto';
   }
+}
+
+// The embed layout: only the chosen views, a play/pause control, and a link to the full page.
+// Returns the ids of the sections shown (layoutEmbed fits them into the frame).
+export function applyEmbed(options, fullUrl) {
+  const embed = Boolean(options.embed);
+  document.body.classList.toggle('embed', embed);
+  const chosen = embed ? (options.views?.length ? options.views : DEFAULT_EMBED_VIEWS) : VIEWS;
+  for (const view of VIEWS) $(sectionId(view)).hidden = !chosen.includes(view);
+  $('notes').hidden = embed;
+  document.body.dataset.views = String(chosen.length);
+  const link = $('open-full');
+  link.hidden = !embed;
+  link.href = fullUrl;
+  return VIEWS.filter((view) => chosen.includes(view)).map(sectionId);
 }

@@ -1,6 +1,6 @@
 // What the per-arm canvas cards of the heatmap and digits views share: the card itself, the
 // "diverged at step N" notice drawn on its canvas, and the page's palette.
-import { armColor, armLabel } from './arms.js';
+import { armColor, armLabel } from '../../shared/arms.js';
 import { FONT_PX } from './drawing.js';
 
 

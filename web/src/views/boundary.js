@@ -1,22 +1,22 @@
 // The decision-boundary view: per network, its probability of class 1 over the input plane as
-// a heatmap, with the training and test points on top.
+// a colour (a tint towards the class it favours), with the training and test points on top.
 //
 // The cards are built on reset only. Each canvas keeps two layers: the probability grid as a
 // size x size ImageData, repainted per snapshot and scaled up by drawImage with smoothing, and
 // the axes and points, which only change with the canvas size, so they are drawn once per
 // resize into an offscreen canvas and composited on top.
-import { armLabel } from './arms.js';
-import { createArmCard, cssColors, drawNotice } from './cards.js';
-import { FONT_PX, niceSteps } from './drawing.js';
-import { pct } from './format.js';
-import { drawSoon } from './frames.js';
+import { armLabel } from '../shared/arms.js';
+import { createArmCard, cssColors, drawNotice } from './kit/cards.js';
+import { FONT_PX, niceSteps } from './kit/drawing.js';
+import { pct } from '../shared/format.js';
+import { drawSoon } from './kit/frames.js';
 
 // TensorFlow Playground's colours: class 0 blue, class 1 orange.
 const CLASS_RGB = [[8, 119, 189], [245, 147, 34]];
 const CLASS_COLORS = CLASS_RGB.map(([r, g, b]) => `rgb(${r}, ${g}, ${b})`);
-// How far the heatmap goes from white towards a class colour at certainty: paler than the
+// How far the tint goes from white towards a class colour at certainty: paler than the
 // points, so points of either class stand out on either side of the boundary.
-const HEAT_STRENGTH = 0.6;
+const TINT_STRENGTH = 0.6;
 const NAN_RGB = [200, 200, 200];
 const LEVELS = 256;  // colours in the lookup table, plus one for NaN
 
@@ -27,22 +27,22 @@ const TICK_SPACING = 60;  // about one tick label per this many CSS px
 
 // Each probability's colour as one 32-bit pixel, so painting a grid is a lookup per point.
 // Built through bytes and read as words, so the byte order is the platform's, as ImageData's.
-function heatTable() {
+function tintTable() {
   const bytes = new Uint8ClampedArray(4 * (LEVELS + 1));
   for (let i = 0; i <= LEVELS; ++i) {
     const p = i / (LEVELS - 1);
-    const t = Math.abs(2 * p - 1) * HEAT_STRENGTH;
+    const t = Math.abs(2 * p - 1) * TINT_STRENGTH;
     const rgb = i === LEVELS ? NAN_RGB : CLASS_RGB[p < 0.5 ? 0 : 1].map((c) => 255 + (c - 255) * t);
     bytes.set([...rgb, 255], 4 * i);
   }
   return new Uint32Array(bytes.buffer);
 }
-const HEAT = heatTable();
+const TINT = tintTable();
 
 // The colour scale under the maps, from the same colours: P(class 1) from 0 to 1.
-export function drawHeatScale(element) {
+export function drawProbabilityScale(element) {
   const stops = [0, 0.25, 0.5, 0.75, 1].map((p) => {
-    const t = Math.abs(2 * p - 1) * HEAT_STRENGTH;
+    const t = Math.abs(2 * p - 1) * TINT_STRENGTH;
     const rgb = CLASS_RGB[p < 0.5 ? 0 : 1].map((c) => Math.round(255 + (c - 255) * t));
     return `rgb(${rgb.join(', ')}) ${100 * p}%`;
   });
@@ -55,14 +55,14 @@ export function drawHeatScale(element) {
 }
 
 // The grid's row iy = 0 is yMin, the image's row 0 is its top: rows are written flipped.
-function paintHeat(image, grid, size) {
+function paintProbabilities(image, grid, size) {
   const pixels = new Uint32Array(image.data.buffer);
   for (let iy = 0; iy < size; ++iy) {
     const row = (size - 1 - iy) * size;
     for (let ix = 0; ix < size; ++ix) {
       const p = grid[iy * size + ix];
       const level = Number.isNaN(p) ? LEVELS : Math.round(Math.min(1, Math.max(0, p)) * (LEVELS - 1));
-      pixels[row + ix] = HEAT[level];
+      pixels[row + ix] = TINT[level];
     }
   }
 }
@@ -174,11 +174,12 @@ function drawPoints(ctx, frame, view) {
   }
 }
 
+// Longer than 80 lines as a whole: a closure over the view's state, holding short functions.
 export function createBoundaries(container) {
   let view = null;  // the experiment's grid, data and cards, set on reset
   const scratch = document.createElement('canvas');  // the ImageData's size, to scale it by drawImage
 
-  // Heatmap, then axes and points, then the divergence notice.
+  // Probabilities, then axes and points, then the divergence notice.
   function composite(card) {
     if (!card.decor) return;
     const ctx = card.canvas.getContext('2d');
@@ -247,8 +248,10 @@ export function createBoundaries(container) {
   function reset(ready) {
     observer.disconnect();
     view = null;
-    // Without a 2-D grid (the digits) the digits view shows the predictions instead.
+    // Without a 2-D grid (the digits) the digits view shows the predictions instead, and the
+    // explanation of the picture, which fits the 2-D data sets only, is hidden.
     container.hidden = ready.grid.size === 0;
+    for (const e of document.querySelectorAll('#view-boundary .two-d')) e.hidden = ready.grid.size === 0;
     if (ready.grid.size === 0) {
       container.replaceChildren();
       return;
@@ -265,7 +268,7 @@ export function createBoundaries(container) {
     scratch.width = scratch.height = ready.grid.size;
     for (const card of view.cards) {
       card.image = new ImageData(ready.grid.size, ready.grid.size);
-      paintHeat(card.image, new Float32Array(ready.grid.size ** 2).fill(0.5), ready.grid.size);
+      paintProbabilities(card.image, new Float32Array(ready.grid.size ** 2).fill(0.5), ready.grid.size);
       showAccuracy(card, NaN);
       observer.observe(card.canvas);
     }
@@ -276,7 +279,7 @@ export function createBoundaries(container) {
     if (!view || snapshot.grids.length !== view.cards.length) return;
     view.cards.forEach((card, a) => {
       const arm = snapshot.arms[a];
-      if (!arm.diverged) paintHeat(card.image, snapshot.grids[a], view.grid.size);
+      if (!arm.diverged) paintProbabilities(card.image, snapshot.grids[a], view.grid.size);
       else if (card.divergedAt === null) greyOut(card.image);
       card.divergedAt = arm.diverged ? arm.divergedAt : null;
       showAccuracy(card, snapshot.metrics.testAccuracy[a]);

@@ -24,7 +24,10 @@ test('every lesson has a pace, a horizon reached in 10 to 60 s at that pace, and
       const claims = variantClaims(lesson, variant);
       assert.ok(claims.length > 0, `${lesson.id}/${variant.label} states no claim`);
       for (const claim of claims) {
-        assert.ok(Number.isInteger(claim.held) && claim.held >= 0 && claim.held <= SEEDS, `${claim.text}: held ${claim.held}`);
+        assert.ok(
+          Number.isInteger(claim.held) && claim.held >= 0 && claim.held <= SEEDS,
+          `${claim.text}: held ${claim.held}`,
+        );
       }
     }
   }
@@ -49,7 +52,11 @@ for (const lesson of ALL_LESSONS) {
         }
       }
       claims.forEach((claim, i) => {
-        assert.equal(held[i], claim.held, `"${claim.text}" held in ${held[i]} of ${SEEDS} seeds; it says ${claim.held}. Failed: ${failures[i].join('; ')}`);
+        assert.equal(
+          held[i],
+          claim.held,
+          `"${claim.text}" held in ${held[i]} of ${SEEDS} seeds; it says ${claim.held}. Failed: ${failures[i].join('; ')}`,
+        );
       });
     });
   }
@@ -74,7 +81,10 @@ test('a watch puts inference collapsing into words, with the numbers, and stays 
   assert.ok(batch - inference >= 0.2, `batch ${batch}, inference ${inference}`);
   const words = watch(lagging);
   assert.equal(words.length, 1, words.join(' | '));
-  assert.match(words[0], /^BN before: test accuracy 50\.0% in inference mode against 8\d\.\d% with batch statistics at step 5,000/);
+  assert.match(
+    words[0],
+    /^BN before: test accuracy 50\.0% in inference mode against 8\d\.\d% with batch statistics at step 5,000/,
+  );
   assert.match(words[0], /learning rate 0\.5/);
   // The default lesson at its horizon: BN's inference is the better mode; nothing to report.
   assert.deepEqual(watch(run({ seed: 1 }, DEFAULT_LESSON.horizon)), []);

@@ -33,7 +33,11 @@ for (const lesson of SWEEP_LESSONS) {
         });
       }
       variant.claims.forEach((claim, i) => {
-        assert.equal(held[i], claim.held, `"${claim.text}" held in ${held[i]} of ${SEEDS} seeds; it says ${claim.held}. Failed: ${failures[i].join('; ')}`);
+        assert.equal(
+          held[i],
+          claim.held,
+          `"${claim.text}" held in ${held[i]} of ${SEEDS} seeds; it says ${claim.held}. Failed: ${failures[i].join('; ')}`,
+        );
       });
     });
   }

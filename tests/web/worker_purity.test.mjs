@@ -15,7 +15,14 @@ const DOM_FREE = ['web/src/shared/', 'web/src/lessons/', 'web/src/worker/'];
 
 // The source files esbuild bundles from an entry point (JSON data included).
 async function inputs(entry) {
-  const { metafile } = await build({ entryPoints: [`${root}${entry}`], bundle: true, write: false, metafile: true, format: 'iife', logLevel: 'silent' });
+  const { metafile } = await build({
+    entryPoints: [`${root}${entry}`],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'iife',
+    logLevel: 'silent',
+  });
   return Object.keys(metafile.inputs).map((path) => relative(root, `${root}${path}`));
 }
 
@@ -29,7 +36,10 @@ test('the worker bundles only modules of the DOM-free folders, and none of them 
   const modules = await inputs('web/src/worker/worker.js');
   assert.ok(modules.includes('web/src/lessons/claims.js'), `the worker's modules: ${modules.join(', ')}`);
   for (const path of modules) {
-    assert.ok(DOM_FREE.some((folder) => path.startsWith(folder)), `${path} is outside ${DOM_FREE.join(', ')}`);
+    assert.ok(
+      DOM_FREE.some((folder) => path.startsWith(folder)),
+      `${path} is outside ${DOM_FREE.join(', ')}`,
+    );
     assert.doesNotMatch(await code(path), /\b(document|window)\b/, `${path} mentions document or window`);
   }
 });

@@ -26,7 +26,9 @@ const atStep = (run) => ` at step ${run.steps.toLocaleString('en')}`;
 // The recorded rows whose step lies in [from, to] (to: the last recorded step).
 function rows(run, from = 0, to = Infinity) {
   const out = [];
-  run.history.step.forEach((s, i) => { if (s >= from && s <= to) out.push(i); });
+  run.history.step.forEach((s, i) => {
+    if (s >= from && s <= to) out.push(i);
+  });
   return out;
 }
 
@@ -102,7 +104,10 @@ export function staysAbove(name, min, from) {
     text: `${label(name)} stays learned: test accuracy at least ${pct(min)} at every record from step ${from.toLocaleString('en')} on`,
     check: (run) => {
       const v = minFrom(run, name, 'testAccuracy', from);
-      return { ok: v >= min, detail: `${label(name)}'s lowest ${pct(v)} from step ${from.toLocaleString('en')} to ${run.steps.toLocaleString('en')}` };
+      return {
+        ok: v >= min,
+        detail: `${label(name)}'s lowest ${pct(v)} from step ${from.toLocaleString('en')} to ${run.steps.toLocaleString('en')}`,
+      };
     },
   };
 }
@@ -141,7 +146,10 @@ export function driftsMore(more, less, factor, from = 0) {
     check: (run) => {
       const a = medianDrift(run, more, from);
       const b = medianDrift(run, less, from);
-      return { ok: a >= factor * b, detail: `${label(more)} ${num(a)}, ${label(less)} ${num(b)} band widths (${times(a / b)}) up to step ${run.steps.toLocaleString('en')}` };
+      return {
+        ok: a >= factor * b,
+        detail: `${label(more)} ${num(a)}, ${label(less)} ${num(b)} band widths (${times(a / b)}) up to step ${run.steps.toLocaleString('en')}`,
+      };
     },
   };
 }
@@ -150,14 +158,20 @@ export function driftsMore(more, less, factor, from = 0) {
 // `more` at least `factor` times `less`.
 export function shiftsMore(more, less, factor, { layer = -1, from = 0 } = {}) {
   const which = layer < 0 ? 'last layer' : `layer ${layer + 1}`;
-  const when = from === 0 ? 'Over the whole run' : `Over the last ${from === 0.5 ? 'half' : `${Math.round(100 * (1 - from))}%`} of the run`;
+  const when =
+    from === 0
+      ? 'Over the whole run'
+      : `Over the last ${from === 0.5 ? 'half' : `${Math.round(100 * (1 - from))}%`} of the run`;
   return {
     text: `${when}, ${label(more)}'s ${which} input moves ${factor === 1 ? 'more than' : `at least ${times(factor)} as much as`} ${label(less)}'s per record, in units of its own spread`,
     check: (run) => {
       const start = from * run.steps;
       const a = meanFrom(run, more, 'relativeShift', start, layer);
       const b = meanFrom(run, less, 'relativeShift', start, layer);
-      return { ok: a >= factor * b, detail: `${label(more)} ${num(a)}, ${label(less)} ${num(b)} (${times(a / b)}) from step ${start.toLocaleString('en')} to ${run.steps.toLocaleString('en')}` };
+      return {
+        ok: a >= factor * b,
+        detail: `${label(more)} ${num(a)}, ${label(less)} ${num(b)} (${times(a / b)}) from step ${start.toLocaleString('en')} to ${run.steps.toLocaleString('en')}`,
+      };
     },
   };
 }
@@ -173,7 +187,10 @@ export function modesDiffer(name, min) {
     check: (run) => {
       const inference = final(run, name, 'testAccuracy');
       const batch = final(run, name, 'testAccuracyBatchStats');
-      return { ok: inference - batch >= min, detail: `inference ${pct(inference)}, batch statistics ${pct(batch)}${atStep(run)}` };
+      return {
+        ok: inference - batch >= min,
+        detail: `inference ${pct(inference)}, batch statistics ${pct(batch)}${atStep(run)}`,
+      };
     },
   };
 }
@@ -185,7 +202,10 @@ export function inferenceLags(name, min) {
     check: (run) => {
       const inference = final(run, name, 'testAccuracy');
       const batch = final(run, name, 'testAccuracyBatchStats');
-      return { ok: batch - inference >= min, detail: `batch statistics ${pct(batch)}, inference ${pct(inference)}${atStep(run)}` };
+      return {
+        ok: batch - inference >= min,
+        detail: `batch statistics ${pct(batch)}, inference ${pct(inference)}${atStep(run)}`,
+      };
     },
   };
 }
@@ -208,7 +228,11 @@ export function aloneIsBeta(name) {
     check: (run) => {
       const { train, beta } = run.single[armIndex(run, name)];
       let gap = 0;
-      train.bnOutputs.forEach((out, l) => out.forEach((v, u) => { gap = Math.max(gap, Math.abs(v - beta[l][u])); }));
+      train.bnOutputs.forEach((out, l) =>
+        out.forEach((v, u) => {
+          gap = Math.max(gap, Math.abs(v - beta[l][u]));
+        }),
+      );
       return { ok: gap <= 1e-5, detail: `largest |output − β| ${num(gap)}${atStep(run)}` };
     },
   };
@@ -264,7 +288,10 @@ export function jitterFollowsBatchSize(name) {
       const N = Math.min(run.config.probeExamples, run.trainSize);
       const predicted = Math.sqrt((N - B) / (N - 1) / B);
       const v = meanFrom(run, name, 'jitterStd', run.steps / 2, -1);
-      return { ok: v >= predicted / 2 && v <= 2 * predicted, detail: `last layer, mean over the second half of the run ${num(v)}; 1/√B·√((N−B)/(N−1)) = ${num(predicted)} (B = ${B}, N = ${N})` };
+      return {
+        ok: v >= predicted / 2 && v <= 2 * predicted,
+        detail: `last layer, mean over the second half of the run ${num(v)}; 1/√B·√((N−B)/(N−1)) = ${num(predicted)} (B = ${B}, N = ${N})`,
+      };
     },
   };
 }
@@ -298,7 +325,10 @@ export function accuracyWithin(a, b, points) {
     check: (run) => {
       const x = final(run, a, 'testAccuracy');
       const y = final(run, b, 'testAccuracy');
-      return { ok: Math.abs(x - y) <= points + 1e-9, detail: `${label(a)} ${pct(x)}, ${label(b)} ${pct(y)}${atStep(run)}` };
+      return {
+        ok: Math.abs(x - y) <= points + 1e-9,
+        detail: `${label(a)} ${pct(x)}, ${label(b)} ${pct(y)}${atStep(run)}`,
+      };
     },
   };
 }
@@ -314,8 +344,13 @@ export function noModeGap(name) {
       const gap = Math.abs(final(run, name, 'testAccuracyBatchStats') - final(run, name, 'testAccuracy'));
       const { train, inference } = run.single[a];
       let alone = 0;
-      train.probabilities.forEach((p, k) => { alone = Math.max(alone, Math.abs(p - inference.probabilities[k])); });
-      return { ok: gap === 0 && alone <= 1e-6, detail: `accuracy gap ${(100 * gap).toFixed(1)} points; one example alone: largest probability difference ${num(alone)}${atStep(run)}` };
+      train.probabilities.forEach((p, k) => {
+        alone = Math.max(alone, Math.abs(p - inference.probabilities[k]));
+      });
+      return {
+        ok: gap === 0 && alone <= 1e-6,
+        detail: `accuracy gap ${(100 * gap).toFixed(1)} points; one example alone: largest probability difference ${num(alone)}${atStep(run)}`,
+      };
     },
   };
 }
@@ -323,14 +358,22 @@ export function noModeGap(name) {
 // The loss landscape along the gradient (Santurkar et al. Fig. 4), mean over the records in a
 // part of the run: the width of the loss band, max L(W − ηg) − min L(W − ηg), and the largest
 // gradient change max ‖∇L(W − ηg) − g‖. `part`: [from, to] as fractions of the run.
-const meanBetween = (run, name, key, [from, to]) => meanFrom(run, name, key, from * run.steps, undefined, to * run.steps);
-export const landscapeWidth = (run, name, part = [0, 1]) => meanBetween(run, name, 'landscapeLossMax', part) - meanBetween(run, name, 'landscapeLossMin', part);
+const meanBetween = (run, name, key, [from, to]) =>
+  meanFrom(run, name, key, from * run.steps, undefined, to * run.steps);
+export const landscapeWidth = (run, name, part = [0, 1]) =>
+  meanBetween(run, name, 'landscapeLossMax', part) - meanBetween(run, name, 'landscapeLossMin', part);
 export const landscapeGradient = (run, name, part = [0, 1]) => meanBetween(run, name, 'landscapeGradMax', part);
 
-const partText = ([from, to], steps) => (from === 0 && to === 1 ? 'over the whole run'
-  : from === 0 ? `over the first ${Math.round(100 * to)}% of the run`
-    : to === 1 ? `over the last ${Math.round(100 * (1 - from))}% of the run` : `from ${Math.round(100 * from)}% to ${Math.round(100 * to)}% of the run`);
-const partSteps = ([from, to], run) => `steps ${(from * run.steps).toLocaleString('en')} to ${(to * run.steps).toLocaleString('en')}`;
+const partText = ([from, to], steps) =>
+  from === 0 && to === 1
+    ? 'over the whole run'
+    : from === 0
+      ? `over the first ${Math.round(100 * to)}% of the run`
+      : to === 1
+        ? `over the last ${Math.round(100 * (1 - from))}% of the run`
+        : `from ${Math.round(100 * from)}% to ${Math.round(100 * to)}% of the run`;
+const partSteps = ([from, to], run) =>
+  `steps ${(from * run.steps).toLocaleString('en')} to ${(to * run.steps).toLocaleString('en')}`;
 
 export function smootherLoss(smoother, rougher, part = [0, 1]) {
   return {
@@ -338,7 +381,10 @@ export function smootherLoss(smoother, rougher, part = [0, 1]) {
     check: (run) => {
       const a = landscapeWidth(run, smoother, part);
       const b = landscapeWidth(run, rougher, part);
-      return { ok: a < b, detail: `${label(smoother)} ${num(a)}, ${label(rougher)} ${num(b)}, ${partSteps(part, run)}` };
+      return {
+        ok: a < b,
+        detail: `${label(smoother)} ${num(a)}, ${label(rougher)} ${num(b)}, ${partSteps(part, run)}`,
+      };
     },
   };
 }

@@ -56,7 +56,10 @@ export function reachesHigher(better, worse, min, axis, what) {
       const w = highest(worse);
       const ok = b !== null && (w === null || order.indexOf(b) > order.indexOf(w));
       const say = (v) => (v === null ? 'none' : listValues([v]));
-      return { ok, detail: `the highest ${what} at which each reaches it: ${armLabel(better)} ${say(b)}, ${armLabel(worse)} ${say(w)}` };
+      return {
+        ok,
+        detail: `the highest ${what} at which each reaches it: ${armLabel(better)} ${say(b)}, ${armLabel(worse)} ${say(w)}`,
+      };
     },
   };
 }
@@ -68,7 +71,10 @@ export function reachesAtMoreValues(better, worse, min, axis, what) {
     check: (grid) => {
       const b = valuesReaching(grid, better, min, axis);
       const w = valuesReaching(grid, worse, min, axis);
-      return { ok: b.length > w.length, detail: `${armLabel(better)} at ${listValues(b)}; ${armLabel(worse)} at ${listValues(w)}` };
+      return {
+        ok: b.length > w.length,
+        detail: `${armLabel(better)} at ${listValues(b)}; ${armLabel(worse)} at ${listValues(w)}`,
+      };
     },
   };
 }

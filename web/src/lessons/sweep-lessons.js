@@ -9,7 +9,10 @@ import { reachesAtMoreValues, reachesHigher, reachesInMoreCells } from './sweep-
 const LEARNING_RATES = [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30];
 const INIT_STDS = [0.01, 0.1, 1, 10];
 const grid = (steps, x = LEARNING_RATES, y = INIT_STDS) => ({
-  x: { field: 'learningRate', values: x }, y: { field: 'initStd', values: y }, steps, metric: 'testAccuracy',
+  x: { field: 'learningRate', values: x },
+  y: { field: 'initStd', values: y },
+  steps,
+  metric: 'testAccuracy',
 });
 // The three sentences of the abstract, for arm `bn` against plain, at 90% test accuracy.
 const robust = (bn, held) => [
@@ -23,9 +26,10 @@ export const SWEEP_LESSONS = [
   {
     id: 'robustness',
     title: 'Higher learning rates, less careful initialization',
-    text: 'Each cell is a whole run, trained from step 0, with the learning rate across and the '
-      + 'scale of the initial Gaussian weights down. Ioffe & Szegedy: BN "allows us to use much '
-      + 'higher learning rates and be less careful about initialization".',
+    text:
+      'Each cell is a whole run, trained from step 0, with the learning rate across and the ' +
+      'scale of the initial Gaussian weights down. Ioffe & Szegedy: BN "allows us to use much ' +
+      'higher learning rates and be less careful about initialization".',
     variants: [
       {
         label: 'tanh',
@@ -43,24 +47,27 @@ export const SWEEP_LESSONS = [
       },
       {
         label: 'batches of 4',
-        note: 'The tanh network with 4 examples a batch: BN\'s batch statistics are too noisy, and '
-          + 'the claims fail in most seeds.',
+        note:
+          "The tanh network with 4 examples a batch: BN's batch statistics are too noisy, and " +
+          'the claims fail in most seeds.',
         config: { ...CIRCLE, batchSize: 4 },
         sweep: grid(1500),
         claims: robust('bn-before', [7, 6, 13]),
       },
       {
         label: 'BN after the activation',
-        note: 'The tanh network with BN after each nonlinearity as well as before: after it, BN '
-          + 'does not let the learning rate go higher.',
+        note:
+          'The tanh network with BN after each nonlinearity as well as before: after it, BN ' +
+          'does not let the learning rate go higher.',
         config: { ...CIRCLE, arms: ['plain', 'bn-before', 'bn-after'] },
         sweep: grid(1500),
         claims: robust('bn-after', [20, 0, 13]),
       },
       {
         label: 'digits',
-        note: 'The network: the handwritten digits, 3 sigmoid layers of 32 and batches of 60 as in '
-          + 'the paper\'s Figure 1 (narrower), 500 steps a cell.',
+        note:
+          'The network: the handwritten digits, 3 sigmoid layers of 32 and batches of 60 as in ' +
+          "the paper's Figure 1 (narrower), 500 steps a cell.",
         config: { dataset: 'digits', hidden: [32, 32, 32], batchSize: 60 },
         sweep: grid(500, [0.03, 0.1, 0.3, 1, 3, 10, 30], [0.01, 0.1, 1]),
         claims: robust('bn-before', [20, 20, 20]),
@@ -85,8 +92,10 @@ export function matchSweepLesson(sweep, lessonId, defaults) {
   const swept = [sweep.x.field, sweep.y?.field];
   const index = lesson.variants.findIndex((v) => {
     const expected = { ...defaults, ...v.config };
-    return ['x', 'y', 'steps'].every((k) => same(sweep[k], v.sweep[k]))
-      && Object.keys(defaults).every((k) => k === 'seed' || swept.includes(k) || same(sweep.base[k], expected[k]));
+    return (
+      ['x', 'y', 'steps'].every((k) => same(sweep[k], v.sweep[k])) &&
+      Object.keys(defaults).every((k) => k === 'seed' || swept.includes(k) || same(sweep.base[k], expected[k]))
+    );
   });
   return index < 0 ? null : { lesson, variant: lesson.variants[index], index };
 }

@@ -5,7 +5,7 @@ import { configToFragment, parseFragment } from '../shared/link.js';
 
 export function createAddress() {
   const state = {
-    options: {},   // the link's page options
+    options: {}, // the link's page options
     written: null, // the fragment this page wrote last
   };
   return {
@@ -26,6 +26,7 @@ export function createAddress() {
       if (window.location.hash !== state.written) window.history.replaceState(null, '', state.written);
     },
     // The full page's address for a configuration and options.
-    url: (config, schema, options) => `${window.location.href.split('#')[0]}${configToFragment(config, schema, options)}`,
+    url: (config, schema, options) =>
+      `${window.location.href.split('#')[0]}${configToFragment(config, schema, options)}`,
   };
 }

@@ -19,8 +19,8 @@ import { makeWorker } from './workers.js';
 const worker = makeWorker();
 const address = createAddress();
 const page = {
-  linkNotes: [],   // what reading the link ignored, shown with the validator's notes once it runs
-  embedViews: [],  // the sections an embed shows
+  linkNotes: [], // what reading the link ignored, shown with the validator's notes once it runs
+  embedViews: [], // the sections an embed shows
 };
 
 // The address names the lesson and the sweep shown.
@@ -33,7 +33,11 @@ function showAddress() {
 }
 const fullPageUrl = () => address.url(run.accepted, run.schema, linkExtras());
 
-const views = { charts: createCharts(), boundaries: createBoundaries($('boundaries')), digits: createDigits($('boundaries')) };
+const views = {
+  charts: createCharts(),
+  boundaries: createBoundaries($('boundaries')),
+  digits: createDigits($('boundaries')),
+};
 const run = new RunController({
   worker,
   views,
@@ -55,7 +59,7 @@ const sweep = new SweepController({
   run,
   onGridChanged() {
     $('embed-caption').textContent = sweep.caption();
-    layoutEmbed(page.embedViews);  // the maps are new cells of an embed's grid (and the caption a line)
+    layoutEmbed(page.embedViews); // the maps are new cells of an embed's grid (and the caption a line)
     showAddress();
   },
   // A cell of the grid opened: its run, trained to the cell's step and paused there, so the
@@ -70,13 +74,19 @@ const sweep = new SweepController({
     run.start(config, {
       then() {
         worker.postMessage({ type: 'step', n: steps });
-        panel.setStatus(`Paused at step ${steps.toLocaleString('en')}, where the grid measured this cell; Play goes on.`);
+        panel.setStatus(
+          `Paused at step ${steps.toLocaleString('en')}, where the grid measured this cell; Play goes on.`,
+        );
       },
     });
     $('view-boundary').scrollIntoView({ block: 'start' });
   },
   // The grid as bnlab-run --sweep writes it: { sweep, arms, cells }.
-  onDownload: (grid) => download(`bnlab-sweep-${grid.sweep.x.field}${grid.sweep.y ? `-${grid.sweep.y.field}` : ''}-seed${grid.sweep.base.seed}.json`, JSON.stringify(grid)),
+  onDownload: (grid) =>
+    download(
+      `bnlab-sweep-${grid.sweep.x.field}${grid.sweep.y ? `-${grid.sweep.y.field}` : ''}-seed${grid.sweep.base.seed}.json`,
+      JSON.stringify(grid),
+    ),
 });
 
 // Reads the address's fragment and starts what it describes; every value goes through the
@@ -133,7 +143,7 @@ worker.onerror = (event) => panel.setStatus(`The training worker failed: ${event
 if (window.matchMedia('(max-width: 760px)').matches) $('settings').open = false;
 
 $('play').addEventListener('click', () => {
-  sweep.forgetResume();  // the user decides now
+  sweep.forgetResume(); // the user decides now
   run.togglePlay();
 });
 $('step').addEventListener('click', () => {
@@ -142,7 +152,9 @@ $('step').addEventListener('click', () => {
 });
 $('reset').addEventListener('click', () => run.reset());
 $('speed').addEventListener('change', () => worker.postMessage({ type: 'speed', stepsPerSecond: panel.chosenSpeed() }));
-$('focus-layer').addEventListener('change', (event) => worker.postMessage({ type: 'focus', layer: Number(event.target.value) }));
+$('focus-layer').addEventListener('change', (event) =>
+  worker.postMessage({ type: 'focus', layer: Number(event.target.value) }),
+);
 $('loss-log').addEventListener('change', (event) => views.charts.setLossLog(event.target.checked));
 $('shift-units').addEventListener('change', (event) => views.charts.setShiftUnits(event.target.value));
 
@@ -160,20 +172,28 @@ window.addEventListener('hashchange', (event) => {
 });
 // A page opened from a file (the one-file page) has a file:// address that works on this
 // computer only: the dialogs say so rather than offer it as if it could be shared.
-const LOCAL_NOTE = window.location.protocol === 'file:'
-  ? ' This page was opened from a file, so this address works only on this computer: to share the run, '
-    + 'put bnlab-standalone.html on a web server (a blog that hosts one file will do) and copy the link there.'
-  : '';
-$('copy-link').addEventListener('click', () => openShareDialog('Share this run',
-  `The link holds every setting, the seed included: whoever opens it sees the same run, step for step.${LOCAL_NOTE}`,
-  fullPageUrl()));
+const LOCAL_NOTE =
+  window.location.protocol === 'file:'
+    ? ' This page was opened from a file, so this address works only on this computer: to share the run, ' +
+      'put bnlab-standalone.html on a web server (a blog that hosts one file will do) and copy the link there.'
+    : '';
+$('copy-link').addEventListener('click', () =>
+  openShareDialog(
+    'Share this run',
+    `The link holds every setting, the seed included: whoever opens it sees the same run, step for step.${LOCAL_NOTE}`,
+    fullPageUrl(),
+  ),
+);
 $('embed').addEventListener('click', () => {
   const views = address.options.views?.length ? address.options.views : DEFAULT_EMBED_VIEWS;
   const { accepted } = run;
   const url = address.url(accepted, run.schema, { embed: true, views, sweep: sweep.spec });
-  openShareDialog('Embed this run', `Paste this into a page. It shows the ${views.join(' and ')} views `
-    + `with a play/pause button; views= in the address picks others (${VIEWS.join(', ')}).${LOCAL_NOTE}`,
-  embedSnippet(url, `bnlab: ${accepted.dataset}, ${accepted.arms.join(' vs ')}`));
+  openShareDialog(
+    'Embed this run',
+    `Paste this into a page. It shows the ${views.join(' and ')} views ` +
+      `with a play/pause button; views= in the address picks others (${VIEWS.join(', ')}).${LOCAL_NOTE}`,
+    embedSnippet(url, `bnlab: ${accepted.dataset}, ${accepted.arms.join(' vs ')}`),
+  );
 });
 $('download').addEventListener('click', () => worker.postMessage({ type: 'export' }));
 worker.postMessage({ type: 'load' });

@@ -27,7 +27,7 @@ function bestGrid(n, w, h, hasMaps, wholeRows) {
     const rows = Math.ceil(n / cols) + wholeRows;
     const cellW = (w - GAP * (cols - 1)) / cols;
     const cellH = (h - GAP * (rows - 1)) / rows;
-    const mapSide = Math.min(cellW, cellH - 18);  // a map's card has a title line above it
+    const mapSide = Math.min(cellW, cellH - 18); // a map's card has a title line above it
     if (cellW < MIN_W || cellH < MIN_H || (hasMaps && mapSide < MIN_W)) continue;
     const room = Math.min(cellW, cellH);
     if (!best || room > best.room) best = { cols, rows, cellW, cellH, room };
@@ -54,7 +54,13 @@ export function layoutEmbed(chosenIds) {
     // The digits block takes two whole rows: its test digits above its confusion matrices.
     const digits = 2 * all.filter((c) => c.classList.contains('digits')).length;
     const { width, height } = views.getBoundingClientRect();
-    layout = bestGrid(all.length - digits / 2, width, height, all.some((c) => c.classList.contains('boundary')), digits);
+    layout = bestGrid(
+      all.length - digits / 2,
+      width,
+      height,
+      all.some((c) => c.classList.contains('boundary')),
+      digits,
+    );
     if (layout || shown.length === 1) break;
     leftOut.unshift(sectionName(shown[shown.length - 1]));
   }
@@ -65,7 +71,9 @@ export function layoutEmbed(chosenIds) {
   // The last cell takes the columns left empty in its row.
   const plain = all.filter((c) => !c.classList.contains('digits'));
   const empty = plain.length % cols === 0 ? 0 : cols - (plain.length % cols);
-  all.forEach((cell) => { cell.style.gridColumn = ''; });
+  all.forEach((cell) => {
+    cell.style.gridColumn = '';
+  });
   if (plain.length > 0 && empty > 0) plain[plain.length - 1].style.gridColumn = `span ${empty + 1}`;
   // Maps are squares as large as their cell allows.
   const side = Math.floor(Math.min(layout?.cellW ?? MIN_W, (layout?.cellH ?? MIN_W) - 18));

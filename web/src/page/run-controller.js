@@ -14,15 +14,15 @@ export class RunController {
     Object.assign(this, { worker, views, namedLesson, onRunChanged, onReady });
     this.schema = null;
     this.defaults = null;
-    this.controls = null;       // the settings form, once the schema is known
-    this.accepted = null;       // the configuration of the running experiment
+    this.controls = null; // the settings form, once the schema is known
+    this.accepted = null; // the configuration of the running experiment
     this.playing = true;
-    this.horizonPause = false;  // paused by the lesson's horizon, not by the user
-    this.lastStart = 0;         // id of the latest start
-    this.runningStart = 0;      // id of the start whose experiment is running
-    this.liveEdits = {};        // live settings (learning rate) changed since the latest start
-    this.lesson = null;         // what the worker says the run is: { id, variant, pace, horizon }, { modifiedFrom }, null
-    this.then = null;           // what to do once the latest start is ready
+    this.horizonPause = false; // paused by the lesson's horizon, not by the user
+    this.lastStart = 0; // id of the latest start
+    this.runningStart = 0; // id of the start whose experiment is running
+    this.liveEdits = {}; // live settings (learning rate) changed since the latest start
+    this.lesson = null; // what the worker says the run is: { id, variant, pace, horizon }, { modifiedFrom }, null
+    this.then = null; // what to do once the latest start is ready
   }
 
   // The lesson the link names: only while the run is one of its variants (a changed setting
@@ -59,7 +59,14 @@ export class RunController {
     if (this.horizonPause) this.setPlaying(true);
     // The worker trains at the speed the menu shows (a lesson sets its own pace when it starts).
     this.worker.postMessage({ type: 'speed', stepsPerSecond: panel.chosenSpeed() });
-    this.worker.postMessage({ type: 'start', config, paused: !this.playing, id: ++this.lastStart, lenient, lesson: this.namedLesson() });
+    this.worker.postMessage({
+      type: 'start',
+      config,
+      paused: !this.playing,
+      id: ++this.lastStart,
+      lenient,
+      lesson: this.namedLesson(),
+    });
     this.then = then;
   }
 
@@ -109,7 +116,7 @@ export class RunController {
       for (const [name, value] of Object.entries(this.liveEdits)) this.sendLive(name, value);
       this.controls?.set({ ...this.accepted, ...this.liveEdits });
     }
-    this.setLesson(message.lesson);  // before the address is written: it names the lesson or not
+    this.setLesson(message.lesson); // before the address is written: it names the lesson or not
     this.onRunChanged();
     // A lesson's texts speak of the last layer; another run keeps the layer the user chose.
     panel.fillLayers(message.depth, message.lesson?.id ? message.depth - 1 : panel.chosenLayer());
@@ -144,7 +151,9 @@ export class RunController {
     if (message.horizonReached) {
       this.setPlaying(false);
       this.horizonPause = true;
-      panel.setStatus(`Paused at step ${message.steps.toLocaleString('en')}, the lesson's horizon: its claims are checked above the charts. Play goes on.`);
+      panel.setStatus(
+        `Paused at step ${message.steps.toLocaleString('en')}, the lesson's horizon: its claims are checked above the charts. Play goes on.`,
+      );
     }
     showClaims(message.claims, message.steps);
     panel.showReadouts(message.readouts);

@@ -32,8 +32,10 @@ export function initShareDialog() {
 
 export function embedSnippet(url, title) {
   const escape = (text) => text.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
-  return `<iframe src="${escape(url)}" width="640" height="480" style="border:0;max-width:100%" `
-    + `title="${escape(title)}" loading="lazy"></iframe>`;
+  return (
+    `<iframe src="${escape(url)}" width="640" height="480" style="border:0;max-width:100%" ` +
+    `title="${escape(title)}" loading="lazy"></iframe>`
+  );
 }
 
 export function download(filename, text) {

@@ -23,12 +23,12 @@ export class SweepController {
   constructor({ worker, makeWorker, run, onGridChanged, onOpenCell, onDownload }) {
     Object.assign(this, { worker, run, onGridChanged, onOpenCell, onDownload });
     this.view = null;
-    this.defaults = null;  // the engine's default sweep
-    this.shown = null;     // the axes, steps and metric of the sweep shown (they ride in the link)
-    this.asked = 0;        // the latest sweep asked of the validator
-    this.lesson = null;    // the sweep lesson the grid is ({ lesson, variant }), or null
-    this.resume = false;   // the run above was playing when the sweep paused it
-    this.clock = null;     // the progress line's timer while a sweep runs
+    this.defaults = null; // the engine's default sweep
+    this.shown = null; // the axes, steps and metric of the sweep shown (they ride in the link)
+    this.asked = 0; // the latest sweep asked of the validator
+    this.lesson = null; // the sweep lesson the grid is ({ lesson, variant }), or null
+    this.resume = false; // the run above was playing when the sweep paused it
+    this.clock = null; // the progress line's timer while a sweep runs
     // A sweep's cells train in workers of their own: ?sweepWorkers=N sets how many (the
     // benchmark and the tests), else the cores but one.
     const size = Number(new URLSearchParams(window.location.search).get('sweepWorkers')) || poolSize();
@@ -36,11 +36,14 @@ export class SweepController {
       if (!this.pool.running()) this.view?.progress(`${ready} worker${ready > 1 ? 's' : ''} ready.`, false);
     });
     // The pool's engines load while the Sweep view comes near the screen, not for every visitor.
-    new IntersectionObserver((entries, observer) => {
-      if (!entries.some((e) => e.isIntersecting)) return;
-      this.pool.warm();
-      observer.disconnect();
-    }, { rootMargin: '100% 0px' }).observe($('view-sweep'));
+    new IntersectionObserver(
+      (entries, observer) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        this.pool.warm();
+        observer.disconnect();
+      },
+      { rootMargin: '100% 0px' },
+    ).observe($('view-sweep'));
   }
 
   // The engine is loaded: the form from its schema, its sweep fields and metrics.
@@ -83,7 +86,11 @@ export class SweepController {
   // Asks the engine to validate a sweep on the running configuration; validated() answers.
   request(spec) {
     const { steps, metric } = this.defaults;
-    this.worker.postMessage({ type: 'sweep', sweep: { base: this.run.accepted, steps, metric, ...spec }, id: ++this.asked });
+    this.worker.postMessage({
+      type: 'sweep',
+      sweep: { base: this.run.accepted, steps, metric, ...spec },
+      id: ++this.asked,
+    });
   }
 
   // The worker's answers: a validated sweep (the latest asked), or its refusal.
@@ -146,7 +153,12 @@ export class SweepController {
       },
       onDone: () => {
         this.view.redraw();
-        if (this.lesson) this.view.showLesson(this.lesson.lesson, this.lesson.variant, evaluateClaims(this.lesson.variant.claims, grid));
+        if (this.lesson)
+          this.view.showLesson(
+            this.lesson.lesson,
+            this.lesson.variant,
+            evaluateClaims(this.lesson.variant.claims, grid),
+          );
         this.ended(`Done: ${line(total)}.`);
       },
       onError: (message) => this.ended(`The sweep stopped: ${message}`),

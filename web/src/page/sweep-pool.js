@@ -9,9 +9,9 @@ const QUEUED = 2;
 
 export function createSweepPool(makeWorker, size, onReady = () => {}) {
   let workers = [];
-  let job = null;  // { id, sweep, total, next, done, onCell, onDone, onError }
+  let job = null; // { id, sweep, total, next, done, onCell, onDone, onError }
   let jobs = 0;
-  let ready = 0;   // workers whose engine has loaded
+  let ready = 0; // workers whose engine has loaded
 
   function feed(worker) {
     if (!job || job.next >= job.total) return;
@@ -38,7 +38,7 @@ export function createSweepPool(makeWorker, size, onReady = () => {}) {
       fail(`a sweep worker could not load the engine: ${data.message}`);
       return;
     }
-    if (!job || data.id !== job.id) return;  // 'loaded', or a cancelled sweep's
+    if (!job || data.id !== job.id) return; // 'loaded', or a cancelled sweep's
     if (data.type === 'error') {
       fail(data.message);
       return;

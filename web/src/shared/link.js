@@ -5,7 +5,7 @@
 // every value, and whatever it refuses is dropped with a note naming the field.
 import { axisValuesFromText, number, valueFromText, wellFormed } from './schema-text.js';
 
-export const MAX_FRAGMENT = 4096;       // longer fragments are refused whole
+export const MAX_FRAGMENT = 4096; // longer fragments are refused whole
 export const PAGE_OPTIONS = ['embed', 'views', 'paused', 'lesson'];
 // Links written before the lessons had one name called a lesson a scenario: such a link still
 // opens its lesson.
@@ -13,7 +13,12 @@ const OLD_KEYS = { scenario: 'lesson' };
 // The views an embed can show (views= in a link), each with its name in words; the page's
 // section of a view is #view-<name>.
 export const VIEW_NAMES = {
-  boundary: 'predictions', loss: 'loss', ics: 'covariate shift', gradients: 'gradients', noise: 'BN noise', sweep: 'sweep',
+  boundary: 'predictions',
+  loss: 'loss',
+  ics: 'covariate shift',
+  gradients: 'gradients',
+  noise: 'BN noise',
+  sweep: 'sweep',
 };
 export const VIEWS = Object.keys(VIEW_NAMES);
 // A sweep rides in the link beside the configuration, which is its base:
@@ -57,7 +62,7 @@ function decode(text) {
   try {
     return wellFormed(decodeURIComponent(text.replaceAll('+', ' ')));
   } catch {
-    return wellFormed(text);  // a malformed escape stays as typed; the validator says what is wrong
+    return wellFormed(text); // a malformed escape stays as typed; the validator says what is wrong
   }
 }
 
@@ -87,16 +92,24 @@ export function parseFragment(fragment, schema) {
     } else if (Object.hasOwn(SWEEP_KEYS, key)) {
       const name = SWEEP_KEYS[key];
       options.sweep ??= {};
-      options.sweep[name] = name === 'x' || name === 'y' ? sweepAxis(value, fields)
-        : name === 'steps' ? number(value) : clip(value);
+      options.sweep[name] =
+        name === 'x' || name === 'y' ? sweepAxis(value, fields) : name === 'steps' ? number(value) : clip(value);
     } else if (key === 'lesson') {
       options.lesson = clip(value);
     } else if (key === 'views') {
-      const views = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+      const views = value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
       const unknown = [...new Set(views.filter((v) => !VIEWS.includes(v)))];
       if (unknown.length) {
         const more = unknown.length > 3 ? ` and ${unknown.length - 3} more` : '';
-        notes.push(`views: ignored ${unknown.slice(0, 3).map((v) => `"${clip(v)}"`).join(', ')}${more} (known: ${VIEWS.join(', ')}).`);
+        notes.push(
+          `views: ignored ${unknown
+            .slice(0, 3)
+            .map((v) => `"${clip(v)}"`)
+            .join(', ')}${more} (known: ${VIEWS.join(', ')}).`,
+        );
       }
       options.views = [...new Set(views.filter((v) => VIEWS.includes(v)))];
     } else {

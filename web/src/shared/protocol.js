@@ -16,7 +16,15 @@ export function snapshotTransferables(message) {
 // The history series the page draws, per arm and per hidden layer (line charts), and those of
 // which it shows only the latest value (bar charts). The worker sends only these: after the
 // bounded history compacts it sends all of it again, and the rest would be dead weight.
-export const ARM_SERIES = ['trainLoss', 'testLoss', 'testAccuracy', 'testAccuracyBatchStats',
-  'landscapeLossMin', 'landscapeLossMax', 'landscapeGradMin', 'landscapeGradMax'];
+export const ARM_SERIES = [
+  'trainLoss',
+  'testLoss',
+  'testAccuracy',
+  'testAccuracyBatchStats',
+  'landscapeLossMin',
+  'landscapeLossMax',
+  'landscapeGradMin',
+  'landscapeGradMax',
+];
 export const LAYER_SERIES = ['p15', 'p50', 'p85', 'shift', 'relativeShift', 'icsDistance'];
 export const LATEST_SERIES = ['gradientNorm', 'saturation'];

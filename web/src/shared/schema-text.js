@@ -2,9 +2,14 @@
 // converted by the schema field's type only. Text that is not of the type stays text, for the
 // engine's validator to quote in its message; nothing here judges a value.
 
-export const MAX_LIST = 64;  // items read from one list value
+export const MAX_LIST = 64; // items read from one list value
 
-const BOOLEANS = new Map([['true', true], ['1', true], ['false', false], ['0', false]]);
+const BOOLEANS = new Map([
+  ['true', true],
+  ['1', true],
+  ['false', false],
+  ['0', false],
+]);
 
 // A number when the whole text is one, else the text itself (so the message can quote it).
 export function number(text) {
@@ -15,15 +20,26 @@ export function number(text) {
 // Text typed in a link or in the settings form, as the schema field's type; list items are
 // separated by commas or spaces.
 export function valueFromText(field, text) {
-  const items = () => (text.trim() === '' ? [] : text.trim().split(/[\s,]+/).slice(0, MAX_LIST + 1));
+  const items = () =>
+    text.trim() === ''
+      ? []
+      : text
+          .trim()
+          .split(/[\s,]+/)
+          .slice(0, MAX_LIST + 1);
   switch (field.type) {
     case 'integer':
-    case 'number': return number(text);
-    case 'boolean': return BOOLEANS.get(text.trim().toLowerCase()) ?? text;
+    case 'number':
+      return number(text);
+    case 'boolean':
+      return BOOLEANS.get(text.trim().toLowerCase()) ?? text;
     case 'integer[]':
-    case 'number[]': return items().map(number);
-    case 'choice[]': return items();
-    default: return text;
+    case 'number[]':
+      return items().map(number);
+    case 'choice[]':
+      return items();
+    default:
+      return text;
   }
 }
 

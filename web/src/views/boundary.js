@@ -12,18 +12,21 @@ import { pct } from '../shared/format.js';
 import { drawSoon } from './kit/frames.js';
 
 // TensorFlow Playground's colours: class 0 blue, class 1 orange.
-const CLASS_RGB = [[8, 119, 189], [245, 147, 34]];
+const CLASS_RGB = [
+  [8, 119, 189],
+  [245, 147, 34],
+];
 const CLASS_COLORS = CLASS_RGB.map(([r, g, b]) => `rgb(${r}, ${g}, ${b})`);
 // How far the tint goes from white towards a class colour at certainty: paler than the
 // points, so points of either class stand out on either side of the boundary.
 const TINT_STRENGTH = 0.6;
 const NAN_RGB = [200, 200, 200];
-const LEVELS = 256;  // colours in the lookup table, plus one for NaN
+const LEVELS = 256; // colours in the lookup table, plus one for NaN
 
-const TICK = 4;     // tick mark length, CSS px
-const GAP = 3;      // between a tick and its label, a label and the axis name
-const EDGE = 8;     // free space on the sides without labels
-const TICK_SPACING = 60;  // about one tick label per this many CSS px
+const TICK = 4; // tick mark length, CSS px
+const GAP = 3; // between a tick and its label, a label and the axis name
+const EDGE = 8; // free space on the sides without labels
+const TICK_SPACING = 60; // about one tick label per this many CSS px
 
 // Each probability's colour as one 32-bit pixel, so painting a grid is a lookup per point.
 // Built through bytes and read as words, so the byte order is the platform's, as ImageData's.
@@ -84,7 +87,8 @@ function ticks(lo, hi, count) {
   const step = niceSteps(raw).find((s) => s >= raw * (1 - 1e-9));
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   const out = [];
-  for (let k = Math.ceil(lo / step); k * step <= hi; ++k) out.push({ value: k * step, text: (k * step).toFixed(decimals) });
+  for (let k = Math.ceil(lo / step); k * step <= hi; ++k)
+    out.push({ value: k * step, text: (k * step).toFixed(decimals) });
   return out;
 }
 
@@ -107,7 +111,11 @@ function plotFrame(ctx, side, view) {
   const x0 = left;
   const y0 = side - bottom - size;
   return {
-    x0, y0, size, xTicks, yTicks,
+    x0,
+    y0,
+    size,
+    xTicks,
+    yTicks,
     px: (x) => x0 + ((x - grid.xMin) / (grid.xMax - grid.xMin)) * size,
     py: (y) => y0 + ((grid.yMax - y) / (grid.yMax - grid.yMin)) * size,
   };
@@ -176,8 +184,8 @@ function drawPoints(ctx, frame, view) {
 
 // Longer than 80 lines as a whole: a closure over the view's state, holding short functions.
 export function createBoundaries(container) {
-  let view = null;  // the experiment's grid, data and cards, set on reset
-  const scratch = document.createElement('canvas');  // the ImageData's size, to scale it by drawImage
+  let view = null; // the experiment's grid, data and cards, set on reset
+  const scratch = document.createElement('canvas'); // the ImageData's size, to scale it by drawImage
 
   // Probabilities, then axes and points, then the divergence notice.
   function composite(card) {
@@ -228,10 +236,12 @@ export function createBoundaries(container) {
   function describe(card, accuracy) {
     const [xName, yName] = view.axisNames;
     const state = card.divergedAt !== null ? `Diverged at step ${card.divergedAt}.` : `Test accuracy ${accuracy}.`;
-    return `${armLabel(card.name)}: probability of the orange class (class 1) over ${xName} and `
-      + `${yName}, orange where the network predicts class 1, blue where it predicts class 0; `
-      + `${view.data.trainY.length} training points as circles, ${view.data.testY.length} test `
-      + `points as squares, coloured by their true class. ${state}`;
+    return (
+      `${armLabel(card.name)}: probability of the orange class (class 1) over ${xName} and ` +
+      `${yName}, orange where the network predicts class 1, blue where it predicts class 0; ` +
+      `${view.data.trainY.length} training points as circles, ${view.data.testY.length} test ` +
+      `points as squares, coloured by their true class. ${state}`
+    );
   }
 
   // Heading and label, touched only when their text changes.
@@ -242,7 +252,7 @@ export function createBoundaries(container) {
     const text = card.divergedAt !== null ? ' — diverged' : ` — test\u00a0accuracy\u00a0${accuracy}`;
     if (text !== card.text) card.accuracy.textContent = card.text = text;
     const label = describe(card, accuracy);
-    if (label !== card.label) card.canvas.setAttribute('aria-label', card.label = label);
+    if (label !== card.label) card.canvas.setAttribute('aria-label', (card.label = label));
   }
 
   function reset(ready) {
@@ -285,7 +295,9 @@ export function createBoundaries(container) {
       showAccuracy(card, snapshot.metrics.testAccuracy[a]);
       // Drawn at a frame to come: not if the view was rebuilt for another run meanwhile.
       const current = view;
-      drawSoon(card, () => { if (view === current) composite(card); });
+      drawSoon(card, () => {
+        if (view === current) composite(card);
+      });
     });
   }
 

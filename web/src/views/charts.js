@@ -36,8 +36,8 @@ export function createCharts() {
   // The views' options, kept across runs: the loss axis and the shift's units.
   const options = { lossLog: false, shiftUnits: 'relativeShift' };
   let state = null;
-  let views = new Map();  // element id -> view
-  let last = null;  // the latest snapshot, to redraw a view whose options changed
+  let views = new Map(); // element id -> view
+  let last = null; // the latest snapshot, to redraw a view whose options changed
 
   return {
     // A new experiment: new charts for its networks and layers.

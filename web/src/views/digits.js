@@ -9,15 +9,15 @@ import { createArmCard, cssColors, drawNotice } from './kit/cards.js';
 import { FONT_PX, rgbOf } from './kit/drawing.js';
 import { pct } from '../shared/format.js';
 
-const SIDE = 8;             // pixels per image side
+const SIDE = 8; // pixels per image side
 const FEATURES = SIDE * SIDE;
 const CLASSES = 10;
-const SHOWN = 48;           // test digits shown at most
-const MAX_ROWS = 4;         // on a narrow screen, fewer digits rather than a long scroll
-const DIGIT_PX = 40;        // CSS px of one image: 5 per pixel, big enough to read the digit
+const SHOWN = 48; // test digits shown at most
+const MAX_ROWS = 4; // on a narrow screen, fewer digits rather than a long scroll
+const DIGIT_PX = 40; // CSS px of one image: 5 per pixel, big enough to read the digit
 
-const GAP = 3;              // between a label and the matrix, or the axis name
-const EDGE = 8;             // free space on the sides without labels
+const GAP = 3; // between a label and the matrix, or the axis name
+const EDGE = 8; // free space on the sides without labels
 
 // -- The digits ------------------------------------------------------------------------------
 
@@ -85,7 +85,7 @@ function showAnswers(cell, arms, snapshot) {
     return answer.spoken;
   });
   const aria = `Test digit ${cell.index + 1}, a handwritten ${cell.truth}. ${spoken.join('; ')}.`;
-  if (aria !== cell.aria) cell.canvas.setAttribute('aria-label', cell.aria = aria);
+  if (aria !== cell.aria) cell.canvas.setAttribute('aria-label', (cell.aria = aria));
 }
 
 // -- The confusion matrices -----------------------------------------------------------------
@@ -115,7 +115,7 @@ function mostConfused(counts) {
 // A square matrix in a square canvas of `side` CSS px, with room for the digits and the axis
 // name on the left and below.
 function matrixFrame(side) {
-  const label = FONT_PX;  // one digit is narrower than a line is tall
+  const label = FONT_PX; // one digit is narrower than a line is tall
   const left = FONT_PX + GAP + label + GAP;
   const bottom = GAP + FONT_PX + GAP + FONT_PX;
   const size = side - Math.max(left, bottom) - EDGE;
@@ -190,14 +190,16 @@ function createMatrix(name) {
 }
 
 function describeMatrix(matrix, accuracy, tested) {
-  const head = `${armLabel(matrix.name)}: confusion matrix of the ${tested} test digits, rows the `
-    + 'true digit, columns the network\'s answer.';
+  const head =
+    `${armLabel(matrix.name)}: confusion matrix of the ${tested} test digits, rows the ` +
+    "true digit, columns the network's answer.";
   if (matrix.divergedAt !== null) return `${head} Diverged at step ${matrix.divergedAt}.`;
   if (!matrix.drawn) return `${head} No answers yet.`;
   const worst = mostConfused(matrix.counts);
-  const confused = worst.count > 0
-    ? ` Most confused: ${worst.truth} taken for ${worst.predicted}, ${worst.count} time${worst.count === 1 ? '' : 's'}.`
-    : ' No mistakes.';
+  const confused =
+    worst.count > 0
+      ? ` Most confused: ${worst.truth} taken for ${worst.predicted}, ${worst.count} time${worst.count === 1 ? '' : 's'}.`
+      : ' No mistakes.';
   return `${head} Test accuracy ${accuracy}.${confused}`;
 }
 
@@ -234,8 +236,8 @@ export function createDigits(anchor) {
   container.hidden = true;
   anchor.after(container);
 
-  let view = null;  // the experiment's test set, cells and matrices, set on reset
-  const scratch = document.createElement('canvas');  // one 8x8 image, to scale it by drawImage
+  let view = null; // the experiment's test set, cells and matrices, set on reset
+  const scratch = document.createElement('canvas'); // one 8x8 image, to scale it by drawImage
   scratch.width = scratch.height = SIDE;
 
   function drawMatrix(matrix) {
@@ -258,7 +260,9 @@ export function createDigits(anchor) {
   function fitDigits() {
     const columns = getComputedStyle(view.grid).gridTemplateColumns.split(' ').filter(Boolean).length || 1;
     const shown = Math.min(view.cells.length, columns * Math.min(MAX_ROWS, Math.ceil(SHOWN / columns)));
-    view.cells.forEach((cell, i) => { cell.element.hidden = i >= shown; });
+    view.cells.forEach((cell, i) => {
+      cell.element.hidden = i >= shown;
+    });
     view.grid.setAttribute('aria-label', `The first ${shown} test digits and each network's answer`);
   }
 
@@ -281,11 +285,13 @@ export function createDigits(anchor) {
   function showAccuracy(matrix, value) {
     const accuracy = pct(value);
     // No-break spaces: a narrow card wraps the heading after the dash, not inside the phrase.
-    const text = matrix.divergedAt !== null
-      ? ` — diverged at step\u00a0${matrix.divergedAt}` : ` — test\u00a0accuracy\u00a0${accuracy}`;
+    const text =
+      matrix.divergedAt !== null
+        ? ` — diverged at step\u00a0${matrix.divergedAt}`
+        : ` — test\u00a0accuracy\u00a0${accuracy}`;
     if (text !== matrix.text) matrix.accuracy.textContent = matrix.text = text;
     const label = describeMatrix(matrix, accuracy, view.testY.length);
-    if (label !== matrix.label) matrix.canvas.setAttribute('aria-label', matrix.label = label);
+    if (label !== matrix.label) matrix.canvas.setAttribute('aria-label', (matrix.label = label));
   }
 
   function reset(ready) {
@@ -316,9 +322,11 @@ export function createDigits(anchor) {
     for (const matrix of matrices) showAccuracy(matrix, NaN);
 
     container.replaceChildren(
-      paragraph('The first test digits with each network\'s answer; a wrong answer is struck '
-        + 'through in red. Below, each network\'s confusion matrix: rows are the true digit, '
-        + 'columns the answer.'),
+      paragraph(
+        "The first test digits with each network's answer; a wrong answer is struck " +
+          "through in red. Below, each network's confusion matrix: rows are the true digit, " +
+          'columns the answer.',
+      ),
       legend(ready.arms),
       grid,
       cards,
@@ -336,8 +344,8 @@ export function createDigits(anchor) {
       const divergedAt = arm.diverged ? arm.divergedAt : null;
       const before = matrix.drawn ? Int32Array.from(matrix.counts) : null;
       if (!arm.diverged) confusion(snapshot.predictions[a], view.testY, matrix.counts);
-      const changed = !before || divergedAt !== matrix.divergedAt
-        || matrix.counts.some((count, k) => count !== before[k]);
+      const changed =
+        !before || divergedAt !== matrix.divergedAt || matrix.counts.some((count, k) => count !== before[k]);
       matrix.drawn = true;
       matrix.divergedAt = divergedAt;
       showAccuracy(matrix, snapshot.metrics.testAccuracy[a]);

@@ -19,8 +19,10 @@ export function gradientNormView(canvas, state) {
 
 export function saturationView(canvas, state) {
   const saturated = state.config.activation === 'relu' ? 'Dead units' : 'Saturated units';
-  const definition = state.config.activation === 'relu' ? 'dead: zero on every probe example'
-    : 'saturated: derivative below 1% of its maximum';
+  const definition =
+    state.config.activation === 'relu'
+      ? 'dead: zero on every probe example'
+      : 'saturated: derivative below 1% of its maximum';
   return layerBarView(canvas, state, {
     series: 'saturation',
     title: `${saturated} per layer, on the probe set (${definition})`,
@@ -28,13 +30,12 @@ export function saturationView(canvas, state) {
   });
 }
 
-
 // The gradient ICS is only measured when switched on; an empty chart would look broken.
 export function icsView(canvas, state) {
   const { probes, gradientIcs } = state.config;
   return layerLineView(canvas, state, {
     series: 'icsDistance',
-    title: 'Gradient change caused by the earlier layers\' update',
+    title: "Gradient change caused by the earlier layers' update",
     // Proportional to the gradient itself, which vanishes by orders of magnitude without BN.
     y: logAxis('‖G − G′‖ (log scale)'),
     note: (focus) => {
@@ -54,11 +55,19 @@ function landscapeView(canvas, state, { lo, hi, title, y }) {
     y,
     datasets: state.arms.flatMap((name) => [
       lineDataset(`${armLabel(name)}: lowest`, armColor(name), { width: 1, legend: false }),
-      lineDataset(armLabel(name), armColor(name), { width: 1, fill: '-1', backgroundColor: withAlpha(armColor(name), 0.25) }),
+      lineDataset(armLabel(name), armColor(name), {
+        width: 1,
+        fill: '-1',
+        backgroundColor: withAlpha(armColor(name), 0.25),
+      }),
     ]),
   });
   const { probes, landscape } = state.config;
-  const note = !probes ? probesNote(state) : !landscape ? 'The landscape is off: switch on “Loss landscape” under Measurement' : '';
+  const note = !probes
+    ? probesNote(state)
+    : !landscape
+      ? 'The landscape is off: switch on “Loss landscape” under Measurement'
+      : '';
   setText(chart, 'subtitle', note);
   return {
     update(_, fresh) {
@@ -73,17 +82,18 @@ function landscapeView(canvas, state, { lo, hi, title, y }) {
   };
 }
 
+export const landscapeLossView = (canvas, state) =>
+  landscapeView(canvas, state, {
+    lo: 'landscapeLossMin',
+    hi: 'landscapeLossMax',
+    title: `Loss along the gradient: L(W − ηg), η = ${state.config.landscapeSteps.join(', ')} × the learning rate`,
+    y: axis("loss on the step's batch"),
+  });
 
-export const landscapeLossView = (canvas, state) => landscapeView(canvas, state, {
-  lo: 'landscapeLossMin',
-  hi: 'landscapeLossMax',
-  title: `Loss along the gradient: L(W − ηg), η = ${state.config.landscapeSteps.join(', ')} × the learning rate`,
-  y: axis('loss on the step\'s batch'),
-});
-
-export const landscapeGradientView = (canvas, state) => landscapeView(canvas, state, {
-  lo: 'landscapeGradMin',
-  hi: 'landscapeGradMax',
-  title: 'Gradient predictiveness: ‖∇L(W − ηg) − g‖',
-  y: axis('gradient change'),
-});
+export const landscapeGradientView = (canvas, state) =>
+  landscapeView(canvas, state, {
+    lo: 'landscapeGradMin',
+    hi: 'landscapeGradMax',
+    title: 'Gradient predictiveness: ‖∇L(W − ηg) − g‖',
+    y: axis('gradient change'),
+  });

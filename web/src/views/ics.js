@@ -15,26 +15,32 @@ import { decimated, layerSeries } from './kit/page-history.js';
 export function percentileView(container, state) {
   const document = container.ownerDocument;
   const boxes = [];
-  const charts = state.depth === 0 ? [] : state.arms.map((name) => {
-    const box = document.createElement('div');
-    box.className = 'chart tall';  // title, subtitle and legend above the band need the room
-    const canvas = document.createElement('canvas');
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', `${armLabel(name)}: 15th, 50th and 85th percentiles of the input to the nonlinearity over training steps`);
-    box.append(canvas);
-    boxes.push(box);
-    const color = armColor(name);
-    return createChart(canvas, {
-      x: stepAxis(),
-      y: axis('input to the nonlinearity', { grace: '5%' }),
-      datasets: [
-        lineDataset('15th pct.', color, { width: 1 }),
-        // Filled down to the 15th percentile (the dataset before it): the band.
-        lineDataset('85th pct.', color, { width: 1, fill: '-1', backgroundColor: withAlpha(color, 0.22) }),
-        lineDataset('median', color, { width: 2.5 }),
-      ],
-    });
-  });
+  const charts =
+    state.depth === 0
+      ? []
+      : state.arms.map((name) => {
+          const box = document.createElement('div');
+          box.className = 'chart tall'; // title, subtitle and legend above the band need the room
+          const canvas = document.createElement('canvas');
+          canvas.setAttribute('role', 'img');
+          canvas.setAttribute(
+            'aria-label',
+            `${armLabel(name)}: 15th, 50th and 85th percentiles of the input to the nonlinearity over training steps`,
+          );
+          box.append(canvas);
+          boxes.push(box);
+          const color = armColor(name);
+          return createChart(canvas, {
+            x: stepAxis(),
+            y: axis('input to the nonlinearity', { grace: '5%' }),
+            datasets: [
+              lineDataset('15th pct.', color, { width: 1 }),
+              // Filled down to the 15th percentile (the dataset before it): the band.
+              lineDataset('85th pct.', color, { width: 1, fill: '-1', backgroundColor: withAlpha(color, 0.22) }),
+              lineDataset('median', color, { width: 2.5 }),
+            ],
+          });
+        });
   if (state.depth === 0) {
     const note = document.createElement('p');
     note.className = 'explain';
@@ -54,7 +60,11 @@ export function percentileView(container, state) {
         let i = p15.length - 1;
         while (i >= 0 && !(Number.isFinite(p15[i].y) && Number.isFinite(p85[i].y))) --i;
         setText(chart, 'title', `${armLabel(state.arms[a])}: input to the nonlinearity, layer ${focusLayer + 1}`);
-        setText(chart, 'subtitle', probesNote(state) || `own y scale; 15–85% band now ${i < 0 ? '—' : format(p85[i].y - p15[i].y)} wide`);
+        setText(
+          chart,
+          'subtitle',
+          probesNote(state) || `own y scale; 15–85% band now ${i < 0 ? '—' : format(p85[i].y - p15[i].y)} wide`,
+        );
         draw(chart);
       });
     },

@@ -29,14 +29,16 @@ function variantLinks(lesson, schema, defaults) {
 export function renderLessonMenu(schema, defaults) {
   const first = SWEEP_LESSONS[0];
   $('sweep-lesson-link').href = variantHref(first, first.variants[0], schema, defaults);
-  $('lesson-list').replaceChildren(...[...LESSONS, ...SWEEP_LESSONS].map((lesson) => {
-    const li = el('li');
-    // The title opens the first variant too: students click names.
-    const title = el('a', 'lesson-name', lesson.title);
-    title.href = variantHref(lesson, lesson.variants[0], schema, defaults);
-    li.append(title, ' ', ...variantLinks(lesson, schema, defaults));
-    return li;
-  }));
+  $('lesson-list').replaceChildren(
+    ...[...LESSONS, ...SWEEP_LESSONS].map((lesson) => {
+      const li = el('li');
+      // The title opens the first variant too: students click names.
+      const title = el('a', 'lesson-name', lesson.title);
+      title.href = variantHref(lesson, lesson.variants[0], schema, defaults);
+      li.append(title, ' ', ...variantLinks(lesson, schema, defaults));
+      return li;
+    }),
+  );
 }
 
 // Marks the running variant's links (menu and banner) with aria-current.
@@ -48,7 +50,7 @@ function markRunning(info) {
   }
 }
 
-let shown = null;  // { lesson, variant } of the banner's claims
+let shown = null; // { lesson, variant } of the banner's claims
 
 // The banner for what the worker says the run is: a lesson ({ id, variant, pace, horizon }),
 // a lesson whose settings were changed ({ modifiedFrom }), or nothing.
@@ -65,13 +67,15 @@ export function showLesson(info, schema, defaults) {
   }
   if (info.modifiedFrom) {
     $('lesson-title').textContent = `Modified from “${lesson.title}”`;
-    $('lesson-text').textContent = 'A setting differs from the lesson\'s, so its claims, which were '
-      + 'tested for its own settings, are not shown. Back to the lesson:';
+    $('lesson-text').textContent =
+      "A setting differs from the lesson's, so its claims, which were " +
+      'tested for its own settings, are not shown. Back to the lesson:';
     $('lesson-variants').replaceChildren(...variantLinks(lesson, schema, defaults));
   } else {
     $('lesson-title').textContent = lesson.title;
-    $('lesson-text').textContent = `${lesson.text} It runs at ${info.pace.toLocaleString('en')} steps a second `
-      + `and pauses at step ${info.horizon.toLocaleString('en')}, where its claims are checked:`;
+    $('lesson-text').textContent =
+      `${lesson.text} It runs at ${info.pace.toLocaleString('en')} steps a second ` +
+      `and pauses at step ${info.horizon.toLocaleString('en')}, where its claims are checked:`;
     $('lesson-variants').replaceChildren(...(lesson.variants.length > 1 ? variantLinks(lesson, schema, defaults) : []));
     renderClaims($('claims'), variantClaims(lesson, shown.variant));
   }

@@ -2,7 +2,17 @@
 // examples normalized in random batches, the spread of the batch mean against the batch size,
 // test accuracy in training and inference mode, and one example alone in training mode.
 import { armColor, armLabel, hasBn } from '../shared/arms.js';
-import { axis, createChart, draw, fillPoints, lineDataset, logAxis, pointDataset, setText, stepAxis } from './kit/chart-kit.js';
+import {
+  axis,
+  createChart,
+  draw,
+  fillPoints,
+  lineDataset,
+  logAxis,
+  pointDataset,
+  setText,
+  stepAxis,
+} from './kit/chart-kit.js';
 import { DASHED, DOTTED, format, layerTitle, percent, probesNote } from './kit/chart-views.js';
 import { decimated, positive } from './kit/page-history.js';
 
@@ -12,7 +22,7 @@ function batchStatView(canvas, state, { batch, running, title, y }) {
   const { bnArms } = state;
   const chart = createChart(canvas, {
     title: bnArms.length > 0 ? title : `${title}: no network here has BN`,
-    subtitle: probesNote(state),  // the engine traces the batch statistics with the probes
+    subtitle: probesNote(state), // the engine traces the batch statistics with the probes
     x: stepAxis(),
     y,
     datasets: bnArms.flatMap(({ name }) => [
@@ -25,8 +35,18 @@ function batchStatView(canvas, state, { batch, running, title, y }) {
       bnArms.forEach(({ a }, k) => {
         const trace = traces[a];
         const n = trace?.step.length ?? 0;
-        fillPoints(chart.data.datasets[2 * k].data, n, (i) => trace.step[i], (i) => trace[batch][i]);
-        fillPoints(chart.data.datasets[2 * k + 1].data, n, (i) => trace.step[i], (i) => trace[running][i]);
+        fillPoints(
+          chart.data.datasets[2 * k].data,
+          n,
+          (i) => trace.step[i],
+          (i) => trace[batch][i],
+        );
+        fillPoints(
+          chart.data.datasets[2 * k + 1].data,
+          n,
+          (i) => trace.step[i],
+          (i) => trace[running][i],
+        );
       });
       if (bnArms.length > 0) setText(chart, 'title', layerTitle(state, focusLayer, title));
       draw(chart);
@@ -39,7 +59,7 @@ export function batchMeanView(canvas, state) {
   return batchStatView(canvas, state, {
     batch: 'batchMean',
     running: 'runningMean',
-    title: 'Mean of BN\'s input: batch and running',
+    title: "Mean of BN's input: batch and running",
     y: axis('mean of the tracked unit'),
   });
 }
@@ -48,7 +68,7 @@ export function batchVarView(canvas, state) {
   return batchStatView(canvas, state, {
     batch: 'batchVar',
     running: 'runningVar',
-    title: 'Variance of BN\'s input: batch and running',
+    title: "Variance of BN's input: batch and running",
     y: axis('variance of the tracked unit', { beginAtZero: true }),
   });
 }
@@ -76,7 +96,7 @@ export function jitterView(canvas, state) {
     datasets: bnArms.map(({ name }) => pointDataset(armLabel(name), armColor(name))),
     interaction: { mode: 'nearest', intersect: true },
   });
-  const lane = 0.7 / Math.max(1, bnArms.length);  // the width of each network's side
+  const lane = 0.7 / Math.max(1, bnArms.length); // the width of each network's side
   return {
     update({ jitter, focusLayer }) {
       const stds = [];
@@ -86,16 +106,23 @@ export function jitterView(canvas, state) {
         if (!j) return;
         examples = Math.max(examples, j.examples);
         const center = (k - (bnArms.length - 1) / 2) * lane;
-        fillPoints(chart.data.datasets[k].data, j.xHat.length,
+        fillPoints(
+          chart.data.datasets[k].data,
+          j.xHat.length,
           (i) => 1 + Math.floor(i / j.repeats) + center + ((i % j.repeats) / j.repeats - 0.5) * lane * 0.8,
-          (i) => j.xHat[i]);
+          (i) => j.xHat[i],
+        );
         const meanStd = j.stds.reduce((sum, s) => sum + s, 0) / j.stds.length;
         stds.push(`${armLabel(name)} ${format(meanStd)}`);
       });
       chart.options.scales.x.max = examples + 0.5;
       if (bnArms.length > 0) {
         const repeats = jitter.find(Boolean)?.repeats ?? 0;
-        setText(chart, 'title', layerTitle(state, focusLayer, `The same examples normalized in ${repeats} random batches`));
+        setText(
+          chart,
+          'title',
+          layerTitle(state, focusLayer, `The same examples normalized in ${repeats} random batches`),
+        );
         setText(chart, 'subtitle', `std of an example's x̂ (mean): ${stds.join(', ')}`);
       }
       draw(chart);
@@ -115,7 +142,9 @@ export function spreadView(canvas, state) {
     x: axis('batch size B (log scale)', {
       type: 'logarithmic',
       // Ticks at the measured batch sizes (4, 8, …, 128), not at 1-2-5 decades.
-      afterBuildTicks: (scale) => { if (sizes.length) scale.ticks = sizes.map((value) => ({ value })); },
+      afterBuildTicks: (scale) => {
+        if (sizes.length) scale.ticks = sizes.map((value) => ({ value }));
+      },
       ticks: { callback: String },
     }),
     y: logAxis('std of batch mean (log)'),
@@ -130,8 +159,18 @@ export function spreadView(canvas, state) {
       if (!spread) return;
       spread.forEach((s, a) => {
         const n = s.batchSize.length;
-        fillPoints(chart.data.datasets[2 * a].data, n, (i) => s.batchSize[i], (i) => positive(s.measured[i]));
-        fillPoints(chart.data.datasets[2 * a + 1].data, n, (i) => s.batchSize[i], (i) => positive(s.predicted[i]));
+        fillPoints(
+          chart.data.datasets[2 * a].data,
+          n,
+          (i) => s.batchSize[i],
+          (i) => positive(s.measured[i]),
+        );
+        fillPoints(
+          chart.data.datasets[2 * a + 1].data,
+          n,
+          (i) => s.batchSize[i],
+          (i) => positive(s.predicted[i]),
+        );
       });
       sizes = Array.from(spread[0]?.batchSize ?? []);
       setText(chart, 'title', layerTitle(state, focusLayer, title));
@@ -147,11 +186,15 @@ export function spreadView(canvas, state) {
 export function modesView(canvas, state) {
   const lines = state.arms.flatMap((name, a) => [
     { a, series: 'testAccuracy', dataset: lineDataset(`${armLabel(name)}: inference`, armColor(name)) },
-    ...(hasBn(name, state.depth) ? [{
-      a,
-      series: 'testAccuracyBatchStats',
-      dataset: lineDataset(`${armLabel(name)}: batch statistics`, armColor(name), { dash: DOTTED }),
-    }] : []),
+    ...(hasBn(name, state.depth)
+      ? [
+          {
+            a,
+            series: 'testAccuracyBatchStats',
+            dataset: lineDataset(`${armLabel(name)}: batch statistics`, armColor(name), { dash: DOTTED }),
+          },
+        ]
+      : []),
   ]);
   const chart = createChart(canvas, {
     title: 'Test accuracy: running statistics (inference) against batch statistics',
@@ -162,7 +205,9 @@ export function modesView(canvas, state) {
   return {
     update(_, fresh) {
       if (!fresh) return;
-      lines.forEach(({ a, series }, i) => { chart.data.datasets[i].data = decimated(state.history[a].series[series]); });
+      lines.forEach(({ a, series }, i) => {
+        chart.data.datasets[i].data = decimated(state.history[a].series[series]);
+      });
       draw(chart);
     },
     destroy: () => chart.destroy(),
@@ -176,11 +221,16 @@ export function singleExampleView(paragraph, state) {
   const probabilities = (p) => `p=(${Array.from(p, (v) => (Number.isFinite(v) ? v.toFixed(2) : '—')).join(', ')})`;
   const offBeta = ({ train, beta }) => {
     let gap = 0;
-    train.bnOutputs.forEach((out, l) => out.forEach((v, u) => { gap = Math.max(gap, Math.abs(v - beta[l][u])); }));
+    train.bnOutputs.forEach((out, l) =>
+      out.forEach((v, u) => {
+        gap = Math.max(gap, Math.abs(v - beta[l][u]));
+      }),
+    );
     return gap;
   };
   let shown = '';
-  if (bnArms.length === 0) paragraph.textContent = 'No network here has BN: add one to see an example alone in training mode.';
+  if (bnArms.length === 0)
+    paragraph.textContent = 'No network here has BN: add one to see an example alone in training mode.';
   return {
     update({ single, arms }) {
       const lines = bnArms.map(({ name, a }) => {
@@ -188,18 +238,23 @@ export function singleExampleView(paragraph, state) {
         const s = single[a];
         const gap = offBeta(s);
         const beta = gap <= 1e-5 ? 'every BN output equals β' : `BN outputs differ from β by up to ${format(gap)}`;
-        return [name, `: one test example (class ${s.label}) alone in training mode — ${beta}, prediction ${probabilities(s.train.probabilities)}; in inference mode ${probabilities(s.inference.probabilities)}.`];
+        return [
+          name,
+          `: one test example (class ${s.label}) alone in training mode — ${beta}, prediction ${probabilities(s.train.probabilities)}; in inference mode ${probabilities(s.inference.probabilities)}.`,
+        ];
       });
       const text = lines.flat().join('');
       if (bnArms.length === 0 || text === shown) return;
       shown = text;
       const document = paragraph.ownerDocument;
-      paragraph.replaceChildren(...lines.flatMap(([name, sentence], i) => {
-        const label = document.createElement('strong');
-        label.style.color = armColor(name);
-        label.textContent = armLabel(name);
-        return [...(i > 0 ? [document.createElement('br')] : []), label, document.createTextNode(sentence)];
-      }));
+      paragraph.replaceChildren(
+        ...lines.flatMap(([name, sentence], i) => {
+          const label = document.createElement('strong');
+          label.style.color = armColor(name);
+          label.textContent = armLabel(name);
+          return [...(i > 0 ? [document.createElement('br')] : []), label, document.createTextNode(sentence)];
+        }),
+      );
     },
     destroy() {
       paragraph.replaceChildren();

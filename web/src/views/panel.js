@@ -27,7 +27,9 @@ export function showSpeed(stepsPerSecond) {
 }
 export const chosenSpeed = () => Number(buttons.speed.value);
 
-export const showSteps = (steps) => { $('steps').textContent = steps.toLocaleString('en'); };
+export const showSteps = (steps) => {
+  $('steps').textContent = steps.toLocaleString('en');
+};
 export const stepsText = () => $('steps').textContent;
 
 export function enableControls() {
@@ -43,7 +45,9 @@ export function showNotes(notes) {
 export function showArmStates(arms, watches = []) {
   const list = $('arm-states');
   const items = [
-    ...arms.filter((arm) => arm.diverged).map((arm) => el('li', 'diverged', `${armLabel(arm.name)} stopped: ${arm.message}`)),
+    ...arms
+      .filter((arm) => arm.diverged)
+      .map((arm) => el('li', 'diverged', `${armLabel(arm.name)} stopped: ${arm.message}`)),
     ...watches.map((text) => el('li', 'watch', text)),
   ];
   const text = items.map((li) => li.textContent).join('\n');
@@ -59,25 +63,29 @@ export const clearScoreboard = () => $('scoreboard').tBodies[0].replaceChildren(
 export function showScoreboard(arms, metrics) {
   const body = $('scoreboard').tBodies[0];
   if (body.rows.length !== arms.length) {
-    body.replaceChildren(...arms.map((arm) => {
-      const row = el('tr');
-      row.dataset.arm = arm.name;
-      const name = el('th');
-      name.scope = 'row';
-      const swatch = el('span', 'swatch');
-      swatch.style.background = armColor(arm.name);
-      name.title = armAbout(arm.name);
-      name.append(swatch, armLabel(arm.name));
-      row.append(name, el('td'), el('td'), el('td'));
-      return row;
-    }));
+    body.replaceChildren(
+      ...arms.map((arm) => {
+        const row = el('tr');
+        row.dataset.arm = arm.name;
+        const name = el('th');
+        name.scope = 'row';
+        const swatch = el('span', 'swatch');
+        swatch.style.background = armColor(arm.name);
+        name.title = armAbout(arm.name);
+        name.append(swatch, armLabel(arm.name));
+        row.append(name, el('td'), el('td'), el('td'));
+        return row;
+      }),
+    );
   }
   const format = (v, digits) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
   arms.forEach((arm, i) => {
     const cells = body.rows[i].cells;
     cells[1].textContent = format(metrics.trainLoss[i], 3);
     cells[2].textContent = format(metrics.testLoss[i], 3);
-    cells[3].textContent = Number.isFinite(metrics.testAccuracy[i]) ? `${(100 * metrics.testAccuracy[i]).toFixed(1)}%` : '—';
+    cells[3].textContent = Number.isFinite(metrics.testAccuracy[i])
+      ? `${(100 * metrics.testAccuracy[i]).toFixed(1)}%`
+      : '—';
   });
 }
 

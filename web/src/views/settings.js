@@ -13,15 +13,33 @@ const GROUPS = [
 ];
 
 export const LABELS = {
-  dataset: 'Data set', samples: 'Examples', noise: 'Noise', trainFraction: 'Training fraction',
-  standardize: 'Standardize inputs', arms: 'Networks', hidden: 'Hidden layers',
-  activation: 'Activation', init: 'Initial weights', initStd: 'Initial std (Gaussian)',
-  batchSize: 'Batch size', learningRate: 'Learning rate', momentum: 'Momentum',
-  bnMomentum: 'BN momentum', bnEps: 'BN ε', seed: 'Seed', recordEvery: 'Record every (steps)',
-  gridSize: 'Grid points per side', probes: 'Measure (probes)', probeExamples: 'Probe examples',
-  trackedUnit: 'Tracked unit', gradientIcs: 'Gradient ICS', dropout: 'Dropout rate',
-  landscape: 'Loss landscape', landscapeSteps: 'Landscape step sizes (× learning rate)',
-  bnNoiseShift: 'Noisy BN: shift up to ±', bnNoiseScale: 'Noisy BN: scale up to ×',
+  dataset: 'Data set',
+  samples: 'Examples',
+  noise: 'Noise',
+  trainFraction: 'Training fraction',
+  standardize: 'Standardize inputs',
+  arms: 'Networks',
+  hidden: 'Hidden layers',
+  activation: 'Activation',
+  init: 'Initial weights',
+  initStd: 'Initial std (Gaussian)',
+  batchSize: 'Batch size',
+  learningRate: 'Learning rate',
+  momentum: 'Momentum',
+  bnMomentum: 'BN momentum',
+  bnEps: 'BN ε',
+  seed: 'Seed',
+  recordEvery: 'Record every (steps)',
+  gridSize: 'Grid points per side',
+  probes: 'Measure (probes)',
+  probeExamples: 'Probe examples',
+  trackedUnit: 'Tracked unit',
+  gradientIcs: 'Gradient ICS',
+  dropout: 'Dropout rate',
+  landscape: 'Loss landscape',
+  landscapeSteps: 'Landscape step sizes (× learning rate)',
+  bnNoiseShift: 'Noisy BN: shift up to ±',
+  bnNoiseScale: 'Noisy BN: scale up to ×',
 };
 
 // Fields that take effect without restarting the run.
@@ -165,8 +183,9 @@ export function createControls(form, schema, onChange) {
         const value = inUse?.[field];
         // The networks go by their display names here too, not the engine's ids.
         const shown = (v) => (field === 'arms' ? v.map(armLabel).join(', ') : v.join(','));
-        const kept = value === undefined ? '' : ` Still using ${Array.isArray(value) ? shown(value) || 'none' : value}.`;
-        p.textContent = `${LABELS[field] ?? field}: ${field === 'arms' ? armsProblem(fields.get('arms'), readValue(elements.get('arms'), fields.get('arms')), message) : message}.${kept}`;  // text, never markup
+        const kept =
+          value === undefined ? '' : ` Still using ${Array.isArray(value) ? shown(value) || 'none' : value}.`;
+        p.textContent = `${LABELS[field] ?? field}: ${field === 'arms' ? armsProblem(fields.get('arms'), readValue(elements.get('arms'), fields.get('arms')), message) : message}.${kept}`; // text, never markup
         elements.get(field).setAttribute('aria-invalid', 'true');
       }
     },

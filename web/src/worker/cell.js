@@ -4,15 +4,16 @@
 // is stopped only after Chromium's grace period of about 2 s.
 import { ensureDigits } from './engine.js';
 
-const CELL_STEPS = 10;   // a cell's steps between two looks at the clock
-const SLICE_MS = 50;     // and its time between two returns to the event loop
+const CELL_STEPS = 10; // a cell's steps between two looks at the clock
+const SLICE_MS = 50; // and its time between two returns to the event loop
 
 // The next task of this worker's event loop, without setTimeout's 4 ms clamp.
 const channel = new MessageChannel();
-const nextTask = () => new Promise((resolve) => {
-  channel.port1.onmessage = resolve;
-  channel.port2.postMessage(null);
-});
+const nextTask = () =>
+  new Promise((resolve) => {
+    channel.port1.onmessage = resolve;
+    channel.port2.postMessage(null);
+  });
 
 // Resolves to the cell's numbers: { index, x, y, arms: [...] } (sweep-grid.js).
 export async function trainCell(engine, sweep, index) {

@@ -35,7 +35,9 @@ export async function loadEngine() {
 // The digits data, once, before the first experiment on it.
 export async function ensureDigits(engine) {
   if (engine.digitsLoaded()) return;
-  engine.loadDigits(self.bnlabDigits
-    ? Uint8Array.from(atob(self.bnlabDigits), (c) => c.charCodeAt(0))
-    : new Uint8Array((await fetchBytes('digits.bin')).bytes));
+  engine.loadDigits(
+    self.bnlabDigits
+      ? Uint8Array.from(atob(self.bnlabDigits), (c) => c.charCodeAt(0))
+      : new Uint8Array((await fetchBytes('digits.bin')).bytes),
+  );
 }

@@ -9,10 +9,10 @@ import { evaluateClaims, makeRun } from '../lessons/claims.js';
 import { matchLesson, variantClaims } from '../lessons/lessons.js';
 import { readouts, watch } from '../lessons/readouts.js';
 
-const SNAPSHOT_MS = 100;  // at least 10 snapshots a second
+const SNAPSHOT_MS = 100; // at least 10 snapshots a second
 const JITTER_REPEATS = 32;
 const SPREAD_BATCHES = 400;
-const SPREAD_EVERY = 10;  // snapshots: the batch-mean spread about once a second
+const SPREAD_EVERY = 10; // snapshots: the batch-mean spread about once a second
 
 // Rows of the history the page has not seen (sent: { rows, stride } already sent). When the
 // bounded history compacted (its stride grew), the page's copy is stale: send it whole.
@@ -29,8 +29,9 @@ function historyUpdate(history, sent) {
     arms: history.arms.map((arm) => ({
       name: arm.name,
       ...Object.fromEntries(ARM_SERIES.map((key) => [key, slice(arm[key])])),
-      layers: arm.layers.map((layer) => Object.fromEntries(
-        [...LAYER_SERIES, ...LATEST_SERIES].map((key) => [key, slice(layer[key])]))),
+      layers: arm.layers.map((layer) =>
+        Object.fromEntries([...LAYER_SERIES, ...LATEST_SERIES].map((key) => [key, slice(layer[key])])),
+      ),
     })),
   };
   sent.rows = rows;
@@ -39,9 +40,14 @@ function historyUpdate(history, sent) {
 }
 
 // Typed arrays as plain arrays, NaN as null: the run as JSON text.
-const plain = (value) => (ArrayBuffer.isView(value) ? Array.from(value, (v) => (Number.isFinite(v) ? v : null))
-  : Array.isArray(value) ? value.map(plain)
-    : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) : value);
+const plain = (value) =>
+  ArrayBuffer.isView(value)
+    ? Array.from(value, (v) => (Number.isFinite(v) ? v : null))
+    : Array.isArray(value)
+      ? value.map(plain)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]))
+        : value;
 
 // The run's state is this object's; the worker's handlers call its methods.
 export class Training {
@@ -52,17 +58,17 @@ export class Training {
     this.running = false;
     this.stepsPerSecond = 0;
     this.focusLayer = 0;
-    this.sent = { rows: 0, stride: 1 };  // history rows the page already has, at which stride
+    this.sent = { rows: 0, stride: 1 }; // history rows the page already has, at which stride
     this.snapshots = 0;
     this.timer = null;
-    this.lesson = null;        // { id, variant, pace, horizon, claims } of the running lesson, or null
-    this.lessonId = null;      // the lesson the run was started from
+    this.lesson = null; // { id, variant, pace, horizon, claims } of the running lesson, or null
+    this.lessonId = null; // the lesson the run was started from
     this.horizonClaims = null; // the claims' verdicts at the horizon, once reached
     this.trainSize = 0;
-    this.seq = 0;              // the latest snapshot's number
-    this.startId = 0;          // the id of the start that built the experiment
-    this.inFlight = false;     // it is not drawn yet
-    this.wanted = false;       // another snapshot is due once it is
+    this.seq = 0; // the latest snapshot's number
+    this.startId = 0; // the id of the start that built the experiment
+    this.inFlight = false; // it is not drawn yet
+    this.wanted = false; // another snapshot is due once it is
   }
 
   get started() {
@@ -86,7 +92,9 @@ export class Training {
       focusLayer,
       arms: experiment.arms(),
       metrics: now.metrics,
-      claims: this.lesson ? { horizon: this.lesson.horizon, atHorizon: this.horizonClaims, now: evaluateClaims(this.lesson.claims, now) } : null,
+      claims: this.lesson
+        ? { horizon: this.lesson.horizon, atHorizon: this.horizonClaims, now: evaluateClaims(this.lesson.claims, now) }
+        : null,
       watches: watch(now),
       readouts: readouts(now, focusLayer),
       history: historyUpdate(now.history, this.sent),
@@ -99,8 +107,10 @@ export class Training {
       // One test example alone, in training mode and in inference mode.
       single: now.single,
       // The spread of the batch mean against sigma / sqrt(B), now and then.
-      spread: depth > 0 && this.snapshots++ % SPREAD_EVERY === 0
-        ? names.map((_, a) => experiment.batchMeanSpread(a, focusLayer, SPREAD_BATCHES)) : null,
+      spread:
+        depth > 0 && this.snapshots++ % SPREAD_EVERY === 0
+          ? names.map((_, a) => experiment.batchMeanSpread(a, focusLayer, SPREAD_BATCHES))
+          : null,
     };
   }
 
@@ -137,7 +147,9 @@ export class Training {
     const start = performance.now();
     try {
       if (this.stepsPerSecond > 0) {
-        this.experiment.step(Math.min(this.stepsToHorizon(), Math.max(1, Math.round(this.stepsPerSecond * SNAPSHOT_MS / 1000))));
+        this.experiment.step(
+          Math.min(this.stepsToHorizon(), Math.max(1, Math.round((this.stepsPerSecond * SNAPSHOT_MS) / 1000))),
+        );
       } else {
         while (performance.now() - start < SNAPSHOT_MS * 0.8 && this.stepsToHorizon() > 0) {
           this.experiment.step(Math.min(10, this.stepsToHorizon()));
@@ -160,8 +172,16 @@ export class Training {
     const match = matchLesson(this.experiment.config(), this.lessonId, this.engine.defaultConfig());
     const { lesson: found, variant } = match;
     const same = found && this.lesson?.id === found.id && this.lesson.variant === variant;
-    this.lesson = same ? this.lesson
-      : found ? { id: found.id, variant, pace: found.pace, horizon: found.horizon, claims: variantClaims(found, found.variants[variant]) }
+    this.lesson = same
+      ? this.lesson
+      : found
+        ? {
+            id: found.id,
+            variant,
+            pace: found.pace,
+            horizon: found.horizon,
+            claims: variantClaims(found, found.variants[variant]),
+          }
         : null;
     if (this.lesson) return { id: this.lesson.id, variant, pace: this.lesson.pace, horizon: this.lesson.horizon };
     return match.modifiedFrom ? { modifiedFrom: match.modifiedFrom.id } : null;
@@ -173,8 +193,12 @@ export class Training {
     const experiment = new this.engine.Experiment(config);
     this.experiment?.delete();
     Object.assign(this, {
-      experiment, lessonId, startId: id, horizonClaims: null, snapshots: 0,
-      inFlight: false,  // what is in flight is the old experiment's
+      experiment,
+      lessonId,
+      startId: id,
+      horizonClaims: null,
+      snapshots: 0,
+      inFlight: false, // what is in flight is the old experiment's
       sent: { rows: 0, stride: 1 },
     });
     const lessonInfo = this.matchRunLesson();
@@ -228,12 +252,12 @@ export class Training {
 
   focus(layer) {
     this.focusLayer = layer;
-    this.snapshots = 0;  // a fresh batch-mean spread for the new layer
+    this.snapshots = 0; // a fresh batch-mean spread for the new layer
     if (!this.running) this.sendSnapshot();
   }
 
   drawn(seq) {
-    if (seq !== this.seq) return;  // an older snapshot, of an experiment since replaced
+    if (seq !== this.seq) return; // an older snapshot, of an experiment since replaced
     this.inFlight = false;
     if (this.wanted) this.sendSnapshot();
   }
@@ -241,6 +265,11 @@ export class Training {
   // The whole run's configuration and history, as JSON text.
   exportJson() {
     const { experiment } = this;
-    return JSON.stringify({ config: experiment.config(), steps: experiment.steps(), arms: experiment.arms(), history: plain(experiment.history()) });
+    return JSON.stringify({
+      config: experiment.config(),
+      steps: experiment.steps(),
+      arms: experiment.arms(),
+      history: plain(experiment.history()),
+    });
   }
 }

@@ -76,7 +76,9 @@ const handlers = {
   // One cell after another: the pool keeps a second cell queued here, so the worker never
   // waits for the page between two cells.
   cell: ({ sweep, index, id }) => {
-    cellQueue = cellQueue.catch(() => {}).then(async () => post({ type: 'cell', id, cell: await trainCell(engine, sweep, index) }));
+    cellQueue = cellQueue
+      .catch(() => {})
+      .then(async () => post({ type: 'cell', id, cell: await trainCell(engine, sweep, index) }));
     return cellQueue;
   },
 };
@@ -91,8 +93,12 @@ self.onmessage = async ({ data }) => {
       engine = await loadEngine();
       training = new Training(engine, post);
       post({
-        type: 'loaded', schema: engine.configSchema(), defaults: engine.defaultConfig(),
-        sweepDefaults: engine.defaultSweep(), sweepMetrics: engine.sweepMetrics(), sweepFields: engine.sweepFields(),
+        type: 'loaded',
+        schema: engine.configSchema(),
+        defaults: engine.defaultConfig(),
+        sweepDefaults: engine.defaultSweep(),
+        sweepMetrics: engine.sweepMetrics(),
+        sweepFields: engine.sweepFields(),
       });
     } catch (err) {
       fail('load', err);

@@ -3,7 +3,6 @@
 import { armColor, armLabel } from '../../shared/arms.js';
 import { FONT_PX } from './drawing.js';
 
-
 // A card with the arm's title (colour swatch, label, a slot for its accuracy) and a canvas.
 export function createArmCard(name, className) {
   const card = document.createElement('div');

@@ -34,14 +34,17 @@ export function roundTicks(scale) {
   const steps = niceSteps(rough);
   const count = (s) => Math.floor(scale.max / s) - Math.ceil(scale.min / s) + 1;
   let k = steps.findIndex((s) => s >= rough);
-  while (k > 0 && count(steps[k]) < 2) --k;  // a narrow axis still gets two labels
+  while (k > 0 && count(steps[k]) < 2) --k; // a narrow axis still gets two labels
   const step = steps[k];
   const first = Math.ceil(scale.min / step);
-  scale.ticks = Array.from({ length: Math.floor(scale.max / step) - first + 1 }, (_, k) => ({ value: (first + k) * step }));
+  scale.ticks = Array.from({ length: Math.floor(scale.max / step) - first + 1 }, (_, k) => ({
+    value: (first + k) * step,
+  }));
 }
 // The data fill the width: the axis ends at the last step, not at the next round number.
 // Level labels: on a narrow chart Chart.js then drops ticks rather than tilting them.
-export const stepAxis = () => axis('step', { type: 'linear', bounds: 'data', afterBuildTicks: roundTicks, ticks: { maxRotation: 0 } });
+export const stepAxis = () =>
+  axis('step', { type: 'linear', bounds: 'data', afterBuildTicks: roundTicks, ticks: { maxRotation: 0 } });
 
 // Log-axis labels: only the powers of ten when the axis spans two or more (10⁻⁶, 0.01, 1, 100),
 // otherwise every tick Chart.js chose (a loss between 0.2 and 0.7).
@@ -52,7 +55,8 @@ export function logTick(value, index, ticks) {
   const e = Math.round(Math.log10(value));
   return Math.abs(e) <= 2 ? String(10 ** e).slice(0, 4) : `10${superscript(e)}`;
 }
-export const logAxis = (title, options = {}) => axis(title, { type: 'logarithmic', ticks: { callback: logTick }, ...options });
+export const logAxis = (title, options = {}) =>
+  axis(title, { type: 'logarithmic', ticks: { callback: logTick }, ...options });
 
 // Series differ by dash and width; the colour always says which network.
 export function lineDataset(label, color, { dash = [], width = 2, ...rest } = {}) {
@@ -65,7 +69,7 @@ export function lineDataset(label, color, { dash = [], width = 2, ...rest } = {}
     borderDash: dash,
     pointRadius: 0,
     pointHitRadius: 4,
-    pointStyle: 'line',  // the legend then shows the line's dash and width
+    pointStyle: 'line', // the legend then shows the line's dash and width
     fill: false,
     ...rest,
   };
@@ -87,11 +91,11 @@ export function pointDataset(label, color, rest = {}) {
 // Chart.js does not wrap titles: on a phone a long one would be cut off at both ends. Views set
 // the whole text with setText; it is split into lines that fit the chart's width, again after
 // every resize.
-const fullText = new WeakMap();  // chart -> { title, subtitle }
+const fullText = new WeakMap(); // chart -> { title, subtitle }
 
 function wrapText(chart) {
   const texts = fullText.get(chart);
-  if (!texts) return;  // the chart's first resize, inside its constructor: createChart wraps after
+  if (!texts) return; // the chart's first resize, inside its constructor: createChart wraps after
   const { ctx, width } = chart;
   for (const [plugin, text] of Object.entries(texts)) {
     const { font } = chart.options.plugins[plugin];
@@ -105,7 +109,7 @@ function wrapText(chart) {
     }
     ctx.restore();
     chart.options.plugins[plugin].text = lines;
-    chart.options.plugins[plugin].display = text !== '';  // an empty subtitle takes no room
+    chart.options.plugins[plugin].display = text !== ''; // an empty subtitle takes no room
   }
 }
 
@@ -114,18 +118,21 @@ function wrapText(chart) {
 // come near, before they are scrolled into view.
 const onScreen = new WeakSet();
 const stale = new WeakSet();
-const visibility = new IntersectionObserver((entries) => {
-  for (const { target, isIntersecting } of entries) {
-    const chart = Chart.getChart(target);
-    if (!chart) continue;
-    if (!isIntersecting) {
-      onScreen.delete(chart);
-    } else {
-      onScreen.add(chart);
-      if (stale.delete(chart)) draw(chart);
+const visibility = new IntersectionObserver(
+  (entries) => {
+    for (const { target, isIntersecting } of entries) {
+      const chart = Chart.getChart(target);
+      if (!chart) continue;
+      if (!isIntersecting) {
+        onScreen.delete(chart);
+      } else {
+        onScreen.add(chart);
+        if (stale.delete(chart)) draw(chart);
+      }
     }
-  }
-}, { rootMargin: '100% 0px' });
+  },
+  { rootMargin: '100% 0px' },
+);
 
 // Charts on screen with new data are drawn at the next animation frames, within the page's
 // frame budget (frames.js).
@@ -158,15 +165,23 @@ export function setText(chart, plugin, text) {
 // has no dash: each entry takes its dataset's dash and width.
 // A dataset with legend: false (a band's lower edge) has no entry of its own.
 function lineLabels(chart) {
-  return Chart.defaults.plugins.legend.labels.generateLabels(chart).filter((item) => chart.data.datasets[item.datasetIndex]?.legend !== false).map((item) => {
-    const dataset = chart.data.datasets[item.datasetIndex];
-    return dataset?.pointStyle === 'line' ? { ...item, lineDash: dataset.borderDash, lineWidth: Math.min(dataset.borderWidth, 2.5) } : item;
-  });
+  return Chart.defaults.plugins.legend.labels
+    .generateLabels(chart)
+    .filter((item) => chart.data.datasets[item.datasetIndex]?.legend !== false)
+    .map((item) => {
+      const dataset = chart.data.datasets[item.datasetIndex];
+      return dataset?.pointStyle === 'line'
+        ? { ...item, lineDash: dataset.borderDash, lineWidth: Math.min(dataset.borderWidth, 2.5) }
+        : item;
+    });
 }
 
 const NEAREST_X = { mode: 'nearest', axis: 'x', intersect: false };
 
-export function createChart(canvas, { type = 'line', title = '', subtitle = '', x, y, datasets, parsing = false, labels, interaction = NEAREST_X }) {
+export function createChart(
+  canvas,
+  { type = 'line', title = '', subtitle = '', x, y, datasets, parsing = false, labels, interaction = NEAREST_X },
+) {
   // The y axis only ever widens: tick labels changing width ("0.5", "0.45") would otherwise
   // shift the plot sideways at every snapshot.
   let yWidth = 0;
@@ -181,9 +196,9 @@ export function createChart(canvas, { type = 'line', title = '', subtitle = '', 
     options: {
       animation: false,
       responsive: true,
-      maintainAspectRatio: false,  // the .chart container fixes the height: no layout jumps
+      maintainAspectRatio: false, // the .chart container fixes the height: no layout jumps
       parsing,
-      normalized: type === 'line',  // history and traces are sorted by step
+      normalized: type === 'line', // history and traces are sorted by step
       interaction,
       scales: { x, y },
       plugins: {
@@ -191,7 +206,14 @@ export function createChart(canvas, { type = 'line', title = '', subtitle = '', 
         subtitle: { display: false, text: '' },
         // Line datasets' legend entries are drawn as a stretch of their line, long enough to
         // show its dash (train solid, test dashed; running solid, batch statistics dotted).
-        legend: { labels: { usePointStyle: true, boxHeight: 8, pointStyleWidth: allLines ? 28 : undefined, generateLabels: lineLabels } },
+        legend: {
+          labels: {
+            usePointStyle: true,
+            boxHeight: 8,
+            pointStyleWidth: allLines ? 28 : undefined,
+            generateLabels: lineLabels,
+          },
+        },
       },
     },
     plugins: [pagePlugin],

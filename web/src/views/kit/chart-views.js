@@ -5,8 +5,8 @@ import { armColor, armLabel } from '../../shared/arms.js';
 import { axis, createChart, draw, lineDataset, setText, stepAxis } from './chart-kit.js';
 import { decimated, layerSeries } from './page-history.js';
 
-export const DASHED = [6, 4];  // test set
-export const DOTTED = [2, 3];  // batch statistics
+export const DASHED = [6, 4]; // test set
+export const DOTTED = [2, 3]; // batch statistics
 
 export const percent = (value) => `${Math.round(value * 100)}%`;
 export const format = (value) => (Number.isFinite(value) ? value.toPrecision(2) : '—');
@@ -32,7 +32,9 @@ export function layerLineView(canvas, state, { series: initial, title, y, note =
   return {
     update({ focusLayer }, fresh) {
       if (!fresh) return;
-      state.arms.forEach((_, a) => { chart.data.datasets[a].data = decimated(layerSeries(state, a, focusLayer, series)); });
+      state.arms.forEach((_, a) => {
+        chart.data.datasets[a].data = decimated(layerSeries(state, a, focusLayer, series));
+      });
       setText(chart, 'title', layerTitle(state, focusLayer, title));
       setText(chart, 'subtitle', note(focusLayer));
       draw(chart);
@@ -64,7 +66,7 @@ export function layerBarView(canvas, state, { series, title, y, transform = (v) 
       backgroundColor: armColor(name),
       pointStyle: 'rect',
     })),
-    interaction: { mode: 'index', intersect: false },  // one tooltip lists every network
+    interaction: { mode: 'index', intersect: false }, // one tooltip lists every network
   });
   return {
     update(_, fresh) {
@@ -77,4 +79,3 @@ export function layerBarView(canvas, state, { series, title, y, transform = (v) 
     destroy: () => chart.destroy(),
   };
 }
-

@@ -6,12 +6,18 @@ import { el } from './dom.js';
 
 // The list's items, not checked yet; `pending`: what the detail says meanwhile.
 export function renderClaims(list, claims, pending = '') {
-  list.replaceChildren(...claims.map((claim) => {
-    const li = el('li', 'claim pending');
-    li.append(el('span', 'mark', '⋯'), el('span', 'claim-text', claim.text), el('span', 'claim-detail', pending),
-      el('span', 'claim-seeds', ` (holds in ${claim.held} of seeds 1–${SEEDS})`));
-    return li;
-  }));
+  list.replaceChildren(
+    ...claims.map((claim) => {
+      const li = el('li', 'claim pending');
+      li.append(
+        el('span', 'mark', '⋯'),
+        el('span', 'claim-text', claim.text),
+        el('span', 'claim-detail', pending),
+        el('span', 'claim-seeds', ` (holds in ${claim.held} of seeds 1–${SEEDS})`),
+      );
+      return li;
+    }),
+  );
 }
 
 // An item's verdict (null: not checked yet) and the numbers behind it.

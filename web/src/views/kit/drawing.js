@@ -1,7 +1,7 @@
 // What the page's own canvas drawings (maps, digits, confusion matrices, notices) and its
 // charts share: the label font size, colours from hex, and round tick steps.
 
-export const FONT_PX = 11;  // tick labels and axis names, CSS px
+export const FONT_PX = 11; // tick labels and axis names, CSS px
 
 // '#4477aa' -> [68, 119, 170].
 export function rgbOf(hex) {

@@ -6,7 +6,7 @@
 // ("Commit" in a trace), which took as long again here (up to 25 ms with 2 arms' charts, with
 // the worker training on the other core); at 12 ms a frame on the shift view reached 54 ms.
 const FRAME_BUDGET_MS = 8;
-const waiting = new Map();  // key -> draw()
+const waiting = new Map(); // key -> draw()
 let requested = false;
 
 // frameStart: the frame's time, the same for every callback of the frame, so that the time

@@ -3,8 +3,8 @@
 // gradient norm and saturation, and what a line chart draws of a series (decimated).
 import { ARM_SERIES, LATEST_SERIES, LAYER_SERIES } from '../../shared/protocol.js';
 
-const MAX_ROWS = 2048;  // the engine's bounded history: never more rows than this
-const LOG_SERIES = new Set(['shift', 'relativeShift', 'icsDistance']);  // drawn on logarithmic axes only
+const MAX_ROWS = 2048; // the engine's bounded history: never more rows than this
+const LOG_SERIES = new Set(['shift', 'relativeShift', 'icsDistance']); // drawn on logarithmic axes only
 
 // On a logarithmic axis Chart.js draws 0 at the axis' minimum, like a small positive value:
 // a gap says what it is (the first layer's gradient ICS, a unit that no longer varies).
@@ -38,7 +38,12 @@ export function appendHistory(state, update) {
     for (const name of ARM_SERIES) appendPoints(mine.series[name], update.step, arm[name]);
     arm.layers.forEach((layer, l) => {
       for (const name of LAYER_SERIES) {
-        appendPoints(mine.layers[l].series[name], update.step, layer[name], LOG_SERIES.has(name) ? positive : undefined);
+        appendPoints(
+          mine.layers[l].series[name],
+          update.step,
+          layer[name],
+          LOG_SERIES.has(name) ? positive : undefined,
+        );
       }
       if (rows > 0) for (const name of LATEST_SERIES) mine.layers[l].latest[name] = layer[name][rows - 1];
     });
@@ -61,7 +66,8 @@ export function decimated(points) {
   const bucket = Math.ceil(n / (DECIMATED_POINTS / 2));
   const out = [];
   for (let start = 0; start < n; start += bucket) {
-    let lo = start, hi = start;
+    let lo = start,
+      hi = start;
     for (let i = start + 1; i < Math.min(n, start + bucket); ++i) {
       if (points[i].y < points[lo].y) lo = i;
       if (points[i].y > points[hi].y) hi = i;

@@ -6,7 +6,7 @@ import { el } from '../kit/dom.js';
 import { LABELS } from '../settings.js';
 import { METRIC_NAMES } from './scale.js';
 
-const MAX_SHOWN = 3;  // refusals shown per field; the rest are counted
+const MAX_SHOWN = 3; // refusals shown per field; the rest are counted
 
 export const fieldLabel = (field) => LABELS[field] ?? field;
 
@@ -35,7 +35,11 @@ export function createSweepForm(form, { fields, metrics, baseValue, onSubmit, on
       const type = fields.find((f) => f.name === field)?.type;
       return { field, values: axisValuesFromText(type, form.elements[`${name}.values`].value) };
     };
-    const spec = { x: axis('x'), steps: valueFromText({ type: 'integer' }, form.elements.steps.value), metric: form.elements.metric.value };
+    const spec = {
+      x: axis('x'),
+      steps: valueFromText({ type: 'integer' }, form.elements.steps.value),
+      metric: form.elements.metric.value,
+    };
     const y = axis('y');
     if (y) spec.y = y;
     return spec;
@@ -99,7 +103,10 @@ export function createSweepForm(form, { fields, metrics, baseValue, onSubmit, on
         if (count <= MAX_SHOWN) showError(field, message);
       }
       for (const [field, count] of counts) {
-        if (count > MAX_SHOWN) form.querySelector(`.field-error[data-field="${field}"]:last-of-type`)?.append(` (and ${count - MAX_SHOWN} more)`);
+        if (count > MAX_SHOWN)
+          form
+            .querySelector(`.field-error[data-field="${field}"]:last-of-type`)
+            ?.append(` (and ${count - MAX_SHOWN} more)`);
       }
     },
   };

@@ -11,8 +11,8 @@ import { drawSoon } from '../kit/frames.js';
 import { fieldLabel } from './form.js';
 import { DIVERGED_RGB, isAccuracy, METRIC_NAMES, PENDING_RGB, scaleOf, viridis } from './scale.js';
 
-const LEFT = 46;    // room for the y values, CSS px
-const BOTTOM = 30;  // room for the x values and the x field's name
+const LEFT = 46; // room for the y values, CSS px
+const BOTTOM = 30; // room for the x values and the x field's name
 
 // The plot area of a card's canvas, in CSS px.
 function frame(canvas) {
@@ -31,7 +31,7 @@ function cellAt(grid, canvas, event) {
   const ix = Math.floor(((event.clientX - r.left - f.x0) / f.w) * columns(grid));
   const iy = Math.floor(((event.clientY - r.top - f.y0) / f.h) * rows(grid));
   if (ix < 0 || ix >= columns(grid) || iy < 0 || iy >= rows(grid)) return null;
-  return (rows(grid) - 1 - iy) * columns(grid) + ix;  // the first y value at the bottom
+  return (rows(grid) - 1 - iy) * columns(grid) + ix; // the first y value at the bottom
 }
 
 // A cell's numbers in words, for the readout and the canvas's tooltip.
@@ -135,7 +135,7 @@ function summaryText(grid, { reached, best, done }) {
 export function createMaps(container, { onHover, onOpen }) {
   let grid = null;
   let cards = [];
-  let hover = null;  // { arm, index }
+  let hover = null; // { arm, index }
 
   function pointAt(card, event) {
     const index = cellAt(grid, card.canvas, event);
@@ -143,7 +143,7 @@ export function createMaps(container, { onHover, onOpen }) {
     if (next?.arm === hover?.arm && next?.index === hover?.index) return;
     hover = next;
     card.canvas.style.cursor = index !== null && grid.cells[index] ? 'pointer' : 'default';
-    card.canvas.title = index === null ? '' : describeCell(grid, index);  // where the readout is hidden (an embed)
+    card.canvas.title = index === null ? '' : describeCell(grid, index); // where the readout is hidden (an embed)
     onHover(hover);
     drawAll();
   }
@@ -167,7 +167,9 @@ export function createMaps(container, { onHover, onOpen }) {
     });
     // A touch has no hover: the first tap on a cell shows its numbers, a second opens it.
     let touch = false;
-    canvas.addEventListener('pointerdown', (event) => { touch = event.pointerType === 'touch'; });
+    canvas.addEventListener('pointerdown', (event) => {
+      touch = event.pointerType === 'touch';
+    });
     canvas.addEventListener('click', (event) => {
       const index = cellAt(grid, canvas, event);
       if (index === null || !grid.cells[index]) return;
@@ -200,8 +202,11 @@ export function createMaps(container, { onHover, onOpen }) {
     const summary = summaryText(grid, counts);
     card.summary.textContent = counts.done ? ` ${summary}` : '';
     const { x, y, metric } = grid.sweep;
-    card.canvas.setAttribute('aria-label', `${armLabel(card.name)}: ${METRIC_NAMES[metric]} over ${fieldLabel(x.field)}`
-      + `${y ? ` and ${fieldLabel(y.field)}` : ''}; ${counts.done ? summary : 'not trained yet'}`);
+    card.canvas.setAttribute(
+      'aria-label',
+      `${armLabel(card.name)}: ${METRIC_NAMES[metric]} over ${fieldLabel(x.field)}` +
+        `${y ? ` and ${fieldLabel(y.field)}` : ''}; ${counts.done ? summary : 'not trained yet'}`,
+    );
   }
 
   function drawAll() {

@@ -15,7 +15,13 @@ export const PENDING_RGB = [235, 235, 235];
 export const DIVERGED_RGB = [120, 40, 40];
 
 // Viridis at five stops.
-const VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+const VIRIDIS = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+];
 export function viridis(t) {
   const u = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
   const i = Math.min(VIRIDIS.length - 2, Math.floor(u));
@@ -28,7 +34,9 @@ export function viridis(t) {
 export function scaleOf(grid) {
   const metric = grid.sweep.metric;
   if (isAccuracy(metric)) return { at: (v) => v, low: 0, high: 1, text: pct };
-  const values = grid.cells.flatMap((c) => (c ? c.arms.map((a) => a[metric]) : [])).filter((v) => Number.isFinite(v) && v > 0);
+  const values = grid.cells
+    .flatMap((c) => (c ? c.arms.map((a) => a[metric]) : []))
+    .filter((v) => Number.isFinite(v) && v > 0);
   const low = values.length ? Math.min(...values) : 0.01;
   const high = values.length ? Math.max(...values) : 1;
   const span = Math.log(high / low) || 1;

@@ -15,7 +15,8 @@ import { createScale, isAccuracy, METRIC_NAMES } from './scale.js';
 // cores trained 21 cells in 1.5 s with a redraw per cell, 1.05 s with none).
 const REDRAW_MS = 250;
 
-const HOVER_HINT = 'Point at a cell (or tap it) for its numbers; click it (tap again) to open that run in the views above, paused at the grid\'s step.';
+const HOVER_HINT =
+  "Point at a cell (or tap it) for its numbers; click it (tap again) to open that run in the views above, paused at the grid's step.";
 
 // Calls draw now, and again once REDRAW_MS has passed if it was asked for meanwhile.
 function throttled(draw) {
@@ -39,7 +40,17 @@ function throttled(draw) {
 }
 
 // Longer than 80 lines as a whole: a closure over the view's state, holding short functions.
-export function createSweepView({ schema, sweepFields, metrics, onRun, onCancel, onOpen, onDownload, onMetric, baseValue }) {
+export function createSweepView({
+  schema,
+  sweepFields,
+  metrics,
+  onRun,
+  onCancel,
+  onOpen,
+  onDownload,
+  onMetric,
+  baseValue,
+}) {
   let grid = null;
   let progressText = '';
   const form = createSweepForm($('sweep-form'), {
@@ -58,7 +69,9 @@ export function createSweepView({ schema, sweepFields, metrics, onRun, onCancel,
     },
   });
   const scale = createScale($('sweep-scale'));
-  const showHover = (hover) => { $('sweep-hover').textContent = hover ? describeCell(grid, hover.index) : grid ? HOVER_HINT : ''; };
+  const showHover = (hover) => {
+    $('sweep-hover').textContent = hover ? describeCell(grid, hover.index) : grid ? HOVER_HINT : '';
+  };
   const maps = createMaps($('sweep-maps'), { onHover: showHover, onOpen: (index) => onOpen(index) });
   $('sweep-cancel').addEventListener('click', () => onCancel());
   $('sweep-download').addEventListener('click', () => onDownload(grid));
@@ -76,8 +89,9 @@ export function createSweepView({ schema, sweepFields, metrics, onRun, onCancel,
 
   function showTitle() {
     const { x, y, metric, steps } = grid.sweep;
-    $('sweep-title').textContent = `${METRIC_NAMES[metric]}${isAccuracy(metric) ? ' (%)' : ''} after ${steps.toLocaleString('en')} steps, `
-      + `per network: ${fieldLabel(x.field)} across${y ? `, ${fieldLabel(y.field)} down` : ''}`;
+    $('sweep-title').textContent =
+      `${METRIC_NAMES[metric]}${isAccuracy(metric) ? ' (%)' : ''} after ${steps.toLocaleString('en')} steps, ` +
+      `per network: ${fieldLabel(x.field)} across${y ? `, ${fieldLabel(y.field)} down` : ''}`;
   }
 
   return {

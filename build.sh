@@ -32,6 +32,7 @@ APT_NEEDS=(
   "npm:npm"
   "chromium:chromium"
   "firefox-esr:firefox-esr"
+  "clang-format:clang-format"
 )
 
 missing_packages() {
@@ -89,8 +90,8 @@ build_web() {
   rm -rf dist/src
   local esbuild=(node_modules/.bin/esbuild --bundle --format=iife --target=es2020 --minify
                  --sourcemap --log-level=warning)
-  "${esbuild[@]}" web/src/app.js --outfile=dist/app.js
-  "${esbuild[@]}" web/src/worker.js --outfile=dist/worker.js
+  "${esbuild[@]}" web/src/page/app.js --outfile=dist/app.js
+  "${esbuild[@]}" web/src/worker/worker.js --outfile=dist/worker.js
   node web/standalone.mjs dist build/wasm/bnlab-single.js
 }
 
@@ -101,11 +102,21 @@ build_all() {
   build_web
 }
 
+# The code's form: Biome formats and lints the JavaScript (biome.json), clang-format the C++
+# (.clang-format, checked by a CTest test). A change that is not formatted fails here first.
+check_format() {
+  log "formatting and lint (biome ci)"
+  node_modules/.bin/biome ci --reporter=summary --colors=off
+}
+
 run_tests() {
+  check_format
   log "native tests (ctest)"
   ctest --test-dir build/native --output-on-failure -j"$JOBS"
   log "wasm tests (node --test)"
   node --test tests/wasm/
+  log "page source tests (node --test tests/web)"
+  node --test tests/web/
   log "browser tests (headless Chromium)"
   node --test --test-concurrency=1 tests/e2e/
 }

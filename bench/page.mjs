@@ -7,19 +7,28 @@
 import { frameTime, launchBrowser, serveDist } from '../tests/e2e/browser.mjs';
 
 export const VIEWS = ['view-boundary', 'view-loss', 'view-ics', 'view-gradients', 'view-noise'];
-const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]; };
+const median = (v) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s[s.length >> 1];
+};
 
 // The page with probes for long tasks and drawn snapshots (each changes the step counter).
 async function openPage(browser, url) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   // A run that is no lesson, so it has no horizon to pause at, at max speed.
   await page.goto(`${url}#learningRate=1.5`);
-  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0, null, { timeout: 60000 });
+  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0, null, {
+    timeout: 60000,
+  });
   await page.locator('#speed').selectOption('0');
   await page.evaluate(() => {
     window.bench = { tasks: [], drawn: 0 };
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.bench.tasks.push(e.duration))).observe({ type: 'longtask' });
-    new MutationObserver(() => { window.bench.drawn += 1; }).observe(document.getElementById('steps'), { childList: true, characterData: true, subtree: true });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.bench.tasks.push(e.duration))).observe({
+      type: 'longtask',
+    });
+    new MutationObserver(() => {
+      window.bench.drawn += 1;
+    }).observe(document.getElementById('steps'), { childList: true, characterData: true, subtree: true });
   });
   return page;
 }
@@ -38,15 +47,25 @@ export async function measurePage({ rates = [1, 4, 6], seconds = 4, heapMinutes 
       for (const view of VIEWS) {
         await page.evaluate((id) => document.getElementById(id).scrollIntoView({ block: 'start' }), view);
         await frameTime(page);
-        await page.evaluate(() => { window.bench.tasks = []; window.bench.drawn = 0; });
+        await page.evaluate(() => {
+          window.bench.tasks = [];
+          window.bench.drawn = 0;
+        });
         const s0 = await steps(page);
         const t0 = performance.now();
         const frames = [];
-        while (performance.now() - t0 < seconds * 1000) frames.push(Math.min(5000, await frameTime(page)));  // a frozen page counts as 5 s
+        while (performance.now() - t0 < seconds * 1000) frames.push(Math.min(5000, await frameTime(page))); // a frozen page counts as 5 s
         const elapsed = (performance.now() - t0) / 1000;
         const { tasks, drawn } = await page.evaluate(() => window.bench);
-        out.views.push({ rate, view, medianFrame: median(frames), worstFrame: Math.max(...frames), longestTask: Math.max(0, ...tasks),
-          snapshotsPerSecond: drawn / elapsed, stepsPerSecond: ((await steps(page)) - s0) / elapsed });
+        out.views.push({
+          rate,
+          view,
+          medianFrame: median(frames),
+          worstFrame: Math.max(...frames),
+          longestTask: Math.max(0, ...tasks),
+          snapshotsPerSecond: drawn / elapsed,
+          stepsPerSecond: ((await steps(page)) - s0) / elapsed,
+        });
       }
       if (rate === 4) {
         // Pause: from the click to the last step counted.
@@ -55,9 +74,14 @@ export async function measurePage({ rates = [1, 4, 6], seconds = 4, heapMinutes 
         let last = await steps(page);
         let settled = performance.now();
         while (performance.now() - settled < 1500) {
-          await new Promise((resolve) => { setTimeout(resolve, 50); });
+          await new Promise((resolve) => {
+            setTimeout(resolve, 50);
+          });
           const now = await steps(page);
-          if (now !== last) { last = now; settled = performance.now(); }
+          if (now !== last) {
+            last = now;
+            settled = performance.now();
+          }
         }
         out.pause = { rate, seconds: (settled - t0) / 1000 };
         await page.evaluate(() => document.getElementById('play').click());
@@ -65,12 +89,19 @@ export async function measurePage({ rates = [1, 4, 6], seconds = 4, heapMinutes 
     }
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     // The JS heap after a minute and after heapMinutes at max speed (garbage collected first).
-    const heap = async () => { await cdp.send('HeapProfiler.collectGarbage'); return (await cdp.send('Runtime.getHeapUsage')).usedSize; };
+    const heap = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    };
     await cdp.send('HeapProfiler.enable');
     await page.evaluate(() => document.getElementById('view-loss').scrollIntoView({ block: 'start' }));
-    await new Promise((resolve) => { setTimeout(resolve, 60000); });
+    await new Promise((resolve) => {
+      setTimeout(resolve, 60000);
+    });
     const early = { heap: await heap(), steps: await steps(page) };
-    await new Promise((resolve) => { setTimeout(resolve, Math.max(0, heapMinutes - 1) * 60000); });
+    await new Promise((resolve) => {
+      setTimeout(resolve, Math.max(0, heapMinutes - 1) * 60000);
+    });
     const late = { heap: await heap(), steps: await steps(page) };
     out.heap = { minutes: heapMinutes, early, late, ratio: late.heap / early.heap };
     await page.close();
@@ -83,5 +114,7 @@ export async function measurePage({ rates = [1, 4, 6], seconds = 4, heapMinutes 
 
 if (process.argv[1]?.endsWith('page.mjs')) {
   const minutes = Number(process.argv[2] ?? 2);
-  console.log(JSON.stringify(await measurePage({ heapMinutes: minutes, seconds: Number(process.argv[3] ?? 4) }), null, 1));
+  console.log(
+    JSON.stringify(await measurePage({ heapMinutes: minutes, seconds: Number(process.argv[3] ?? 4) }), null, 1),
+  );
 }

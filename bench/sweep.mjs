@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { frameTime, launchBrowser, root, serveDist } from '../tests/e2e/browser.mjs';
-import { cellConfig, cellCount } from '../web/src/sweep-claims.js';
+import { cellConfig, cellCount } from '../web/src/shared/sweep-grid.js';
 
 const median = (values) => {
   const v = [...values].sort((a, b) => a - b);
@@ -30,14 +30,21 @@ async function pageSweep(browser, url, workers, throttle = 1) {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
     const w0 = performance.now();
     await page.evaluate(() => document.getElementById('view-sweep').scrollIntoView({ block: 'start' }));
-    await page.waitForFunction(() => / ready\.$/.test(document.getElementById('sweep-progress').textContent), null, { timeout: 60000, polling: 10 });
-    const n = workers ?? await page.evaluate(() => Math.max(1, Math.min(8, navigator.hardwareConcurrency - 1)));
-    await page.waitForFunction((k) => document.getElementById('sweep-progress').textContent === `${k} worker${k > 1 ? 's' : ''} ready.`, n, { timeout: 60000, polling: 10 });
+    await page.waitForFunction(() => / ready\.$/.test(document.getElementById('sweep-progress').textContent), null, {
+      timeout: 60000,
+      polling: 10,
+    });
+    const n = workers ?? (await page.evaluate(() => Math.max(1, Math.min(8, navigator.hardwareConcurrency - 1))));
+    await page.waitForFunction(
+      (k) => document.getElementById('sweep-progress').textContent === `${k} worker${k > 1 ? 's' : ''} ready.`,
+      n,
+      { timeout: 60000, polling: 10 },
+    );
     const warm = (performance.now() - w0) / 1000;
     const t0 = performance.now();
     await page.click('#sweep-run');
     const frames = [];
-    let first = null;  // { seconds, cells }: when the first cells were seen done
+    let first = null; // { seconds, cells }: when the first cells were seen done
     const done = async () => {
       const text = await page.evaluate(() => document.getElementById('sweep-progress').textContent);
       const cells = Number(text.match(/^(?:Done: )?(\d+) of/)?.[1] ?? 0);
@@ -46,7 +53,10 @@ async function pageSweep(browser, url, workers, throttle = 1) {
     };
     while (!(await done())) {
       if (throttle > 1) frames.push(Math.min(5000, await frameTime(page)));
-      else await new Promise((resolve) => { setTimeout(resolve, 20); });
+      else
+        await new Promise((resolve) => {
+          setTimeout(resolve, 20);
+        });
       if (performance.now() - t0 > 300000) throw new Error('the default sweep did not finish in 5 minutes');
     }
     const seconds = (performance.now() - t0) / 1000;
@@ -63,7 +73,9 @@ async function pageSweep(browser, url, workers, throttle = 1) {
 
 function nativeSweep(file, threads) {
   const t0 = performance.now();
-  execFileSync(join(root, 'build/native/bnlab-run'), ['--sweep', file, '--threads', String(threads)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(join(root, 'build/native/bnlab-run'), ['--sweep', file, '--threads', String(threads)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return (performance.now() - t0) / 1000;
 }
 
@@ -92,7 +104,17 @@ export async function measureSweeps(m, { rounds = 3 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bnlab-sweep-'));
   const file = join(dir, 'sweep.json');
   writeFileSync(file, JSON.stringify(sweep));
-  const out = { cells, steps: sweep.steps, chromium: { 1: [], 2: [] }, steady: { 1: [], 2: [] }, warm: { 1: [], 2: [] }, native: { 1: [], 2: [] }, overhead: [], own: null, throttled: null };
+  const out = {
+    cells,
+    steps: sweep.steps,
+    chromium: { 1: [], 2: [] },
+    steady: { 1: [], 2: [] },
+    warm: { 1: [], 2: [] },
+    native: { 1: [], 2: [] },
+    overhead: [],
+    own: null,
+    throttled: null,
+  };
   const server = await serveDist();
   const browser = await launchBrowser();
   try {
@@ -108,7 +130,11 @@ export async function measureSweeps(m, { rounds = 3 } = {}) {
     }
     out.own = await pageSweep(browser, server.url, null);
     const throttled = await pageSweep(browser, server.url, null, 4);
-    out.throttled = { seconds: throttled.seconds, medianFrame: median(throttled.frames), worstFrame: Math.max(...throttled.frames) };
+    out.throttled = {
+      seconds: throttled.seconds,
+      medianFrame: median(throttled.frames),
+      worstFrame: Math.max(...throttled.frames),
+    };
   } finally {
     await browser.close();
     server.close();

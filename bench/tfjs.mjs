@@ -93,16 +93,27 @@ function buildModel(c) {
       model.add(tf.layers.batchNormalization({ axis: -1, momentum: 0.9, epsilon: 1e-5 }));
       model.add(tf.layers.activation({ activation: c.activation }));
     } else {
-      model.add(tf.layers.dense({
-        units: width, useBias: true, activation: c.activation,
-        kernelInitializer: init(), biasInitializer: 'zeros', ...inputShape,
-      }));
+      model.add(
+        tf.layers.dense({
+          units: width,
+          useBias: true,
+          activation: c.activation,
+          kernelInitializer: init(),
+          biasInitializer: 'zeros',
+          ...inputShape,
+        }),
+      );
     }
   });
-  model.add(tf.layers.dense({
-    units: c.classes, useBias: true, kernelInitializer: init(), biasInitializer: 'zeros',
-    ...(c.hidden.length === 0 ? { inputShape: [c.inputs] } : {}),
-  }));
+  model.add(
+    tf.layers.dense({
+      units: c.classes,
+      useBias: true,
+      kernelInitializer: init(),
+      biasInitializer: 'zeros',
+      ...(c.hidden.length === 0 ? { inputShape: [c.inputs] } : {}),
+    }),
+  );
   return model;
 }
 
@@ -150,12 +161,17 @@ function makeTrainer(c, batches) {
 function randomBatches(c, count, seed) {
   const batches = [];
   for (let i = 0; i < count; ++i) {
-    batches.push(tf.tidy(() => {
-      const x = tf.randomNormal([c.batchSize, c.inputs], 0, 1, 'float32', seed + 2 * i);
-      const labels = tf.randomUniform([c.batchSize], 0, c.classes, 'float32', seed + 2 * i + 1)
-        .floor().clipByValue(0, c.classes - 1).cast('int32');
-      return { x, y: tf.oneHot(labels, c.classes).cast('float32') };
-    }));
+    batches.push(
+      tf.tidy(() => {
+        const x = tf.randomNormal([c.batchSize, c.inputs], 0, 1, 'float32', seed + 2 * i);
+        const labels = tf
+          .randomUniform([c.batchSize], 0, c.classes, 'float32', seed + 2 * i + 1)
+          .floor()
+          .clipByValue(0, c.classes - 1)
+          .cast('int32');
+        return { x, y: tf.oneHot(labels, c.classes).cast('float32') };
+      }),
+    );
   }
   return batches;
 }
@@ -177,34 +193,67 @@ export async function createTfjsTrainer(backend, config) {
 export async function selfCheck() {
   const previous = tf.getBackend();
   await setBackend('cpu');
-  const n = 200, batchSize = 10, steps = 300;
+  const n = 200,
+    batchSize = 10,
+    steps = 300;
   const pts = [];
   let s = 12345;
   const uniform = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
   const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
   for (let i = 0; i < n; ++i) {
-    const a = normal(), b = normal();
-    if (Math.abs(a + b) < 0.1) { --i; continue; }  // a small margin
+    const a = normal(),
+      b = normal();
+    if (Math.abs(a + b) < 0.1) {
+      --i;
+      continue;
+    } // a small margin
     pts.push([a, b, a + b > 0 ? 1 : 0]);
   }
   let worst = 1;
   for (const bn of [false, 'before']) {
     const c = checkConfig({
-      inputs: 2, hidden: [8, 8], activation: 'tanh', classes: 2, batchSize,
-      bn, learningRate: 0.1, initStd: 0.5,
+      inputs: 2,
+      hidden: [8, 8],
+      activation: 'tanh',
+      classes: 2,
+      batchSize,
+      bn,
+      learningRate: 0.1,
+      initStd: 0.5,
     });
     const batches = [];
     for (let i = 0; i < n; i += batchSize) {
       const rows = pts.slice(i, i + batchSize);
       batches.push({
-        x: tf.tensor2d(rows.map((r) => [r[0], r[1]]), [rows.length, 2], 'float32'),
-        y: tf.tidy(() => tf.oneHot(tf.tensor1d(rows.map((r) => r[2]), 'int32'), 2).cast('float32')),
+        x: tf.tensor2d(
+          rows.map((r) => [r[0], r[1]]),
+          [rows.length, 2],
+          'float32',
+        ),
+        y: tf.tidy(() =>
+          tf
+            .oneHot(
+              tf.tensor1d(
+                rows.map((r) => r[2]),
+                'int32',
+              ),
+              2,
+            )
+            .cast('float32'),
+        ),
       });
     }
     const trainer = makeTrainer(c, batches);
     for (let i = 0; i < steps; ++i) trainer.step();
-    const x = tf.tensor2d(pts.map((r) => [r[0], r[1]]), [n, 2], 'float32');
-    const labels = tf.tensor1d(pts.map((r) => r[2]), 'int32');
+    const x = tf.tensor2d(
+      pts.map((r) => [r[0], r[1]]),
+      [n, 2],
+      'float32',
+    );
+    const labels = tf.tensor1d(
+      pts.map((r) => r[2]),
+      'int32',
+    );
     const acc = trainer.accuracy(x, labels);
     tf.dispose([x, labels]);
     trainer.dispose();

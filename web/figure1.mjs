@@ -1,5 +1,5 @@
 // ./build.sh figure1: Ioffe & Szegedy (2015), Figure 1, from the command line.
-// Runs bnlab-run on web/src/figure1.json (the page's scenario uses the same file), writes the
+// Runs bnlab-run on web/src/lessons/figure1.json (the page's lesson uses the same file), writes the
 // series to build/figure1/series.json, renders the three panels with Chart.js (as the page
 // does) in headless Chromium to docs/figure1.png, and prints each arm's test accuracy at a
 // few step counts.
@@ -16,7 +16,7 @@ const COLORS = { plain: '#cc6677', 'bn-before': '#4477aa' };
 const MARKS = [100, 200, 500, 1000, 2000, 5000, 10000, 20000].filter((s) => s <= steps);
 
 const run = JSON.parse(execFileSync(join(root, 'build/native/bnlab-run'),
-  ['--steps', String(steps), '--spread-batches', '2', join(root, 'web/src/figure1.json')],
+  ['--steps', String(steps), '--spread-batches', '2', join(root, 'web/src/lessons/figure1.json')],
   { encoding: 'utf8', maxBuffer: 512 << 20 }));
 const series = {
   config: run.config,

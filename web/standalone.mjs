@@ -18,10 +18,11 @@ const scriptSafe = (code) => code.replaceAll('</script', '<\\/script').replaceAl
 const html = read(join(dist, 'index.html'));
 const style = read(join(dist, 'style.css'));
 const digits = readFileSync(join(dist, 'digits.bin')).toString('base64');
-const workerSource = `self.bnlabSingleFile = true;\nself.bnlabDigits = "${digits}";\n`
-  + `${read(glue)}\n${read(join(dist, 'worker.js'))}`;
-const scripts = `<script id="bnlab-worker-source" type="text/plain">${scriptSafe(workerSource)}</script>\n`
-  + `  <script>${scriptSafe(read(join(dist, 'app.js')))}</script>`;
+const workerSource =
+  `self.bnlabSingleFile = true;\nself.bnlabDigits = "${digits}";\n` + `${read(glue)}\n${read(join(dist, 'worker.js'))}`;
+const scripts =
+  `<script id="bnlab-worker-source" type="text/plain">${scriptSafe(workerSource)}</script>\n` +
+  `  <script>${scriptSafe(read(join(dist, 'app.js')))}</script>`;
 
 const replace = (text, from, to) => {
   if (!text.includes(from)) throw new Error(`standalone: index.html has no ${from}`);

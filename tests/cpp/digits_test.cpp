@@ -1,6 +1,6 @@
 // The handwritten digits as the project ships them (web/data/digits.bin), and the BatchNorm
 // paper's Figure 1 reproduced on them with the settings the page and `./build.sh figure1` use
-// (web/src/figure1.json).
+// (web/src/lessons/figure1.json).
 #include "bnlab/lab/digits.hpp"
 
 #include <gtest/gtest.h>
@@ -105,7 +105,7 @@ TEST(Digits, ConfigurationKnowsDigitsHave64InputsAndTenClasses) {
       parse_config(std::string(R"({"dataset": "digits", "batchSize": 898, "samples": 20})")));
 }
 
-// Ioffe & Szegedy 2015, Figure 1, with web/src/figure1.json: 3 x 100 sigmoid units, small
+// Ioffe & Szegedy 2015, Figure 1, with web/src/lessons/figure1.json: 3 x 100 sigmoid units, small
 // Gaussian weights (std 0.1), softmax, batches of 60, BN before each nonlinearity, learning
 // rate 0.5 (the paper gives none). Measured over seeds 1-3: at step 200 BN is at 95.7-97.3%
 // test accuracy and plain at 9.3-18.4% (chance is 10%); over steps 100-1000 the median input
@@ -113,7 +113,7 @@ TEST(Digits, ConfigurationKnowsDigitsHave64InputsAndTenClasses) {
 // 0.31-0.38 with it. The test asserts half of those margins.
 TEST(Digits, Figure1BatchNormLearnsEarlierAndItsLastLayerInputsMoveLess) {
   digits();
-  Experiment exp(parse_config(test::read_file(BNLAB_SOURCE_DIR "/web/src/figure1.json")));
+  Experiment exp(parse_config(test::read_file(BNLAB_SOURCE_DIR "/web/src/lessons/figure1.json")));
   exp.step(1000);
   ASSERT_EQ(exp.arm_name(0), "plain");
   ASSERT_EQ(exp.arm_name(1), "bn-before");

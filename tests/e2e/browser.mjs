@@ -18,8 +18,11 @@ mkdirSync(screenshotDir, { recursive: true });
 // build instead (to check that a test fails on an older page).
 export function serveDist() {
   return new Promise((resolve, reject) => {
-    const server = spawn(process.execPath, [join(root, 'web', 'serve.mjs'), process.env.BNLAB_DIST ?? join(root, 'dist'), '0'],
-      { stdio: ['ignore', 'pipe', 'inherit'] });
+    const server = spawn(
+      process.execPath,
+      [join(root, 'web', 'serve.mjs'), process.env.BNLAB_DIST ?? join(root, 'dist'), '0'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     server.on('error', reject);
     server.stdout.setEncoding('utf8');
     server.stdout.on('data', (text) => {
@@ -35,8 +38,15 @@ export function launchBrowser() {
   // cannot, and logs failures. playwright gives every launch a fresh profile directory.
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 }
 
@@ -69,26 +79,33 @@ export function useBrowser() {
 // The step counter the page shows.
 export const steps = async (page) => Number((await page.locator('#steps').textContent()).replaceAll(',', ''));
 
-// The arms' colours (web/src/arms.js) as RGB.
-export const ARM_COLORS = { plain: [0xcc, 0x66, 0x77], 'bn-before': [0x44, 0x77, 0xaa], 'bn-after': [0x22, 0x88, 0x33] };
+// The arms' colours (web/src/shared/arms.js) as RGB.
+export const ARM_COLORS = {
+  plain: [0xcc, 0x66, 0x77],
+  'bn-before': [0x44, 0x77, 0xaa],
+  'bn-after': [0x22, 0x88, 0x33],
+};
 
 // Pixels of a canvas (the first the selector matches in a page or frame) within a small
 // distance of each colour: a series drawn in an arm's colour leaves such pixels; axes, grid
 // lines and labels are grey. null when there is no such canvas.
 export function countColors(pageOrFrame, selector, colors = ARM_COLORS) {
-  return pageOrFrame.evaluate(([sel, cols]) => {
-    const canvas = document.querySelector(sel);
-    if (!canvas) return null;
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    const counts = Object.fromEntries(Object.keys(cols).map((k) => [k, 0]));
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i + 3] < 128) continue;
-      for (const [name, [r, g, b]] of Object.entries(cols)) {
-        if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 40) counts[name]++;
+  return pageOrFrame.evaluate(
+    ([sel, cols]) => {
+      const canvas = document.querySelector(sel);
+      if (!canvas) return null;
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      const counts = Object.fromEntries(Object.keys(cols).map((k) => [k, 0]));
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] < 128) continue;
+        for (const [name, [r, g, b]] of Object.entries(cols)) {
+          if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 40) counts[name]++;
+        }
       }
-    }
-    return counts;
-  }, [selector, colors]);
+      return counts;
+    },
+    [selector, colors],
+  );
 }
 
 // Waits until a canvas has more than `min` pixels of an arm's colour (charts draw at the frames
@@ -98,8 +115,13 @@ export async function waitForArmPixels(pageOrFrame, selector, arm, { min = 20, t
   for (;;) {
     const counts = await countColors(pageOrFrame, selector);
     if (counts && counts[arm] > min) return counts;
-    if (Date.now() > deadline) throw new Error(`${selector}: no more than ${min} pixels of ${arm} after ${timeout} ms: ${JSON.stringify(counts)}`);
-    await new Promise((resolve) => { setTimeout(resolve, 100); });
+    if (Date.now() > deadline)
+      throw new Error(
+        `${selector}: no more than ${min} pixels of ${arm} after ${timeout} ms: ${JSON.stringify(counts)}`,
+      );
+    await new Promise((resolve) => {
+      setTimeout(resolve, 100);
+    });
   }
 }
 
@@ -108,8 +130,15 @@ export async function waitForArmPixels(pageOrFrame, selector, arm, { min = 20, t
 export async function frameTime(page, cap = 5000) {
   let timer;
   const t0 = performance.now();
-  const frame = page.evaluate(() => new Promise((resolve) => { requestAnimationFrame(() => resolve()); }));
-  const capped = new Promise((resolve) => { timer = setTimeout(() => resolve('cap'), cap); });
+  const frame = page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        requestAnimationFrame(() => resolve());
+      }),
+  );
+  const capped = new Promise((resolve) => {
+    timer = setTimeout(() => resolve('cap'), cap);
+  });
   const result = await Promise.race([frame.then(() => 'frame'), capped]);
   clearTimeout(timer);
   return result === 'cap' ? Infinity : performance.now() - t0;

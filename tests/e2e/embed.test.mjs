@@ -17,45 +17,80 @@ const CASES = [
   ['arms=plain,bn-before,bn-after', ['view-boundary', 'view-loss']],
   ['arms=plain,bn-before,ln-before,dropout', ['view-boundary', 'view-loss']],
   ['dataset=digits&hidden=16', ['view-boundary', 'view-loss']],
-  ['views=boundary,loss,ics,gradients,noise', ['view-boundary', 'view-loss', 'view-ics', 'view-gradients', 'view-noise']],
+  [
+    'views=boundary,loss,ics,gradients,noise',
+    ['view-boundary', 'view-loss', 'view-ics', 'view-gradients', 'view-noise'],
+  ],
 ];
-const NAMES = { 'view-boundary': 'predictions', 'view-loss': 'loss', 'view-ics': 'covariate shift', 'view-gradients': 'gradients', 'view-noise': 'BN noise' };
+const NAMES = {
+  'view-boundary': 'predictions',
+  'view-loss': 'loss',
+  'view-ics': 'covariate shift',
+  'view-gradients': 'gradients',
+  'view-noise': 'BN noise',
+};
 
 for (const [query, chosen] of CASES) {
   test(`embed ${query}: every chart readable and inside a 640x480 frame, or its view named as left out`, async () => {
     const page = await session.browser().newPage({ viewport: { width: 800, height: 600 } });
     const errors = watchErrors(page);
-    await page.setContent(`<!doctype html><iframe src="${session.url()}#embed=1&${query}" width="640" height="480" style="border:0"></iframe>`);
+    await page.setContent(
+      `<!doctype html><iframe src="${session.url()}#embed=1&${query}" width="640" height="480" style="border:0"></iframe>`,
+    );
     const frame = page.frames()[1];
-    await frame.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 100, null, { timeout: 30000 });
+    await frame.waitForFunction(
+      () => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 100,
+      null,
+      { timeout: 30000 },
+    );
     const state = await frame.evaluate((ids) => {
       const box = (e) => e.getBoundingClientRect();
       const shown = ids.filter((id) => !document.getElementById(id).hidden);
       const pictures = shown.flatMap((id) => {
         const view = document.getElementById(id);
         const digits = view.querySelector('.digits:not([hidden])');
-        if (digits) return [{ id, kind: 'digits', ...box(digits).toJSON(), cells: digits.querySelectorAll('.digit').length }];
-        return [...view.querySelectorAll('.chart canvas, .boundary canvas')].map((c) => ({ id, kind: c.closest('.boundary') ? 'map' : 'chart', ...box(c).toJSON() }));
+        if (digits)
+          return [{ id, kind: 'digits', ...box(digits).toJSON(), cells: digits.querySelectorAll('.digit').length }];
+        return [...view.querySelectorAll('.chart canvas, .boundary canvas')].map((c) => ({
+          id,
+          kind: c.closest('.boundary') ? 'map' : 'chart',
+          ...box(c).toJSON(),
+        }));
       });
       const d = document.documentElement;
-      return { shown, pictures, note: document.getElementById('embed-note').hidden ? '' : document.getElementById('embed-note').textContent,
-        width: innerWidth, height: innerHeight, scroll: [d.scrollWidth - d.clientWidth, d.scrollHeight - d.clientHeight] };
+      return {
+        shown,
+        pictures,
+        note: document.getElementById('embed-note').hidden ? '' : document.getElementById('embed-note').textContent,
+        width: innerWidth,
+        height: innerHeight,
+        scroll: [d.scrollWidth - d.clientWidth, d.scrollHeight - d.clientHeight],
+      };
     }, chosen);
     assert.deepEqual(state.scroll, [0, 0], 'no scrollbars');
     assert.ok(state.shown.length >= 1, 'at least one view');
     for (const p of state.pictures) {
       const what = `${p.id} ${p.kind} ${Math.round(p.width)}x${Math.round(p.height)} at ${Math.round(p.left)},${Math.round(p.top)}`;
-      assert.ok(p.left >= 0 && p.top >= 0 && p.right <= state.width + 0.5 && p.bottom <= state.height + 0.5, `inside the frame: ${what}`);
-      if (p.kind === 'digits') assert.ok(p.cells >= 12 && p.height >= 200, `the digits are shown: ${what}, ${p.cells} digits`);
+      assert.ok(
+        p.left >= 0 && p.top >= 0 && p.right <= state.width + 0.5 && p.bottom <= state.height + 0.5,
+        `inside the frame: ${what}`,
+      );
+      if (p.kind === 'digits')
+        assert.ok(p.cells >= 12 && p.height >= 200, `the digits are shown: ${what}, ${p.cells} digits`);
       else assert.ok(p.width >= 150 && p.height >= (p.kind === 'map' ? 150 : 90), `readable: ${what}`);
     }
-    assert.ok(state.pictures.length >= state.shown.length, `every shown view has pictures: ${JSON.stringify(state.pictures)}`);
+    assert.ok(
+      state.pictures.length >= state.shown.length,
+      `every shown view has pictures: ${JSON.stringify(state.pictures)}`,
+    );
     // What is not shown is named.
     for (const id of chosen.filter((v) => !state.shown.includes(v))) {
       assert.ok(state.note.includes(NAMES[id]), `left out ${id} but the note says "${state.note}"`);
     }
     if (state.shown.length === chosen.length) assert.equal(state.note, '');
-    await page.screenshot({ path: join(screenshotDir, `embed-${query.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.png`) });
+    await page.screenshot({
+      path: join(screenshotDir, `embed-${query.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.png`),
+    });
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -25,7 +25,7 @@ before(async () => {
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
-    defaultViewport: { width: 1280, height: 800 },  // Firefox takes the viewport at launch only
+    defaultViewport: { width: 1280, height: 800 }, // Firefox takes the viewport at launch only
     extraPrefsFirefox: {
       'browser.download.folderList': 2,
       'browser.download.dir': downloads,
@@ -42,15 +42,20 @@ after(async () => {
 async function open(url) {
   const page = await firefox.newPage();
   const errors = [];
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()}`); });
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
   await page.goto(url);
   return { page, errors };
 }
 
-const stepsAtLeast = (frame, n) => frame.waitForFunction(
-  (target) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) >= target,
-  { timeout: 30000 }, n);
+const stepsAtLeast = (frame, n) =>
+  frame.waitForFunction(
+    (target) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) >= target,
+    { timeout: 30000 },
+    n,
+  );
 
 test('Firefox: the page trains over http with no console error', async () => {
   const { page, errors } = await open(server.url);
@@ -70,7 +75,9 @@ test('Firefox: the one-file page trains from file://', async () => {
 
 test('Firefox: the embed view trains inside a 640x480 frame without scrollbars', async () => {
   const { page, errors } = await open('about:blank');
-  await page.setContent(`<!doctype html><p>A blog post.</p><iframe src="${server.url}#dataset=circle&hidden=8,8&embed=1" width="640" height="480"></iframe>`);
+  await page.setContent(
+    `<!doctype html><p>A blog post.</p><iframe src="${server.url}#dataset=circle&hidden=8,8&embed=1" width="640" height="480"></iframe>`,
+  );
   const frame = await (await page.waitForSelector('iframe')).contentFrame();
   await stepsAtLeast(frame, 200);
   const scroll = await frame.evaluate(() => {
@@ -84,8 +91,14 @@ test('Firefox: the embed view trains inside a 640x480 frame without scrollbars',
 
 // The recorded losses of the first 200 steps of a link, by step, from the page's Download data.
 function byStep(data, last = 200) {
-  return new Map(data.history.step.map((step, i) => [step, data.history.arms.map((arm) =>
-    [arm.trainLoss[i], arm.testLoss[i], arm.testAccuracy[i], arm.layers[0].p50[i]])]).filter(([step]) => step <= last));
+  return new Map(
+    data.history.step
+      .map((step, i) => [
+        step,
+        data.history.arms.map((arm) => [arm.trainLoss[i], arm.testLoss[i], arm.testAccuracy[i], arm.layers[0].p50[i]]),
+      ])
+      .filter(([step]) => step <= last),
+  );
 }
 
 // Clicks a download button and returns the JSON Firefox saved. Written by the browser process,
@@ -95,27 +108,37 @@ async function downloadJson(page, button) {
   const before = new Set(readdirSync(downloads));
   await page.click(button);
   let saved;
-  for (const deadline = Date.now() + 20000; !saved && Date.now() < deadline;) {
+  for (const deadline = Date.now() + 20000; !saved && Date.now() < deadline; ) {
     const file = readdirSync(downloads).find((f) => !before.has(f) && f.endsWith('.json'));
     try {
       if (file) saved = JSON.parse(readFileSync(join(downloads, file), 'utf8'));
-    } catch { /* not complete yet */ }
-    if (!saved) await new Promise((resolve) => { setTimeout(resolve, 100); });
+    } catch {
+      /* not complete yet */
+    }
+    if (!saved)
+      await new Promise((resolve) => {
+        setTimeout(resolve, 100);
+      });
   }
   assert.ok(saved, 'Firefox saved the download, whole');
   return saved;
 }
 
 test('Firefox: the one-file page runs a sweep from file://, with the numbers bnlab-run --sweep writes', async () => {
-  const link = '#dataset=circle&hidden=8,8&activation=tanh&sweepX=learningRate:0.1,1,10&sweepY=initStd:0.1,1&sweepSteps=300';
+  const link =
+    '#dataset=circle&hidden=8,8&activation=tanh&sweepX=learningRate:0.1,1,10&sweepY=initStd:0.1,1&sweepSteps=300';
   const { page, errors } = await open(`${pathToFileURL(join(root, 'dist', 'bnlab-standalone.html')).href}${link}`);
-  await page.waitForFunction(() => document.getElementById('sweep-progress').textContent.startsWith('Done'), { timeout: 60000 });
+  await page.waitForFunction(() => document.getElementById('sweep-progress').textContent.startsWith('Done'), {
+    timeout: 60000,
+  });
   const grid = await downloadJson(page, '#sweep-download');
   assert.equal(grid.cells.length, 6);
   const file = join(downloads, 'sweep-spec.json');
   const { base, x, y, steps, metric } = grid.sweep;
   writeFileSync(file, JSON.stringify({ base, x, y, steps, metric }));
-  const native = JSON.parse(execFileSync(join(root, 'build/native/bnlab-run'), ['--sweep', file, '--threads', '2'], { encoding: 'utf8' }));
+  const native = JSON.parse(
+    execFileSync(join(root, 'build/native/bnlab-run'), ['--sweep', file, '--threads', '2'], { encoding: 'utf8' }),
+  );
   assert.deepEqual(grid.cells, native.cells);
   assert.deepEqual(errors, []);
   await page.close();
@@ -134,7 +157,11 @@ test('Firefox and Chromium give the same numbers for the same link, bit for bit'
   try {
     const other = await chromium.newPage({ acceptDownloads: true });
     await other.goto(`${server.url}${link}`);
-    await other.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) >= 240, null, { timeout: 30000 });
+    await other.waitForFunction(
+      () => Number(document.getElementById('steps').textContent.replaceAll(',', '')) >= 240,
+      null,
+      { timeout: 30000 },
+    );
     const [download] = await Promise.all([other.waitForEvent('download'), other.click('#download')]);
     const fromChromium = byStep(JSON.parse(readFileSync(await download.path(), 'utf8')));
     const common = [...fromFirefox.keys()].filter((step) => fromChromium.has(step));

@@ -1,16 +1,16 @@
-// Lessons as a student meets them: each scenario opened from its link runs at its own pace to
+// Lessons as a student meets them: each lesson opened from its link runs at its own pace to
 // its horizon, pauses there, and shows for every claim the verdict and numbers that the same
 // predicates give on the same run in Node (the engine is deterministic, so they must agree to
 // the character); a changed setting turns the banner into "modified from" and drops
-// scenario= from the link; choosing a scenario brings its explanation into view.
+// lesson= from the link; choosing a lesson brings its explanation into view.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { evaluateClaims, makeRun } from '../../web/src/claims.js';
-import { configToFragment } from '../../web/src/url-state.js';
-import { DEFAULT_LESSON, SCENARIOS, variantClaims } from '../../web/src/scenarios.js';
+import { evaluateClaims, makeRun } from '../../web/src/lessons/claims.js';
+import { configToFragment } from '../../web/src/shared/link.js';
+import { DEFAULT_LESSON, LESSONS, variantClaims } from '../../web/src/lessons/lessons.js';
 import { loadEngine } from '../wasm/engine.mjs';
 import { root, screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
 
@@ -31,7 +31,8 @@ function expectedClaims(lesson, variant) {
   }
 }
 
-const lessonLink = (lesson, variant) => `${configToFragment({ ...defaults, ...variant.config }, schema)}${lesson.id === 'default' ? '' : `&scenario=${lesson.id}`}`;
+const lessonLink = (lesson, variant) =>
+  `${configToFragment({ ...defaults, ...variant.config }, schema)}${lesson.id === 'default' ? '' : `&lesson=${lesson.id}`}`;
 
 async function open(fragment, viewport = { width: 1280, height: 800 }) {
   const page = await session.browser().newPage({ viewport });
@@ -40,83 +41,148 @@ async function open(fragment, viewport = { width: 1280, height: 800 }) {
   return { page, errors };
 }
 
-const atHorizon = (page, timeout) => page.waitForFunction(
-  () => /the lesson's horizon/.test(document.getElementById('status').textContent), null, { timeout });
+const atHorizon = (page, timeout) =>
+  page.waitForFunction(() => /the lesson's horizon/.test(document.getElementById('status').textContent), null, {
+    timeout,
+  });
 
-for (const lesson of [DEFAULT_LESSON, ...SCENARIOS]) for (const variant of lesson.variants) {
-  test(`${lesson.id} / ${variant.label}: runs at ${lesson.pace} steps/s to step ${lesson.horizon}, pauses, and shows ✓ for each claim, with the numbers Node computes`, async () => {
-    const expected = expectedClaims(lesson, variant);
-    const { page, errors } = await open(lessonLink(lesson, variant));
-    await page.waitForFunction(() => !document.getElementById('scenario-banner').hidden, null, { timeout: 30000 });
-    assert.equal(await page.locator('#speed').inputValue(), String(lesson.pace), 'the speed menu shows the lesson\'s pace');
-    assert.equal(await page.locator('#scenario-title').textContent(), lesson.title);
-    // A generous bound: on a busy machine the worker may fall behind its pace.
-    await atHorizon(page, (lesson.horizon / lesson.pace) * 1000 * 6 + 30000);
-    assert.equal(await steps(page), lesson.horizon, 'paused exactly at the horizon');
-    const shown = await page.locator('#claims .claim').evaluateAll((lis) => lis.map((li) => ({
-      mark: li.querySelector('.mark').textContent,
-      text: li.querySelector('.claim-text').textContent,
-      detail: li.querySelector('.claim-detail').textContent,
-    })));
-    assert.equal(shown.length, expected.length);
-    shown.forEach((claim, i) => {
-      assert.equal(claim.text, expected[i].text);
-      assert.equal(claim.mark, expected[i].ok ? '✓' : '✗', `${claim.text}: ${claim.detail}`);
-      // The seed a lesson ships with is one on which every claim holds.
-      assert.equal(claim.mark, '✓', `${claim.text}: ${claim.detail}`);
-      assert.ok(claim.detail.includes(expected[i].detail), `shown "${claim.detail}", computed "${expected[i].detail}"`);
+for (const lesson of [DEFAULT_LESSON, ...LESSONS])
+  for (const variant of lesson.variants) {
+    test(`${lesson.id} / ${variant.label}: runs at ${lesson.pace} steps/s to step ${lesson.horizon}, pauses, and shows ✓ for each claim, with the numbers Node computes`, async () => {
+      const expected = expectedClaims(lesson, variant);
+      const { page, errors } = await open(lessonLink(lesson, variant));
+      await page.waitForFunction(() => !document.getElementById('lesson-banner').hidden, null, { timeout: 30000 });
+      assert.equal(
+        await page.locator('#speed').inputValue(),
+        String(lesson.pace),
+        "the speed menu shows the lesson's pace",
+      );
+      assert.equal(await page.locator('#lesson-title').textContent(), lesson.title);
+      // A generous bound: on a busy machine the worker may fall behind its pace.
+      await atHorizon(page, (lesson.horizon / lesson.pace) * 1000 * 6 + 30000);
+      assert.equal(await steps(page), lesson.horizon, 'paused exactly at the horizon');
+      const shown = await page.locator('#claims .claim').evaluateAll((lis) =>
+        lis.map((li) => ({
+          mark: li.querySelector('.mark').textContent,
+          text: li.querySelector('.claim-text').textContent,
+          detail: li.querySelector('.claim-detail').textContent,
+        })),
+      );
+      assert.equal(shown.length, expected.length);
+      shown.forEach((claim, i) => {
+        assert.equal(claim.text, expected[i].text);
+        assert.equal(claim.mark, expected[i].ok ? '✓' : '✗', `${claim.text}: ${claim.detail}`);
+        // The seed a lesson ships with is one on which every claim holds.
+        assert.equal(claim.mark, '✓', `${claim.text}: ${claim.detail}`);
+        assert.ok(
+          claim.detail.includes(expected[i].detail),
+          `shown "${claim.detail}", computed "${expected[i].detail}"`,
+        );
+      });
+      // Still paused: the horizon stops the run until Play.
+      await page.waitForTimeout(300);
+      assert.equal(await steps(page), lesson.horizon);
+      await page
+        .locator('#lesson-banner')
+        .screenshot({ path: join(screenshotDir, `lesson-${lesson.id}-${variant.label.replaceAll(' ', '-')}.png`) });
+      assert.deepEqual(errors, []);
+      await page.close();
     });
-    // Still paused: the horizon stops the run until Play.
-    await page.waitForTimeout(300);
-    assert.equal(await steps(page), lesson.horizon);
-    await page.locator('#scenario-banner').screenshot({ path: join(screenshotDir, `lesson-${lesson.id}-${variant.label.replaceAll(' ', '-')}.png`) });
+  }
+
+// Lessons were called scenarios once, and their links said scenario=: such a link must still
+// open its lesson, with the same run, and the address then says lesson=.
+test('an old link with scenario= opens the same lesson and the same run as its lesson= link', async () => {
+  const lesson = LESSONS.find((s) => s.id === 'inference');
+  const fragment = configToFragment({ ...defaults, ...lesson.variants[0].config }, schema, { paused: true });
+  const afterSteps = async (link) => {
+    const { page, errors } = await open(link);
+    await page.waitForFunction(() => document.querySelectorAll('#claims .claim').length > 0, null, { timeout: 30000 });
+    for (let i = 0; i < 3; ++i) await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('steps').textContent === '3', null, { timeout: 30000 });
+    const state = await page.evaluate(() => ({
+      title: document.getElementById('lesson-title').textContent,
+      hash: window.location.hash,
+      scoreboard: document.getElementById('scoreboard').tBodies[0].textContent,
+    }));
     assert.deepEqual(errors, []);
     await page.close();
-  });
-}
+    return state;
+  };
+  const old = await afterSteps(`${fragment}&scenario=${lesson.id}`);
+  const now = await afterSteps(`${fragment}&lesson=${lesson.id}`);
+  assert.equal(old.title, lesson.title);
+  assert.match(old.hash, /&lesson=inference/);
+  assert.doesNotMatch(old.hash, /scenario=/);
+  assert.equal(old.hash, now.hash);
+  assert.equal(old.scoreboard, now.scoreboard);
+  assert.match(old.scoreboard, /\d\.\d{3}/, 'the scoreboard shows numbers');
+});
 
-test('a changed setting turns the banner into "modified from" and drops scenario= from the link; another seed stays the lesson', async () => {
-  const lesson = SCENARIOS.find((s) => s.id === 'vanishing');
+test('a changed setting turns the banner into "modified from" and drops lesson= from the link; another seed stays the lesson', async () => {
+  const lesson = LESSONS.find((s) => s.id === 'vanishing');
   const { page, errors } = await open(lessonLink(lesson, lesson.variants[0]));
   await page.waitForFunction(() => document.querySelectorAll('#claims .claim').length > 0, null, { timeout: 30000 });
-  assert.match(await page.evaluate(() => window.location.hash), /scenario=vanishing/);
+  assert.match(await page.evaluate(() => window.location.hash), /lesson=vanishing/);
 
   // A seed is not a different lesson: its claims are tested over seeds 1-20.
-  await page.locator('#settings').evaluate((d) => { d.open = true; });
+  await page.locator('#settings').evaluate((d) => {
+    d.open = true;
+  });
   await page.locator('#field-seed').fill('7');
   await page.locator('#field-seed').dispatchEvent('change');
   await page.waitForFunction(() => /seed=7&/.test(window.location.hash), null, { timeout: 30000 });
-  assert.match(await page.evaluate(() => window.location.hash), /scenario=vanishing/);
-  assert.equal(await page.locator('#scenario-title').textContent(), lesson.title);
+  assert.match(await page.evaluate(() => window.location.hash), /lesson=vanishing/);
+  assert.equal(await page.locator('#lesson-title').textContent(), lesson.title);
 
   await page.locator('#field-batchSize').fill('16');
   await page.locator('#field-batchSize').dispatchEvent('change');
   await page.waitForFunction(() => /batchSize=16&/.test(window.location.hash), null, { timeout: 30000 });
-  await page.waitForFunction(() => /^Modified from/.test(document.getElementById('scenario-title').textContent), null, { timeout: 30000 });
-  assert.doesNotMatch(await page.evaluate(() => window.location.hash), /scenario=/);
+  await page.waitForFunction(() => /^Modified from/.test(document.getElementById('lesson-title').textContent), null, {
+    timeout: 30000,
+  });
+  assert.doesNotMatch(await page.evaluate(() => window.location.hash), /lesson=/);
   assert.equal(await page.locator('#claims .claim').count(), 0, 'no claims for settings they were not tested on');
-  // Copy link offers the modified run, without the scenario.
+  // Copy link offers the modified run, without the lesson.
   await page.click('#copy-link');
-  assert.doesNotMatch(await page.locator('#share-text').inputValue(), /scenario=/);
+  assert.doesNotMatch(await page.locator('#share-text').inputValue(), /lesson=/);
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
-  test(`at ${viewport.width}x${viewport.height}, choosing a scenario while scrolled to the bottom brings its explanation into view and marks the variant`, async () => {
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+]) {
+  test(`at ${viewport.width}x${viewport.height}, choosing a lesson while scrolled to the bottom brings its explanation into view and marks the variant`, async () => {
     const { page, errors } = await open('', viewport);
-    await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0, null, { timeout: 30000 });
-    await page.locator('#scenarios').evaluate((d) => { d.open = true; });
-    const link = page.locator('#scenario-list a.variant[href*="scenario=batch-noise"]').nth(1);
+    await page.waitForFunction(
+      () => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0,
+      null,
+      { timeout: 30000 },
+    );
+    await page.locator('#lessons').evaluate((d) => {
+      d.open = true;
+    });
+    const link = page.locator('#lesson-list a.variant[href*="lesson=batch-noise"]').nth(1);
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-    await link.evaluate((a) => a.click());  // as a click from wherever the menu is: it is a plain link
-    await page.waitForFunction(() => document.getElementById('scenario-title').textContent === 'Regularization noise and batch size'
-      && document.querySelector('#scenario-list a[aria-current]'), null, { timeout: 30000 });
-    await page.waitForFunction(() => {
-      const box = document.getElementById('scenario-text').getBoundingClientRect();
-      return box.top >= 0 && box.bottom <= window.innerHeight;
-    }, null, { timeout: 10000 });
-    const current = await page.locator('#scenario-list a[aria-current]').textContent();
+    await link.evaluate((a) => a.click()); // as a click from wherever the menu is: it is a plain link
+    await page.waitForFunction(
+      () =>
+        document.getElementById('lesson-title').textContent === 'Regularization noise and batch size' &&
+        document.querySelector('#lesson-list a[aria-current]'),
+      null,
+      { timeout: 30000 },
+    );
+    await page.waitForFunction(
+      () => {
+        const box = document.getElementById('lesson-text').getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= window.innerHeight;
+      },
+      null,
+      { timeout: 10000 },
+    );
+    const current = await page.locator('#lesson-list a[aria-current]').textContent();
     assert.equal(current, 'batch 32');
     await page.screenshot({ path: join(screenshotDir, `lesson-chosen-${viewport.width}.png`) });
     assert.deepEqual(errors, []);

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { screenshotDir, steps, useBrowser, waitForArmPixels, watchErrors } from './browser.mjs';
 
 const CHARTS = ['chart-loss', 'chart-shift', 'chart-gradnorm', 'chart-saturation', 'chart-modes'];
-const BN_CHARTS = ['chart-batch-mean', 'chart-batch-var', 'chart-jitter', 'chart-sweep'];
+const BN_CHARTS = ['chart-batch-mean', 'chart-batch-var', 'chart-jitter', 'chart-spread'];
 
 const session = useBrowser();
 
@@ -16,11 +16,11 @@ async function openPage(viewport = { width: 1280, height: 800 }) {
   const page = await session.browser().newPage({ viewport });
   const errors = watchErrors(page);
   await page.goto(session.url());
-  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0,
-    null, { timeout: 15000 });
+  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0, null, {
+    timeout: 15000,
+  });
   return { page, errors };
 }
-
 
 async function setField(page, name, value) {
   const field = page.locator(`#field-${name}`);
@@ -56,20 +56,30 @@ async function assertNotBlank(page, png, what) {
 async function distinctCounts(page, n) {
   const seen = new Set();
   while (seen.size < n) {
-    seen.add(await page.waitForFunction((shown) => {
-      const count = Number(document.getElementById('steps').textContent.replaceAll(',', ''));
-      return count > 0 && !shown.includes(count) ? count : null;
-    }, [...seen], { timeout: 20000 }).then((h) => h.jsonValue()));
+    seen.add(
+      await page
+        .waitForFunction(
+          (shown) => {
+            const count = Number(document.getElementById('steps').textContent.replaceAll(',', ''));
+            return count > 0 && !shown.includes(count) ? count : null;
+          },
+          [...seen],
+          { timeout: 20000 },
+        )
+        .then((h) => h.jsonValue()),
+    );
   }
   return [...seen].sort((a, b) => a - b);
 }
 
-test('every chart draws both arms by the default lesson\'s horizon, and their losses differ', async () => {
+test("every chart draws both arms by the default lesson's horizon, and their losses differ", async () => {
   const { page, errors } = await openPage();
   // The default experiment pauses by itself at its horizon (10,000 steps); max speed gets there
   // sooner.
   await page.locator('#speed').selectOption('0');
-  await page.waitForFunction(() => /horizon/.test(document.getElementById('status').textContent), null, { timeout: 120000 });
+  await page.waitForFunction(() => /horizon/.test(document.getElementById('status').textContent), null, {
+    timeout: 120000,
+  });
   for (const id of [...CHARTS, ...BN_CHARTS]) {
     await page.locator(`#${id}`).scrollIntoViewIfNeeded();
     // Each chart draws at the frames after it comes into view.
@@ -83,10 +93,17 @@ test('every chart draws both arms by the default lesson\'s horizon, and their lo
   // The boundary heatmaps: one per arm, not blank.
   assert.equal(await page.locator('#boundaries canvas').count(), 2);
 
-  const rows = await page.locator('#scoreboard tbody tr').evaluateAll((trs) => trs.map((tr) => ({
-    arm: tr.dataset.arm, trainLoss: Number(tr.cells[1].textContent), testAccuracy: parseFloat(tr.cells[3].textContent),
-  })));
-  assert.deepEqual(rows.map((r) => r.arm), ['plain', 'bn-before']);
+  const rows = await page.locator('#scoreboard tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({
+      arm: tr.dataset.arm,
+      trainLoss: Number(tr.cells[1].textContent),
+      testAccuracy: parseFloat(tr.cells[3].textContent),
+    })),
+  );
+  assert.deepEqual(
+    rows.map((r) => r.arm),
+    ['plain', 'bn-before'],
+  );
   // By the horizon BN has learned the spiral and the plain network has not.
   assert.ok(rows[0].trainLoss - rows[1].trainLoss > 0.1, JSON.stringify(rows));
   assert.deepEqual(errors, []);
@@ -103,9 +120,15 @@ test('pause, step and reset do what they say; speed slows the run', async () => 
   assert.equal(await page.locator('#status').textContent(), 'Paused.');
 
   await page.click('#step');
-  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) === n + 1, paused);
+  await page.waitForFunction(
+    (n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) === n + 1,
+    paused,
+  );
   await page.click('#step');
-  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) === n + 2, paused);
+  await page.waitForFunction(
+    (n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) === n + 2,
+    paused,
+  );
 
   await page.click('#reset');
   await page.waitForFunction(() => document.getElementById('steps').textContent === '0');
@@ -130,8 +153,11 @@ test('a change to the network restarts the run; a learning rate change does not'
   const before = await steps(page);
   await setField(page, 'learningRate', 0.5);
   await page.waitForFunction(() => /learningRate=0.5&/.test(window.location.hash), null, { timeout: 20000 });
-  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n, before,
-    { timeout: 20000 });  // the run goes on after a learning rate change
+  await page.waitForFunction(
+    (n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n,
+    before,
+    { timeout: 20000 },
+  ); // the run goes on after a learning rate change
   assert.equal(await page.locator('#field-learningRate').inputValue(), '0.5');
 
   // A restart counts from 0 again: the counter drops below what it showed before the edits
@@ -139,8 +165,10 @@ test('a change to the network restarts the run; a learning rate change does not'
   // between two snapshots).
   const latest = await steps(page);
   await setField(page, 'dataset', 'circle');
-  await page.waitForFunction((count) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) < count,
-    latest);
+  await page.waitForFunction(
+    (count) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) < count,
+    latest,
+  );
   const restarted = await steps(page);
   assert.ok(restarted < latest, `restarted: ${latest} -> ${restarted}`);
   assert.equal(await page.locator('#field-dataset').inputValue(), 'circle');
@@ -152,12 +180,16 @@ test('an invalid value is refused at its field and the run goes on', async () =>
   const { page, errors } = await openPage();
   await setField(page, 'hidden', '8, 0, 8');
   await page.waitForFunction(() => document.getElementById('status').classList.contains('error'));
-  assert.match(await page.locator('#status').textContent(), /^Invalid configuration: hidden: must be an array of 0 to 10 integers, each from 1 to 128; item 2 is 0, less than 1\. The previous run goes on\.$/);
+  assert.match(
+    await page.locator('#status').textContent(),
+    /^Invalid configuration: hidden: must be an array of 0 to 10 integers, each from 1 to 128; item 2 is 0, less than 1\. The previous run goes on\.$/,
+  );
   assert.match(await page.locator('#error-hidden').textContent(), /must be an array of 0 to 10 integers/);
   assert.equal(await page.locator('#field-hidden').getAttribute('aria-invalid'), 'true');
   const now = await steps(page);
-  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n, now,
-    { timeout: 20000 });  // the previous run goes on
+  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n, now, {
+    timeout: 20000,
+  }); // the previous run goes on
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -175,16 +207,22 @@ test('a diverging plain arm is reported while the BN arm keeps training', async 
   await setField(page, 'seed', 2);
   await page.waitForFunction(() => window.location.hash.includes('seed=2&'));
   await page.waitForSelector('#arm-states li.diverged', { timeout: 10000 }).catch(async (err) => {
-    const state = await page.evaluate(() => ({ status: document.getElementById('status').textContent,
-      hash: window.location.hash, steps: document.getElementById('steps').textContent }));
+    const state = await page.evaluate(() => ({
+      status: document.getElementById('status').textContent,
+      hash: window.location.hash,
+      steps: document.getElementById('steps').textContent,
+    }));
     throw new Error(`${err.message}\npage: ${JSON.stringify(state)}`);
   });
-  assert.match(await page.locator('#arm-states li.diverged').textContent(),
-    /^plain stopped: plain diverged at step \d+: the training loss became (NaN|infinite)/);
+  assert.match(
+    await page.locator('#arm-states li.diverged').textContent(),
+    /^plain stopped: plain diverged at step \d+: the training loss became (NaN|infinite)/,
+  );
   assert.equal(await page.locator('#arm-states li.diverged').count(), 1);
   const now = await steps(page);
-  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n, now,
-    { timeout: 20000 });  // training goes on
+  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n, now, {
+    timeout: 20000,
+  }); // training goes on
   const bn = await page.locator('#scoreboard tbody tr[data-arm="bn-before"] td').allTextContents();
   assert.ok(parseFloat(bn[2]) > 70, `the BN arm learns: ${bn}`);
   const plain = await page.locator('#scoreboard tbody tr[data-arm="plain"] td').allTextContents();
@@ -224,7 +262,8 @@ test('the controls are reachable by keyboard with a visible focus', async () => 
       return { id: e.id, outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
     });
     if (focused.id) reached.add(focused.id);
-    if (['play', 'field-dataset', 'field-learningRate'].includes(focused.id)) assert.ok(focused.outline, `${focused.id} shows focus`);
+    if (['play', 'field-dataset', 'field-learningRate'].includes(focused.id))
+      assert.ok(focused.outline, `${focused.id} shows focus`);
   }
   for (const id of ['play', 'step', 'reset', 'speed', 'field-dataset', 'field-learningRate', 'field-batchSize'])
     assert.ok(reached.has(id), `Tab reaches #${id}`);
@@ -244,14 +283,25 @@ test('on a phone the settings start folded and open on request', async () => {
   await page.close();
 });
 
-for (const [width, height] of [[1280, 800], [390, 844], [360, 740]]) {
+for (const [width, height] of [
+  [1280, 800],
+  [390, 844],
+  [360, 740],
+]) {
   test(`at ${width}x${height} nothing overflows, the layout holds still while training, and the screenshot is not blank`, async () => {
     const { page, errors } = await openPage({ width, height });
     await page.waitForTimeout(1500);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     assert.ok(overflow <= 0, `horizontal overflow of ${overflow}px`);
-    const boxes = () => page.evaluate(() => [...document.querySelectorAll('.view, .panel, .chart, #boundaries')]
-      .map((e) => { const r = e.getBoundingClientRect(); return [r.x, r.y + window.scrollY, r.width, r.height].map(Math.round).join(','); }));
+    const boxes = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('.view, .panel, .chart, #boundaries')].map((e) => {
+          const r = e.getBoundingClientRect();
+          return [r.x, r.y + window.scrollY, r.width, r.height].map(Math.round).join(',');
+        }),
+      );
     const first = await boxes();
     await page.waitForTimeout(1500);
     assert.deepEqual(await boxes(), first, 'no layout jumps while training');
@@ -268,26 +318,45 @@ const fieldMessage = (page, name) => page.locator(`#error-${name}`).textContent(
 test('a refused value is marked at its field with the item named, the old value stays in use, and fixing it clears the mark', async () => {
   const { page, errors } = await openPage();
   await page.waitForFunction(() => /learningRate=2&/.test(window.location.hash));
-  for (const [text, got] of [['-1', 'got -1'], ['0', 'got 0'], ['', 'got ""'], ['0.0000001', 'got 1e-07']]) {
+  for (const [text, got] of [
+    ['-1', 'got -1'],
+    ['0', 'got 0'],
+    ['', 'got ""'],
+    ['0.0000001', 'got 1e-07'],
+  ]) {
     await setField(page, 'learningRate', text);
-    await page.waitForFunction((g) => document.getElementById('error-learningRate').textContent.includes(g), got, { timeout: 20000 });
-    assert.equal(await fieldMessage(page, 'learningRate'),
-      `Learning rate: must be a number from 1e-06 to 1000; ${got}. Still using 2.`);
+    await page.waitForFunction((g) => document.getElementById('error-learningRate').textContent.includes(g), got, {
+      timeout: 20000,
+    });
+    assert.equal(
+      await fieldMessage(page, 'learningRate'),
+      `Learning rate: must be a number from 1e-06 to 1000; ${got}. Still using 2.`,
+    );
     assert.equal(await page.locator('#field-learningRate').getAttribute('aria-invalid'), 'true');
     assert.match(await page.evaluate(() => window.location.hash), /learningRate=2&/, 'the old value stays in use');
   }
   await setField(page, 'learningRate', '1.5');
-  await page.waitForFunction(() => document.getElementById('error-learningRate').textContent === '', null, { timeout: 20000 });
+  await page.waitForFunction(() => document.getElementById('error-learningRate').textContent === '', null, {
+    timeout: 20000,
+  });
   assert.equal(await page.locator('#field-learningRate').getAttribute('aria-invalid'), null);
   assert.doesNotMatch(await page.locator('#status').textContent(), /Invalid/, 'no stale error in the status line');
 
-  const items = [['abc', 'item 1 is "abc", not a number'], ['0', 'item 1 is 0, less than 1'],
-    ['16,200', 'item 2 is 200, more than 128'], ['16,1.5', 'item 2 is 1.5, not an integer']];
+  const items = [
+    ['abc', 'item 1 is "abc", not a number'],
+    ['0', 'item 1 is 0, less than 1'],
+    ['16,200', 'item 2 is 200, more than 128'],
+    ['16,1.5', 'item 2 is 1.5, not an integer'],
+  ];
   for (const [text, problem] of items) {
     await setField(page, 'hidden', text);
-    await page.waitForFunction((p) => document.getElementById('error-hidden').textContent.includes(p), problem, { timeout: 20000 });
-    assert.equal(await fieldMessage(page, 'hidden'),
-      `Hidden layers: must be an array of 0 to 10 integers, each from 1 to 128; ${problem}. Still using 32,32,32,32.`);
+    await page.waitForFunction((p) => document.getElementById('error-hidden').textContent.includes(p), problem, {
+      timeout: 20000,
+    });
+    assert.equal(
+      await fieldMessage(page, 'hidden'),
+      `Hidden layers: must be an array of 0 to 10 integers, each from 1 to 128; ${problem}. Still using 32,32,32,32.`,
+    );
     assert.match(await page.evaluate(() => window.location.hash), /hidden=32,32,32,32&/);
   }
   await page.locator('#field-hidden').scrollIntoViewIfNeeded();
@@ -302,7 +371,10 @@ test('a refused value is marked at its field with the item named, the old value 
 test('on a phone (390x844) the first screen shows the scoreboard and the two maps side by side', async () => {
   const { page, errors } = await openPage({ width: 390, height: 844 });
   const boxes = await page.evaluate(() => {
-    const box = (e) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, left: r.left, right: r.right }; };
+    const box = (e) => {
+      const r = e.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+    };
     return {
       maps: [...document.querySelectorAll('#boundaries canvas')].map(box),
       scoreboard: box(document.getElementById('scoreboard')),
@@ -314,7 +386,10 @@ test('on a phone (390x844) the first screen shows the scoreboard and the two map
   const [a, b] = boxes.maps;
   assert.ok(Math.abs(a.top - b.top) < 1 && a.right <= b.left, `side by side: ${JSON.stringify(boxes.maps)}`);
   for (const r of [a, b, boxes.scoreboard]) {
-    assert.ok(r.top >= 0 && r.bottom <= boxes.height && r.right <= boxes.width, `on the first screen: ${JSON.stringify(r)}`);
+    assert.ok(
+      r.top >= 0 && r.bottom <= boxes.height && r.right <= boxes.width,
+      `on the first screen: ${JSON.stringify(r)}`,
+    );
   }
   assert.ok(a.right - a.left >= 150, `each map at least 150 px wide: ${a.right - a.left}`);
   await page.screenshot({ path: join(screenshotDir, 'phone-first-screen.png') });
@@ -326,7 +401,9 @@ test('a run that is no lesson trains at the speed the menu shows from the start'
   const page = await session.browser().newPage({ viewport: { width: 1280, height: 800 } });
   const errors = watchErrors(page);
   await page.goto(`${session.url()}#batchSize=64`);
-  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0, null, { timeout: 30000 });
+  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0, null, {
+    timeout: 30000,
+  });
   assert.equal(await page.locator('#speed').inputValue(), '500');
   // 500 steps/s: 50 steps per 100 ms tick, so every count is a multiple of 50 and two counts in
   // a row are a tick or a few apart (at full speed: thousands).

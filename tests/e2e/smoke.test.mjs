@@ -7,20 +7,29 @@ import { screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
 
 const session = useBrowser();
 
-
 test('the page trains: the step counter advances, no console error', async () => {
   const page = await session.browser().newPage({ viewport: { width: 1280, height: 800 } });
   const errors = watchErrors(page);
   await page.goto(session.url());
-  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0,
-    null, { timeout: 15000 });
+  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0, null, {
+    timeout: 15000,
+  });
   const first = await steps(page);
-  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n, first,
-    { timeout: 20000 });  // the step counter advances
+  await page.waitForFunction(
+    (n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n,
+    first,
+    { timeout: 20000 },
+  ); // the step counter advances
   assert.equal(await page.locator('#status').textContent(), 'Training.');
   // The settings form is made from the engine's schema: the data set menu lists its choices.
-  assert.deepEqual(await page.locator('#field-dataset option').allTextContents(),
-    ['circle', 'xor', 'gauss', 'spiral', 'scales', 'digits']);
+  assert.deepEqual(await page.locator('#field-dataset option').allTextContents(), [
+    'circle',
+    'xor',
+    'gauss',
+    'spiral',
+    'scales',
+    'digits',
+  ]);
   await page.screenshot({ path: join(screenshotDir, 'smoke-1280x800.png') });
   assert.deepEqual(errors, []);
 });
@@ -30,7 +39,7 @@ test('pause stops the steps', async () => {
   await page.goto(session.url());
   await page.waitForFunction(() => !document.getElementById('play').disabled, null, { timeout: 15000 });
   await page.click('#play');
-  await page.waitForTimeout(300);  // a snapshot already in flight may still arrive
+  await page.waitForTimeout(300); // a snapshot already in flight may still arrive
   const paused = await steps(page);
   await page.waitForTimeout(700);
   assert.equal(await steps(page), paused);
@@ -41,8 +50,11 @@ test('a wasm load failure is shown on the page, not only in the console', async 
   const page = await session.browser().newPage();
   await page.route('**/bnlab.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
   await page.goto(session.url());
-  await page.waitForFunction(() => document.getElementById('status').classList.contains('error'),
-    null, { timeout: 15000 });
-  assert.match(await page.locator('#status').textContent(),
-    /^The WebAssembly engine failed to load: could not fetch http:\/\/localhost:\d+\/bnlab\.wasm: HTTP 404/);
+  await page.waitForFunction(() => document.getElementById('status').classList.contains('error'), null, {
+    timeout: 15000,
+  });
+  assert.match(
+    await page.locator('#status').textContent(),
+    /^The WebAssembly engine failed to load: could not fetch http:\/\/localhost:\d+\/bnlab\.wasm: HTTP 404/,
+  );
 });

@@ -11,14 +11,15 @@ import { after, test } from 'node:test';
 import { root, screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
 
 const session = useBrowser();
-const WAIT = { timeout: 60000 };  // generous: the tests must pass on a busy machine
-const tmp = mkdtempSync(join(tmpdir(), 'bnlab-sweep-'));  // sweeps handed to bnlab-run
+const WAIT = { timeout: 60000 }; // generous: the tests must pass on a busy machine
+const tmp = mkdtempSync(join(tmpdir(), 'bnlab-sweep-')); // sweeps handed to bnlab-run
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 // A small sweep as a link: 3 learning rates across, 2 initial scales down, on the circle.
-const SMALL = 'dataset=circle&hidden=8,8&activation=tanh&sweepX=learningRate:0.1,1,10&sweepY=initStd:0.1,1&sweepSteps=300';
+const SMALL =
+  'dataset=circle&hidden=8,8&activation=tanh&sweepX=learningRate:0.1,1,10&sweepY=initStd:0.1,1&sweepSteps=300';
 
-// The plot area of a map's canvas (web/src/sweep-view.js): LEFT px for the y values, 4 px
+// The plot area of a map's canvas (web/src/views/sweep/maps.js): LEFT px for the y values, 4 px
 // above, 6 px right, BOTTOM px for the x values and the x field's name.
 const LEFT = 46;
 const TOP = 4;
@@ -27,13 +28,19 @@ const BOTTOM = 30;
 
 // Viridis at the five stops the view interpolates linearly between: the reference the map's
 // cell colours are held against.
-const VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+const VIRIDIS = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+];
 function viridis(t) {
   const u = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
   const i = Math.min(VIRIDIS.length - 2, Math.floor(u));
   return VIRIDIS[i].map((c, k) => Math.round(c + (VIRIDIS[i + 1][k] - c) * (u - i)));
 }
-const PENDING = [235, 235, 235];  // not trained yet
+const PENDING = [235, 235, 235]; // not trained yet
 const DIVERGED = [120, 120, 120];
 
 async function open(path) {
@@ -44,8 +51,12 @@ async function open(path) {
 }
 
 const progress = (page) => page.locator('#sweep-progress').textContent();
-const waitForDone = (pageOrFrame) => pageOrFrame.waitForFunction(
-  () => document.getElementById('sweep-progress').textContent.startsWith('Done'), null, WAIT);
+const waitForDone = (pageOrFrame) =>
+  pageOrFrame.waitForFunction(
+    () => document.getElementById('sweep-progress').textContent.startsWith('Done'),
+    null,
+    WAIT,
+  );
 
 // Polls fn until it returns a truthy value, or fails after `timeout` ms naming `what`.
 async function until(fn, what, timeout = WAIT.timeout) {
@@ -54,7 +65,9 @@ async function until(fn, what, timeout = WAIT.timeout) {
     const value = await fn();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`not within ${timeout} ms: ${what}`);
-    await new Promise((resolve) => { setTimeout(resolve, 20); });
+    await new Promise((resolve) => {
+      setTimeout(resolve, 20);
+    });
   }
 }
 
@@ -69,7 +82,9 @@ function nativeGrid(sweep, name) {
   const path = join(tmp, `${name}.json`);
   const { base, x, y, steps: cellSteps, metric } = sweep;
   writeFileSync(path, JSON.stringify({ base, x, ...(y ? { y } : {}), steps: cellSteps, metric }));
-  return JSON.parse(execFileSync(join(root, 'build', 'native', 'bnlab-run'), ['--sweep', path, '--threads', '2'], { encoding: 'utf8' }));
+  return JSON.parse(
+    execFileSync(join(root, 'build', 'native', 'bnlab-run'), ['--sweep', path, '--threads', '2'], { encoding: 'utf8' }),
+  );
 }
 
 // Per map canvas: how many of its pixels are a viridis colour (within a small distance of the
@@ -77,28 +92,33 @@ function nativeGrid(sweep, name) {
 // cell's number is drawn at its centre), cells in index order, laid out as the plot area above.
 function readMaps(pageOrFrame, nx, ny) {
   const curve = Array.from({ length: 257 }, (_, i) => viridis(i / 256));
-  return pageOrFrame.evaluate(([cols, rows, diverged, frame, viridisCurve]) => [...document.querySelectorAll('.sweep-map canvas')].map((canvas) => {
-    const { data, width, height } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    const near = (i, [r, g, b]) => Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) <= 6;
-    let onCurve = 0;
-    let grey = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i + 3] < 128) continue;
-      if (near(i, diverged)) grey++;
-      else if (viridisCurve.some((c) => near(i, c))) onCurve++;
-    }
-    const dpr = canvas.width / canvas.clientWidth;
-    const w = canvas.clientWidth - frame.left - frame.right;
-    const h = canvas.clientHeight - frame.top - frame.bottom;
-    const corners = [];
-    for (let index = 0; index < cols * rows; ++index) {
-      const x = frame.left + (index % cols) * (w / cols) + 4;
-      const y = frame.top + (rows - 1 - Math.floor(index / cols)) * (h / rows) + 4;
-      const at = (Math.round(y * dpr) * width + Math.round(x * dpr)) * 4;
-      corners.push([data[at], data[at + 1], data[at + 2]]);
-    }
-    return { pixels: width * height, onCurve, diverged: grey, corners };
-  }), [nx, ny, DIVERGED, { left: LEFT, top: TOP, right: RIGHT, bottom: BOTTOM }, curve]);
+  return pageOrFrame.evaluate(
+    ([cols, rows, diverged, frame, viridisCurve]) =>
+      [...document.querySelectorAll('.sweep-map canvas')].map((canvas) => {
+        const { data, width, height } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        const near = (i, [r, g, b]) =>
+          Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) <= 6;
+        let onCurve = 0;
+        let grey = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3] < 128) continue;
+          if (near(i, diverged)) grey++;
+          else if (viridisCurve.some((c) => near(i, c))) onCurve++;
+        }
+        const dpr = canvas.width / canvas.clientWidth;
+        const w = canvas.clientWidth - frame.left - frame.right;
+        const h = canvas.clientHeight - frame.top - frame.bottom;
+        const corners = [];
+        for (let index = 0; index < cols * rows; ++index) {
+          const x = frame.left + (index % cols) * (w / cols) + 4;
+          const y = frame.top + (rows - 1 - Math.floor(index / cols)) * (h / rows) + 4;
+          const at = (Math.round(y * dpr) * width + Math.round(x * dpr)) * 4;
+          corners.push([data[at], data[at + 1], data[at + 2]]);
+        }
+        return { pixels: width * height, onCurve, diverged: grey, corners };
+      }),
+    [nx, ny, DIVERGED, { left: LEFT, top: TOP, right: RIGHT, bottom: BOTTOM }, curve],
+  );
 }
 
 const distance = (a, b) => a.reduce((sum, c, k) => sum + Math.abs(c - b[k]), 0);
@@ -106,12 +126,13 @@ const distance = (a, b) => a.reduce((sum, c, k) => sum + Math.abs(c - b[k]), 0);
 const pendingCells = (map) => map.corners.filter((rgb) => distance(rgb, PENDING) <= 6).length;
 
 // Reads the maps once no cell is pending (they draw at the frames after the last cell).
-const readDoneMaps = (pageOrFrame, nx, ny) => until(async () => {
-  const maps = await readMaps(pageOrFrame, nx, ny);
-  return maps.length > 0 && maps.every((m) => pendingCells(m) === 0) && maps;
-}, 'every cell of every map drawn');
+const readDoneMaps = (pageOrFrame, nx, ny) =>
+  until(async () => {
+    const maps = await readMaps(pageOrFrame, nx, ny);
+    return maps.length > 0 && maps.every((m) => pendingCells(m) === 0) && maps;
+  }, 'every cell of every map drawn');
 
-test('the default sweep fills every cell of each network\'s heatmap in viridis, each cell coloured by its number, and the grid equals bnlab-run --sweep bit for bit', async () => {
+test("the default sweep fills every cell of each network's heatmap in viridis, each cell coloured by its number, and the grid equals bnlab-run --sweep bit for bit", async () => {
   const { page, errors } = await open('');
   await page.locator('#sweep-run:not([disabled])').waitFor(WAIT);
   await page.click('#sweep-run');
@@ -129,11 +150,17 @@ test('the default sweep fills every cell of each network\'s heatmap in viridis, 
   maps.forEach((map, a) => {
     const name = grid.arms[a];
     assert.ok(map.onCurve > 0, `${name}: viridis pixels`);
-    assert.ok(map.onCurve + map.diverged > 0.5 * map.pixels, `${name}: ${map.onCurve} viridis and ${map.diverged} diverged-grey pixels of ${map.pixels}`);
+    assert.ok(
+      map.onCurve + map.diverged > 0.5 * map.pixels,
+      `${name}: ${map.onCurve} viridis and ${map.diverged} diverged-grey pixels of ${map.pixels}`,
+    );
     map.corners.forEach((rgb, index) => {
       const arm = grid.cells[index].arms[a];
       const want = arm.divergedAt !== null ? DIVERGED : viridis(arm.testAccuracy);
-      assert.ok(distance(rgb, want) <= 6, `${name} cell ${index} (accuracy ${arm.testAccuracy}): drawn ${rgb}, expected ${want}`);
+      assert.ok(
+        distance(rgb, want) <= 6,
+        `${name} cell ${index} (accuracy ${arm.testAccuracy}): drawn ${rgb}, expected ${want}`,
+      );
     });
   });
   await page.locator('#view-sweep').screenshot({ path: join(screenshotDir, 'sweep-default.png') });
@@ -145,17 +172,23 @@ test('the default sweep fills every cell of each network\'s heatmap in viridis, 
   await page.close();
 });
 
-test('the grid and every cell\'s numbers are identical with 1, 2 and 3 workers, and the progress line names the worker count', async () => {
+test("the grid and every cell's numbers are identical with 1, 2 and 3 workers, and the progress line names the worker count", async () => {
   const grids = [];
   for (const n of [1, 2, 3]) {
     const { page, errors } = await open(`?sweepWorkers=${n}#${SMALL}`);
     await waitForDone(page);
-    assert.match(await progress(page), new RegExp(`^Done: 6 of 6 cells · ${n} ${n === 1 ? 'worker' : 'workers'} · \\d+\\.\\d s\\.$`));
+    assert.match(
+      await progress(page),
+      new RegExp(`^Done: 6 of 6 cells · ${n} ${n === 1 ? 'worker' : 'workers'} · \\d+\\.\\d s\\.$`),
+    );
     // The training worker and the pool, which stays for the next sweep.
     await until(() => page.workers().length === n + 1, `${n + 1} workers (has ${page.workers().length})`);
     const grid = await downloadGrid(page);
     assert.equal(grid.cells.length, 6);
-    assert.ok(grid.cells.every((c, i) => c.index === i), 'cells in index order');
+    assert.ok(
+      grid.cells.every((c, i) => c.index === i),
+      'cells in index order',
+    );
     grids.push(grid);
     assert.deepEqual(errors, []);
     await page.close();
@@ -172,13 +205,24 @@ test('the grid and every cell\'s numbers are identical with 1, 2 and 3 workers, 
 test('cancel mid-cell says "Cancelled", enables Run and plays the paused run again at once; every pool worker is gone within 1 s', async (t) => {
   const { page, errors } = await open('?sweepWorkers=3');
   await page.locator('#sweep-run:not([disabled])').waitFor(WAIT);
-  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0, null, WAIT);
+  await page.waitForFunction(
+    () => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0,
+    null,
+    WAIT,
+  );
   assert.equal(page.workers().length, 1);
   // A cell of 200,000 steps takes seconds: the cancel comes mid-cell.
   await page.fill('#sweep-form input[name="steps"]', '200000');
   await page.click('#sweep-run');
-  await until(() => page.workers().length === 4, `the training worker and 3 pool workers (has ${page.workers().length})`);
-  await page.waitForFunction(() => document.getElementById('play').getAttribute('aria-pressed') === 'false', null, WAIT);
+  await until(
+    () => page.workers().length === 4,
+    `the training worker and 3 pool workers (has ${page.workers().length})`,
+  );
+  await page.waitForFunction(
+    () => document.getElementById('play').getAttribute('aria-pressed') === 'false',
+    null,
+    WAIT,
+  );
   assert.match(await progress(page), /^0 of 21 cells · 3 workers · /);
   assert.equal(await page.locator('#sweep-run').isDisabled(), true);
 
@@ -198,7 +242,11 @@ test('cancel mid-cell says "Cancelled", enables Run and plays the paused run aga
   const ms = Date.now() - t0;
   t.diagnostic(`pool workers gone ${ms} ms after Cancel`);
   assert.ok(ms <= 1000, `the pool stopped in ${ms} ms`);
-  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n, before, WAIT);
+  await page.waitForFunction(
+    (n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n,
+    before,
+    WAIT,
+  );
   assert.equal(page.workers().length, 1);
   assert.deepEqual(errors, []);
   await page.close();
@@ -248,26 +296,55 @@ for (const [query, chosen] of EMBEDS) {
   test(`embed ${query} with a sweep link: every heatmap readable and inside a 640x480 frame once the grid is done, no scrollbars`, async () => {
     const page = await session.browser().newPage({ viewport: { width: 800, height: 600 } });
     const errors = watchErrors(page);
-    await page.setContent(`<!doctype html><iframe src="${session.url()}#embed=1&${query}&${SMALL}" width="640" height="480" style="border:0"></iframe>`);
+    await page.setContent(
+      `<!doctype html><iframe src="${session.url()}#embed=1&${query}&${SMALL}" width="640" height="480" style="border:0"></iframe>`,
+    );
     const frame = page.frames()[1];
     // The embed hides the progress line, but it is still in the page.
     await waitForDone(frame);
-    const state = await until(() => frame.evaluate((ids) => {
-      const box = (e) => e.getBoundingClientRect().toJSON();
-      const shown = ids.filter((id) => !document.getElementById(id).hidden);
-      const pictures = shown.flatMap((id) => [...document.getElementById(id).querySelectorAll('.chart canvas, .boundary canvas, .sweep-map canvas')]
-        .map((c) => ({ id, kind: c.closest('.sweep-map') ? 'sweep' : c.closest('.boundary') ? 'map' : 'chart', ...box(c) })));
-      const d = document.documentElement;
-      const note = document.getElementById('embed-note');
-      return { shown, pictures, note: note.hidden ? '' : note.textContent, width: innerWidth, height: innerHeight,
-        scroll: [d.scrollWidth - d.clientWidth, d.scrollHeight - d.clientHeight] };
-    }, chosen).then((s) => (s.pictures.length > 0 ? s : null)), 'the embed shows pictures');
-    await page.screenshot({ path: join(screenshotDir, `embed-sweep-${query.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.png`) });
+    const state = await until(
+      () =>
+        frame
+          .evaluate((ids) => {
+            const box = (e) => e.getBoundingClientRect().toJSON();
+            const shown = ids.filter((id) => !document.getElementById(id).hidden);
+            const pictures = shown.flatMap((id) =>
+              [
+                ...document.getElementById(id).querySelectorAll('.chart canvas, .boundary canvas, .sweep-map canvas'),
+              ].map((c) => ({
+                id,
+                kind: c.closest('.sweep-map') ? 'sweep' : c.closest('.boundary') ? 'map' : 'chart',
+                ...box(c),
+              })),
+            );
+            const d = document.documentElement;
+            const note = document.getElementById('embed-note');
+            return {
+              shown,
+              pictures,
+              note: note.hidden ? '' : note.textContent,
+              width: innerWidth,
+              height: innerHeight,
+              scroll: [d.scrollWidth - d.clientWidth, d.scrollHeight - d.clientHeight],
+            };
+          }, chosen)
+          .then((s) => (s.pictures.length > 0 ? s : null)),
+      'the embed shows pictures',
+    );
+    await page.screenshot({
+      path: join(screenshotDir, `embed-sweep-${query.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.png`),
+    });
     assert.deepEqual(state.scroll, [0, 0], 'no scrollbars');
-    assert.ok(state.shown.includes('view-sweep') || state.note.includes('sweep'), `the sweep is shown or named as left out: ${JSON.stringify(state)}`);
+    assert.ok(
+      state.shown.includes('view-sweep') || state.note.includes('sweep'),
+      `the sweep is shown or named as left out: ${JSON.stringify(state)}`,
+    );
     for (const p of state.pictures) {
       const what = `${p.id} ${p.kind} ${Math.round(p.width)}x${Math.round(p.height)} at ${Math.round(p.left)},${Math.round(p.top)}`;
-      assert.ok(p.left >= 0 && p.top >= 0 && p.right <= state.width + 0.5 && p.bottom <= state.height + 0.5, `inside the frame: ${what}`);
+      assert.ok(
+        p.left >= 0 && p.top >= 0 && p.right <= state.width + 0.5 && p.bottom <= state.height + 0.5,
+        `inside the frame: ${what}`,
+      );
       assert.ok(p.width >= 150 && p.height >= (p.kind === 'map' ? 150 : 90), `readable: ${what}`);
     }
     if (state.shown.includes('view-sweep')) {
@@ -284,10 +361,10 @@ for (const [query, chosen] of EMBEDS) {
   });
 }
 
-test('the robustness lesson\'s link (tanh) shows its three claims with ✓ after the grid, each held in 20 of seeds 1–20, and the address keeps scenario= and sweepX=', async () => {
+test("the robustness lesson's link (tanh) shows its three claims with ✓ after the grid, each held in 20 of seeds 1–20, and the address keeps lesson= and sweepX=", async () => {
   const { page: menu } = await open('');
   await menu.locator('#sweep-run:not([disabled])').waitFor(WAIT);
-  const link = menu.locator('#scenario-list a.variant[data-lesson="robustness"]').first();
+  const link = menu.locator('#lesson-list a.variant[data-lesson="robustness"]').first();
   assert.equal(await link.textContent(), 'tanh');
   const href = await link.getAttribute('href');
   await menu.close();
@@ -305,7 +382,7 @@ test('the robustness lesson\'s link (tanh) shows its three claims with ✓ after
   }
   assert.match(await progress(page), /^Done: 32 of 32 cells/);
   const hash = new URLSearchParams(new URL(page.url()).hash.slice(1));
-  assert.equal(hash.get('scenario'), 'robustness');
+  assert.equal(hash.get('lesson'), 'robustness');
   assert.equal(hash.get('sweepX'), 'learningRate:0.01,0.03,0.1,0.3,1,3,10,30');
   assert.equal(hash.get('sweepY'), 'initStd:0.01,0.1,1,10');
   await page.locator('#view-sweep').screenshot({ path: join(screenshotDir, 'sweep-lesson-robustness.png') });
@@ -313,7 +390,7 @@ test('the robustness lesson\'s link (tanh) shows its three claims with ✓ after
   await page.close();
 });
 
-test('pointing at the top-right cell of the first map names learning rate 10 and initial std 1, and clicking it opens that run paused at the grid\'s step: the address says learningRate=10 and initStd=1', async () => {
+test("pointing at the top-right cell of the first map names learning rate 10 and initial std 1, and clicking it opens that run paused at the grid's step: the address says learningRate=10 and initStd=1", async () => {
   const { page, errors } = await open(`#${SMALL}`);
   await waitForDone(page);
   const canvas = page.locator('.sweep-map canvas').first();
@@ -327,7 +404,11 @@ test('pointing at the top-right cell of the first map names learning rate 10 and
   const x = box.x + LEFT + ((ix + 0.5) * w) / nx;
   const y = box.y + TOP + ((ny - 1 - iy + 0.5) * h) / ny;
   await page.mouse.move(x, y);
-  await page.waitForFunction(() => document.getElementById('sweep-hover').textContent.startsWith('Learning rate 10, Initial std (Gaussian) 1:'), null, WAIT);
+  await page.waitForFunction(
+    () => document.getElementById('sweep-hover').textContent.startsWith('Learning rate 10, Initial std (Gaussian) 1:'),
+    null,
+    WAIT,
+  );
   const hovered = await page.locator('#sweep-hover').textContent();
   await page.mouse.click(x, y);
   const settings = async () => new URLSearchParams(new URL(page.url()).hash.slice(1));
@@ -336,17 +417,25 @@ test('pointing at the top-right cell of the first map names learning rate 10 and
     return s.get('learningRate') === '10' && s.get('initStd') === '1';
   }, `the address names the cell's values: ${page.url()}`);
   const s = await settings();
-  assert.equal(s.get('dataset'), 'circle', 'the rest of the configuration is the grid\'s base');
+  assert.equal(s.get('dataset'), 'circle', "the rest of the configuration is the grid's base");
   assert.equal(s.get('hidden'), '8,8');
   assert.equal(s.get('activation'), 'tanh');
   assert.equal(await page.locator('#field-learningRate').inputValue(), '10');
   assert.equal(await page.locator('#field-initStd').inputValue(), '1');
   // Trained to the grid's step and paused there: the scoreboard gives the cell's numbers.
   const gridSteps = Number(new URLSearchParams(SMALL).get('sweepSteps'));
-  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) === n
-    && /^Paused at step/.test(document.getElementById('status').textContent), gridSteps, WAIT);
+  await page.waitForFunction(
+    (n) =>
+      Number(document.getElementById('steps').textContent.replaceAll(',', '')) === n &&
+      /^Paused at step/.test(document.getElementById('status').textContent),
+    gridSteps,
+    WAIT,
+  );
   const plainAccuracy = await page.locator('#scoreboard tbody tr[data-arm="plain"] td').nth(2).textContent();
-  assert.ok(hovered.includes(`plain test accuracy ${plainAccuracy}`), `scoreboard ${plainAccuracy}; the cell said: ${hovered}`);
+  assert.ok(
+    hovered.includes(`plain test accuracy ${plainAccuracy}`),
+    `scoreboard ${plainAccuracy}; the cell said: ${hovered}`,
+  );
   assert.deepEqual(errors, []);
   await page.close();
 });

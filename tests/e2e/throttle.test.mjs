@@ -15,8 +15,9 @@ test('at 4x CPU throttling, training at max speed, every view keeps painting and
   const errors = watchErrors(page);
   // A run that is no lesson: it has no horizon to pause at.
   await page.goto(`${session.url()}#learningRate=1.5`);
-  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0,
-    null, { timeout: 30000 });
+  await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0, null, {
+    timeout: 30000,
+  });
   await page.locator('#speed').selectOption('0');
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
@@ -54,8 +55,12 @@ test('at 4x CPU throttling, while a sweep fills its heatmaps, the page keeps pai
   const page = await session.browser().newPage({ viewport: { width: 1280, height: 800 } });
   const errors = watchErrors(page);
   // A sweep whose cells take a while, so that it is still running when Cancel is clicked.
-  await page.goto(`${session.url()}#dataset=circle&hidden=16,16,16&activation=tanh&sweepX=learningRate:0.01,0.1,1,10&sweepY=initStd:0.1,1&sweepSteps=50000`);
-  await page.waitForFunction(() => /^1 of/.test(document.getElementById('sweep-progress').textContent), null, { timeout: 60000 });
+  await page.goto(
+    `${session.url()}#dataset=circle&hidden=16,16,16&activation=tanh&sweepX=learningRate:0.01,0.1,1,10&sweepY=initStd:0.1,1&sweepSteps=50000`,
+  );
+  await page.waitForFunction(() => /^1 of/.test(document.getElementById('sweep-progress').textContent), null, {
+    timeout: 60000,
+  });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
   try {
@@ -69,8 +74,13 @@ test('at 4x CPU throttling, while a sweep fills its heatmaps, the page keeps pai
     assert.ok(Number.isFinite(times[times.length - 1]), 'no frame within 5 s');
     assert.ok(!(await page.locator('#sweep-progress').textContent()).startsWith('Done'), 'the sweep was still running');
     await page.click('#sweep-cancel');
-    await page.waitForFunction(() => document.getElementById('sweep-progress').textContent.startsWith('Cancelled')
-      && !document.getElementById('sweep-run').disabled, null, { timeout: 5000 });
+    await page.waitForFunction(
+      () =>
+        document.getElementById('sweep-progress').textContent.startsWith('Cancelled') &&
+        !document.getElementById('sweep-run').disabled,
+      null,
+      { timeout: 5000 },
+    );
   } finally {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   }

@@ -15,8 +15,7 @@ function assertClose(actual, expected, what, tolerance = 2e-5) {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < expected.length; i++) {
     const bound = tolerance * Math.max(1, Math.abs(expected[i]));
-    assert.ok(Math.abs(actual[i] - expected[i]) <= bound,
-      `${what}[${i}]: ${actual[i]} vs torch ${expected[i]}`);
+    assert.ok(Math.abs(actual[i] - expected[i]) <= bound, `${what}[${i}]: ${actual[i]} vs torch ${expected[i]}`);
   }
 }
 
@@ -27,7 +26,7 @@ for (const c of reference.cases) {
       assertClose(bn.gamma(), new Array(c.features).fill(1), 'initial gamma');
       assertClose(bn.beta(), new Array(c.features).fill(0), 'initial beta');
       bn.setGamma(new Float32Array(c.gamma));
-      bn.setBeta(c.beta);  // a plain array is accepted too
+      bn.setBeta(c.beta); // a plain array is accepted too
       let y;
       for (let s = 0; s < c.steps; s++) y = bn.forward(new Float32Array(c.x), c.rows, true);
       assertClose(y, c.y, 'y');
@@ -47,16 +46,27 @@ for (const c of reference.cases) {
 test('BatchNorm errors arrive as Errors that say what is wrong', () => {
   const bn = new m.BatchNorm(3, 0.1, 1e-5);
   try {
-    throwsError(assert, () => bn.forward(new Float32Array([1, 2, 3]), 1, true),
-      /more than 1 value per feature when training/);
-    throwsError(assert, () => bn.forward(new Float32Array(7), 2, true), /x has 7 values, expected rows x features = 2 x 3/);
+    throwsError(
+      assert,
+      () => bn.forward(new Float32Array([1, 2, 3]), 1, true),
+      /more than 1 value per feature when training/,
+    );
+    throwsError(
+      assert,
+      () => bn.forward(new Float32Array(7), 2, true),
+      /x has 7 values, expected rows x features = 2 x 3/,
+    );
     throwsError(assert, () => bn.backward(new Float32Array(6)), /needs a training-mode forward/);
     throwsError(assert, () => bn.setGamma(new Float32Array(2)), /setGamma: got 2 values, expected 3/);
     throwsError(assert, () => bn.forward('nope', 1, false), /expected a Float32Array/);
     // The module keeps working after an error. Features (1, 3) and (0, 2) have mean +-1 and
     // variance 1; the constant feature (5, 5) normalizes to 0, with eps keeping it finite.
     const y = bn.forward(new Float32Array([1, 5, 0, 3, 5, 2]), 2, true);
-    assertClose(y, [-1, 0, -1, 1, 0, 1].map((v) => v / Math.sqrt(1 + 1e-5)), 'y');
+    assertClose(
+      y,
+      [-1, 0, -1, 1, 0, 1].map((v) => v / Math.sqrt(1 + 1e-5)),
+      'y',
+    );
     throwsError(assert, () => bn.backward(new Float32Array(5)), /dy has 5 values, expected 6/);
   } finally {
     bn.delete();
@@ -66,9 +76,9 @@ test('BatchNorm errors arrive as Errors that say what is wrong', () => {
 });
 
 test('a single example in inference mode uses the running statistics', () => {
-  const bn = new m.BatchNorm(2, 1.0, 1e-5);  // momentum 1: running stats = last batch's
+  const bn = new m.BatchNorm(2, 1.0, 1e-5); // momentum 1: running stats = last batch's
   try {
-    bn.forward(new Float32Array([0, 10, 2, 20, 4, 30]), 3, true);  // means 2, 20; unbiased vars 4, 100
+    bn.forward(new Float32Array([0, 10, 2, 20, 4, 30]), 3, true); // means 2, 20; unbiased vars 4, 100
     assertClose(bn.runningMean(), [2, 20], 'running mean');
     assertClose(bn.runningVar(), [4, 100], 'running var');
     const y = bn.forward(new Float32Array([4, 10]), 1, false);

@@ -1,35 +1,39 @@
 // Every lesson's claims over seeds 1-20: each claim states how many of those seeds it holds
 // for at the lesson's horizon (`held`), and this test recomputes that figure with the same
-// predicates the page evaluates (web/src/claims.js), on the same engine. The page then shows,
+// predicates the page evaluates (web/src/lessons/claims.js), on the same engine. The page then shows,
 // for the seed a link carries, exactly the verdict and numbers computed here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { evaluateClaims, makeRun, watch } from '../../web/src/claims.js';
-import { DEFAULT_LESSON, SCENARIOS, SEEDS, variantClaims } from '../../web/src/scenarios.js';
+import { evaluateClaims, makeRun } from '../../web/src/lessons/claims.js';
+import { watch } from '../../web/src/lessons/readouts.js';
+import { DEFAULT_LESSON, LESSONS, SEEDS, variantClaims } from '../../web/src/lessons/lessons.js';
 import { loadEngine, root } from './engine.mjs';
 
 const m = await loadEngine();
 m.loadDigits(new Uint8Array(readFileSync(`${root}web/data/digits.bin`)));
 
-const LESSONS = [DEFAULT_LESSON, ...SCENARIOS];
+const ALL_LESSONS = [DEFAULT_LESSON, ...LESSONS];
 
 test('every lesson has a pace, a horizon reached in 10 to 60 s at that pace, and claims', () => {
-  for (const lesson of LESSONS) {
+  for (const lesson of ALL_LESSONS) {
     const seconds = lesson.horizon / lesson.pace;
     assert.ok(seconds >= 10 && seconds <= 60, `${lesson.id}: ${seconds} s to the horizon`);
     for (const variant of lesson.variants) {
       const claims = variantClaims(lesson, variant);
       assert.ok(claims.length > 0, `${lesson.id}/${variant.label} states no claim`);
       for (const claim of claims) {
-        assert.ok(Number.isInteger(claim.held) && claim.held >= 0 && claim.held <= SEEDS, `${claim.text}: held ${claim.held}`);
+        assert.ok(
+          Number.isInteger(claim.held) && claim.held >= 0 && claim.held <= SEEDS,
+          `${claim.text}: held ${claim.held}`,
+        );
       }
     }
   }
 });
 
-for (const lesson of LESSONS) {
+for (const lesson of ALL_LESSONS) {
   for (const variant of lesson.variants) {
     test(`${lesson.id} / ${variant.label}: each claim holds in as many of seeds 1-${SEEDS} as it says`, () => {
       const claims = variantClaims(lesson, variant);
@@ -48,14 +52,18 @@ for (const lesson of LESSONS) {
         }
       }
       claims.forEach((claim, i) => {
-        assert.equal(held[i], claim.held, `"${claim.text}" held in ${held[i]} of ${SEEDS} seeds; it says ${claim.held}. Failed: ${failures[i].join('; ')}`);
+        assert.equal(
+          held[i],
+          claim.held,
+          `"${claim.text}" held in ${held[i]} of ${SEEDS} seeds; it says ${claim.held}. Failed: ${failures[i].join('; ')}`,
+        );
       });
     });
   }
 }
 
 test('a watch puts inference collapsing into words, with the numbers, and stays quiet otherwise', () => {
-  const raw = SCENARIOS.find((s) => s.id === 'rescaling').variants[0].config;
+  const raw = LESSONS.find((s) => s.id === 'rescaling').variants[0].config;
   const run = (config, steps) => {
     const exp = new m.Experiment(config);
     try {
@@ -73,7 +81,10 @@ test('a watch puts inference collapsing into words, with the numbers, and stays 
   assert.ok(batch - inference >= 0.2, `batch ${batch}, inference ${inference}`);
   const words = watch(lagging);
   assert.equal(words.length, 1, words.join(' | '));
-  assert.match(words[0], /^BN before: test accuracy 50\.0% in inference mode against 8\d\.\d% with batch statistics at step 5,000/);
+  assert.match(
+    words[0],
+    /^BN before: test accuracy 50\.0% in inference mode against 8\d\.\d% with batch statistics at step 5,000/,
+  );
   assert.match(words[0], /learning rate 0\.5/);
   // The default lesson at its horizon: BN's inference is the better mode; nothing to report.
   assert.deepEqual(watch(run({ seed: 1 }, DEFAULT_LESSON.horizon)), []);

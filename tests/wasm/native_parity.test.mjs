@@ -11,19 +11,40 @@ const m = await loadEngine();
 const STEPS = 200;
 
 function runNative(config) {
-  const out = execFileSync(`${root}build/native/bnlab-run`, ['--steps', String(STEPS), '-'],
-    { input: JSON.stringify(config), encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = execFileSync(`${root}build/native/bnlab-run`, ['--steps', String(STEPS), '-'], {
+    input: JSON.stringify(config),
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   return JSON.parse(out);
 }
 
 const configs = {
   default: {},
-  'bn-after tanh momentum gradient-ICS': { dataset: 'circle', activation: 'tanh', init: 'xavier',
-    arms: ['plain', 'bn-before', 'bn-after'], momentum: 0.9, learningRate: 0.1, gradientIcs: true },
-  'scales standardized relu mse': { dataset: 'scales', standardize: true, activation: 'relu',
-    init: 'he', loss: 'mse', hidden: [16, 16], learningRate: 0.05 },
-  'LayerNorm, noisy BN, dropout, landscape': { arms: ['ln-before', 'bn-noisy', 'dropout', 'bn-before'],
-    landscape: true, gradientIcs: true, hidden: [16, 16, 16] },
+  'bn-after tanh momentum gradient-ICS': {
+    dataset: 'circle',
+    activation: 'tanh',
+    init: 'xavier',
+    arms: ['plain', 'bn-before', 'bn-after'],
+    momentum: 0.9,
+    learningRate: 0.1,
+    gradientIcs: true,
+  },
+  'scales standardized relu mse': {
+    dataset: 'scales',
+    standardize: true,
+    activation: 'relu',
+    init: 'he',
+    loss: 'mse',
+    hidden: [16, 16],
+    learningRate: 0.05,
+  },
+  'LayerNorm, noisy BN, dropout, landscape': {
+    arms: ['ln-before', 'bn-noisy', 'dropout', 'bn-before'],
+    landscape: true,
+    gradientIcs: true,
+    hidden: [16, 16, 16],
+  },
   'diverging plain arm': { learningRate: 0.5, activation: 'relu', init: 'gaussian', initStd: 1 },
 };
 
@@ -44,7 +65,8 @@ for (const [name, config] of Object.entries(configs)) {
           assert.equal(values.length, expectedValues.length, name);
           values.forEach((value, i) => {
             const expected = expectedValues[i];
-            if (expected === null) {  // NaN in JSON: nothing measured yet, or after divergence
+            if (expected === null) {
+              // NaN in JSON: nothing measured yet, or after divergence
               assert.ok(Number.isNaN(value), `${name}[${i}]: ${value} vs NaN`);
               return;
             }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { ARM_SERIES, LATEST_SERIES, LAYER_SERIES as PAGE_LAYER_SERIES } from '../../web/src/protocol.js';
+import { ARM_SERIES, LATEST_SERIES, LAYER_SERIES as PAGE_LAYER_SERIES } from '../../web/src/shared/protocol.js';
 import { loadEngine, throwsError, withExperiment as withExperimentOf } from './engine.mjs';
 
 const m = await loadEngine();

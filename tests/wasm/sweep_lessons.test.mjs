@@ -1,14 +1,14 @@
 // Every sweep lesson's claims over seeds 1-20: each states how many of those seeds it holds
 // for (`held`), and this test recomputes that figure with the predicates the page evaluates
-// (web/src/sweep-claims.js) on grids the engine trains cell by cell, as the page's workers do.
+// (web/src/lessons/sweep-claims.js) on grids the engine trains cell by cell, as the page's workers do.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { evaluateClaims } from '../../web/src/claims.js';
-import { SEEDS } from '../../web/src/scenarios.js';
-import { emptyGrid, placeCell } from '../../web/src/sweep-claims.js';
-import { SWEEP_LESSONS, lessonSweep } from '../../web/src/sweep-lessons.js';
+import { evaluateClaims } from '../../web/src/lessons/claims.js';
+import { SEEDS } from '../../web/src/lessons/lessons.js';
+import { emptyGrid, placeCell } from '../../web/src/shared/sweep-grid.js';
+import { SWEEP_LESSONS, lessonSweep } from '../../web/src/lessons/sweep-lessons.js';
 import { loadEngine, root } from './engine.mjs';
 
 const m = await loadEngine();
@@ -33,7 +33,11 @@ for (const lesson of SWEEP_LESSONS) {
         });
       }
       variant.claims.forEach((claim, i) => {
-        assert.equal(held[i], claim.held, `"${claim.text}" held in ${held[i]} of ${SEEDS} seeds; it says ${claim.held}. Failed: ${failures[i].join('; ')}`);
+        assert.equal(
+          held[i],
+          claim.held,
+          `"${claim.text}" held in ${held[i]} of ${SEEDS} seeds; it says ${claim.held}. Failed: ${failures[i].join('; ')}`,
+        );
       });
     });
   }

@@ -1,4 +1,4 @@
-// Share links (web/src/url-state.js) against the engine's own schema and validator: every valid
+// Share links (web/src/shared/link.js) against the engine's own schema and validator: every valid
 // configuration survives a link exactly, and no link, however hostile, throws, pollutes, or
 // yields anything but a valid configuration with short notes.
 import assert from 'node:assert/strict';
@@ -7,8 +7,13 @@ import { test } from 'node:test';
 
 import { loadEngine, root, withExperiment } from './engine.mjs';
 import {
-  MAX_FRAGMENT, PAGE_OPTIONS, VIEWS, configToFragment, parseFragment, resolveConfig,
-} from '../../web/src/url-state.js';
+  MAX_FRAGMENT,
+  PAGE_OPTIONS,
+  VIEWS,
+  configToFragment,
+  parseFragment,
+  resolveConfig,
+} from '../../web/src/shared/link.js';
 
 const m = await loadEngine();
 const schema = m.configSchema();
@@ -51,9 +56,16 @@ function prng(seed) {
 // Which data sets have two classes, asked of the engine rather than assumed (the digits
 // must be loaded for an experiment on them).
 m.loadDigits(new Uint8Array(readFileSync(`${root}web/data/digits.bin`)));
-const twoClass = new Set(field.dataset.choices.filter((dataset) =>
-  withExperiment(m, { dataset, samples: 20, batchSize: 2, hidden: [], gridSize: 2, probes: false },
-    (exp) => exp.data().classes) === 2));
+const twoClass = new Set(
+  field.dataset.choices.filter(
+    (dataset) =>
+      withExperiment(
+        m,
+        { dataset, samples: 20, batchSize: 2, hidden: [], gridSize: 2, probes: false },
+        (exp) => exp.data().classes,
+      ) === 2,
+  ),
+);
 
 const clamp = (x, { min, max }) => Math.min(max, Math.max(min, x));
 
@@ -62,7 +74,7 @@ function drawNumber(r, f) {
   if (roll < 0.05) return f.min;
   if (roll < 0.1) return f.max;
   if (roll < 0.4 && f.min > 0 && f.max / f.min > 100)
-    return clamp(f.min * Math.exp(r.unit() * Math.log(f.max / f.min)), f);  // log-uniform
+    return clamp(f.min * Math.exp(r.unit() * Math.log(f.max / f.min)), f); // log-uniform
   const x = clamp(f.min + r.unit() * (f.max - f.min), f);
   return roll < 0.6 ? clamp(Number(x.toPrecision(r.int(1, 4))), f) : x;
 }
@@ -81,18 +93,29 @@ function randomConfig(r) {
   for (const f of schema) {
     if (f.name === 'batchSize' || f.name === 'loss') continue;
     switch (f.type) {
-      case 'integer': c[f.name] = drawInteger(r, f.min, f.max); break;
-      case 'number': c[f.name] = drawNumber(r, f); break;
-      case 'boolean': c[f.name] = r.chance(0.5); break;
-      case 'choice': c[f.name] = r.pick(f.choices); break;
+      case 'integer':
+        c[f.name] = drawInteger(r, f.min, f.max);
+        break;
+      case 'number':
+        c[f.name] = drawNumber(r, f);
+        break;
+      case 'boolean':
+        c[f.name] = r.chance(0.5);
+        break;
+      case 'choice':
+        c[f.name] = r.pick(f.choices);
+        break;
       case 'integer[]':
         c[f.name] = Array.from({ length: r.int(f.minItems, f.maxItems) }, () => drawInteger(r, f.min, f.max));
         break;
-      case 'choice[]': c[f.name] = r.shuffle(f.choices).slice(0, r.int(f.minItems, f.maxItems)); break;
+      case 'choice[]':
+        c[f.name] = r.shuffle(f.choices).slice(0, r.int(f.minItems, f.maxItems));
+        break;
       case 'number[]':
         c[f.name] = Array.from({ length: r.int(f.minItems, f.maxItems) }, () => drawNumber(r, f));
         break;
-      default: throw new Error(`no generator for ${f.name}: ${f.type}`);
+      default:
+        throw new Error(`no generator for ${f.name}: ${f.type}`);
     }
   }
   // The digits always use all 1797 examples; the 2-D sets generate `samples`.
@@ -117,19 +140,44 @@ function assertRoundTrip(c, options = {}) {
 // every one of their 17 digits.
 function edgeValues(f) {
   switch (f.type) {
-    case 'integer': return [f.min, f.min + 1, Math.floor((f.min + f.max) / 2), f.max - 1, f.max];
+    case 'integer':
+      return [f.min, f.min + 1, Math.floor((f.min + f.max) / 2), f.max - 1, f.max];
     case 'number':
-      return [f.min, f.max, 0.1 + 0.2, 1 / 3, 2 / 3, Math.PI / 10, 1e-6, 1 - 2 ** -53, 5e-324,
-        f.min + (f.max - f.min) / 3, f.max - Number.EPSILON * f.max]
-        .filter((x) => x >= f.min && x <= f.max);
-    case 'boolean': return [true, false];
-    case 'choice': return f.choices;
+      return [
+        f.min,
+        f.max,
+        0.1 + 0.2,
+        1 / 3,
+        2 / 3,
+        Math.PI / 10,
+        1e-6,
+        1 - 2 ** -53,
+        5e-324,
+        f.min + (f.max - f.min) / 3,
+        f.max - Number.EPSILON * f.max,
+      ].filter((x) => x >= f.min && x <= f.max);
+    case 'boolean':
+      return [true, false];
+    case 'choice':
+      return f.choices;
     case 'integer[]':
-      return [[], [f.min], [f.max], Array(f.maxItems).fill(f.max), Array(f.maxItems).fill(f.min),
-        [f.max, f.min, 7], Array.from({ length: f.maxItems }, (_, i) => 1 + 13 * i)];
+      return [
+        [],
+        [f.min],
+        [f.max],
+        Array(f.maxItems).fill(f.max),
+        Array(f.maxItems).fill(f.min),
+        [f.max, f.min, 7],
+        Array.from({ length: f.maxItems }, (_, i) => 1 + 13 * i),
+      ];
     case 'number[]':
-      return [[f.min], [f.max], Array(f.maxItems).fill(f.max), [0.1 + 0.2, 1 / 3, Math.PI / 10, 1 - 2 ** -53],
-        Array.from({ length: f.maxItems }, (_, i) => f.min + (f.max - f.min) * (i / 15) ** 3)];
+      return [
+        [f.min],
+        [f.max],
+        Array(f.maxItems).fill(f.max),
+        [0.1 + 0.2, 1 / 3, Math.PI / 10, 1 - 2 ** -53],
+        Array.from({ length: f.maxItems }, (_, i) => f.min + (f.max - f.min) * (i / 15) ** 3),
+      ];
     case 'choice[]': {
       // Every non-empty ordered selection: order is part of the meaning (it is the drawing order).
       const out = [];
@@ -141,7 +189,8 @@ function edgeValues(f) {
       extend([]);
       return out;
     }
-    default: throw new Error(`no edge values for ${f.name}: ${f.type}`);
+    default:
+      throw new Error(`no edge values for ${f.name}: ${f.type}`);
   }
 }
 
@@ -157,7 +206,10 @@ test('every field survives a link at its edge values: min, max, 17-digit numbers
   let cases = 0;
   for (const f of schema) {
     const values = edgeValues(f);
-    assert.ok(values.some((v) => JSON.stringify(v) !== JSON.stringify(f.default)), `${f.name} has non-default cases`);
+    assert.ok(
+      values.some((v) => JSON.stringify(v) !== JSON.stringify(f.default)),
+      `${f.name} has non-default cases`,
+    );
     for (const value of values) {
       assertRoundTrip(withValue(f.name, value));
       cases++;
@@ -185,8 +237,11 @@ test('page options (embed, views, paused) survive a link beside the configuratio
   const r = prng(7);
   for (let i = 0; i < 200; i++) {
     const c = randomConfig(r);
-    const options = { embed: r.chance(0.5), paused: r.chance(0.5),
-      views: r.shuffle(VIEWS).slice(0, r.int(0, VIEWS.length)) };
+    const options = {
+      embed: r.chance(0.5),
+      paused: r.chance(0.5),
+      views: r.shuffle(VIEWS).slice(0, r.int(0, VIEWS.length)),
+    };
     const { parsed } = assertRoundTrip(c, options);
     assert.equal(parsed.options.embed ?? false, options.embed);
     assert.equal(parsed.options.paused ?? false, options.paused);
@@ -194,6 +249,16 @@ test('page options (embed, views, paused) survive a link beside the configuratio
   }
   const { parsed } = assertRoundTrip(defaults, { embed: true, paused: true, views: ['noise', 'boundary'] });
   assert.deepEqual(parsed.options, { embed: true, paused: true, views: ['noise', 'boundary'] });
+});
+
+test("a lesson survives a link, and an old link's scenario= names the same lesson with the same configuration", () => {
+  const fragment = configToFragment({ ...defaults, batchSize: 4 }, schema, { lesson: 'inference' });
+  assert.match(fragment, /&lesson=inference$/);
+  const now = parseFragment(fragment, schema);
+  const old = parseFragment(fragment.replace('&lesson=', '&scenario='), schema);
+  assert.deepEqual(now.options, { lesson: 'inference' });
+  assert.deepEqual(old, now);
+  assert.deepEqual(old.notes, []);
 });
 
 test('a refused field is named in a note and takes its default; the other fields are kept', () => {
@@ -247,14 +312,20 @@ test('samples too small for the default batch size is named in a note; the other
   assert.equal(link.config.seed, 5);
   assert.equal(link.config.dataset, 'xor');
   assert.equal(link.config.samples, defaults.samples);
-  assert.ok(link.notes.some((note) => note.startsWith('samples:')), JSON.stringify(link.notes));
+  assert.ok(
+    link.notes.some((note) => note.startsWith('samples:')),
+    JSON.stringify(link.notes),
+  );
 });
 
 test('a boolean field given an Object.prototype name is refused with a note naming it', () => {
   for (const text of ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty']) {
     const link = readLink(`#standardize=${text}`);
     assert.equal(link.config.standardize, defaults.standardize, text);
-    assert.ok(link.notes.some((note) => note.startsWith('standardize:')), `${text}: ${JSON.stringify(link.notes)}`);
+    assert.ok(
+      link.notes.some((note) => note.startsWith('standardize:')),
+      `${text}: ${JSON.stringify(link.notes)}`,
+    );
   }
 });
 
@@ -264,7 +335,10 @@ test('a lone surrogate in one value drops that field with a note naming it, not 
   const link = readLink('#dataset=\uD800&seed=5');
   assert.equal(link.config.seed, 5);
   assert.equal(link.config.dataset, defaults.dataset);
-  assert.ok(link.notes.some((note) => note.startsWith('dataset:')), JSON.stringify(link.notes));
+  assert.ok(
+    link.notes.some((note) => note.startsWith('dataset:')),
+    JSON.stringify(link.notes),
+  );
 });
 
 test('a views list of many unknown names gives a note under 500 characters', () => {
@@ -278,27 +352,152 @@ test('a views list of many unknown names gives a note under 500 characters', () 
 // Hostile links --------------------------------------------------------------------------------
 
 const HOSTILE_VALUES = [
-  '1e309', '9e999', '-9e999', '-0', '1e-400', '-1e-400', 'NaN', 'nan', 'Infinity', '-Infinity',
-  '-1', '-32', '-128,-1', '0', '', ' ', '  7  ', '1.5', '0x10', '0b11', '1e3', '4294967296',
-  '99999999999999999999', '1' + '0'.repeat(400), '0.' + '0'.repeat(400) + '1', 'true', 'false',
-  'TRUE', 'null', 'undefined', '[]', '{}', '[1,2]', '{"a":1}', '"spiral"', 'spiral ', 'SPIRAL',
-  '%E0%A4%A', '%zz', '%', '%%', '%2', '%ED%A0%80', '%00', '%2C', '%26', '%3D', '%23', '+', '++',
-  'a=b=c', '=', '#', ',', ',,,,', '1,,2', 'plain,plain', 'plain,,bn-before', 'plain,bn-before,bn-after,plain',
-  '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 'javascript:alert(1)',
-  '😀', '\u202Espiral', '\u200F', '\u0000', 'spiral\u0000', '\uD800', '\uDFFF', 'a\uD83Db',
-  'constructor', '__proto__', 'prototype', 'toString', 'valueOf', 'hasOwnProperty',
-  'x'.repeat(3000), '9'.repeat(1000), Array(2000).fill('1').join(','), Array(40).fill('128').join(','),
-  Array(64).fill('plain').join(','), Array(300).fill('v').join(','), `loss,${'z'.repeat(500)}`,
+  '1e309',
+  '9e999',
+  '-9e999',
+  '-0',
+  '1e-400',
+  '-1e-400',
+  'NaN',
+  'nan',
+  'Infinity',
+  '-Infinity',
+  '-1',
+  '-32',
+  '-128,-1',
+  '0',
+  '',
+  ' ',
+  '  7  ',
+  '1.5',
+  '0x10',
+  '0b11',
+  '1e3',
+  '4294967296',
+  '99999999999999999999',
+  '1' + '0'.repeat(400),
+  '0.' + '0'.repeat(400) + '1',
+  'true',
+  'false',
+  'TRUE',
+  'null',
+  'undefined',
+  '[]',
+  '{}',
+  '[1,2]',
+  '{"a":1}',
+  '"spiral"',
+  'spiral ',
+  'SPIRAL',
+  '%E0%A4%A',
+  '%zz',
+  '%',
+  '%%',
+  '%2',
+  '%ED%A0%80',
+  '%00',
+  '%2C',
+  '%26',
+  '%3D',
+  '%23',
+  '+',
+  '++',
+  'a=b=c',
+  '=',
+  '#',
+  ',',
+  ',,,,',
+  '1,,2',
+  'plain,plain',
+  'plain,,bn-before',
+  'plain,bn-before,bn-after,plain',
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  'javascript:alert(1)',
+  '😀',
+  '\u202Espiral',
+  '\u200F',
+  '\u0000',
+  'spiral\u0000',
+  '\uD800',
+  '\uDFFF',
+  'a\uD83Db',
+  'constructor',
+  '__proto__',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'x'.repeat(3000),
+  '9'.repeat(1000),
+  Array(2000).fill('1').join(','),
+  Array(40).fill('128').join(','),
+  Array(64).fill('plain').join(','),
+  Array(300).fill('v').join(','),
+  `loss,${'z'.repeat(500)}`,
 ];
 const HOSTILE_KEYS = [
-  '__proto__', '__proto__[polluted]', 'constructor', 'constructor[prototype][polluted]',
-  'constructor.prototype.polluted', 'prototype', 'hidden.__proto__', 'hidden[__proto__]',
-  '%5F%5Fproto%5F%5F', '__proto__%5Bpolluted%5D', 'toString', 'hasOwnProperty', 'polluted', '',
-  ' ', 'seed ', ' seed', 'SEED', 'Seed', 'se%65d', 'k'.repeat(2000), '<script>alert(1)</script>',
-  '😀', '\u202Eseed', '\u0000', '%ED%A0%80', '%zz', ...PAGE_OPTIONS, ...names,
+  '__proto__',
+  '__proto__[polluted]',
+  'constructor',
+  'constructor[prototype][polluted]',
+  'constructor.prototype.polluted',
+  'prototype',
+  'hidden.__proto__',
+  'hidden[__proto__]',
+  '%5F%5Fproto%5F%5F',
+  '__proto__%5Bpolluted%5D',
+  'toString',
+  'hasOwnProperty',
+  'polluted',
+  '',
+  ' ',
+  'seed ',
+  ' seed',
+  'SEED',
+  'Seed',
+  'se%65d',
+  'k'.repeat(2000),
+  '<script>alert(1)</script>',
+  '😀',
+  '\u202Eseed',
+  '\u0000',
+  '%ED%A0%80',
+  '%zz',
+  ...PAGE_OPTIONS,
+  ...names,
 ];
-const ALPHABET = ['&', '=', '%', '#', '+', ',', ' ', '.', '-', 'e', '0', '1', '9', 'a', 'z', '<',
-  '>', '"', "'", '\\', '\u0000', '\uD800', '\uDC00', '😀', '\u202E', '%2', '%E0', '%ED%A0%80', '__proto__'];
+const ALPHABET = [
+  '&',
+  '=',
+  '%',
+  '#',
+  '+',
+  ',',
+  ' ',
+  '.',
+  '-',
+  'e',
+  '0',
+  '1',
+  '9',
+  'a',
+  'z',
+  '<',
+  '>',
+  '"',
+  "'",
+  '\\',
+  '\u0000',
+  '\uD800',
+  '\uDC00',
+  '😀',
+  '\u202E',
+  '%2',
+  '%E0',
+  '%ED%A0%80',
+  '__proto__',
+];
 
 function randomText(r, length) {
   let s = '';
@@ -316,23 +515,34 @@ function mutate(r, fragment) {
   for (let k = r.int(1, 6); k > 0; k--) {
     const i = r.int(0, Math.max(0, s.length - 1));
     switch (r.int(0, 7)) {
-      case 0: s = s.slice(0, i) + s.slice(i + 1); break;                                   // delete
-      case 1: s = s.slice(0, i) + s[i] + s.slice(i); break;                                 // duplicate
-      case 2: s = s.slice(0, i) + (s[i + 1] ?? '') + (s[i] ?? '') + s.slice(i + 2); break;  // swap
-      case 3: s = s.slice(0, i) + r.pick(ALPHABET) + s.slice(i); break;                     // insert
-      case 4: {                                                                             // garbage value
+      case 0:
+        s = s.slice(0, i) + s.slice(i + 1);
+        break; // delete
+      case 1:
+        s = s.slice(0, i) + s[i] + s.slice(i);
+        break; // duplicate
+      case 2:
+        s = s.slice(0, i) + (s[i + 1] ?? '') + (s[i] ?? '') + s.slice(i + 2);
+        break; // swap
+      case 3:
+        s = s.slice(0, i) + r.pick(ALPHABET) + s.slice(i);
+        break; // insert
+      case 4: {
+        // garbage value
         const parts = s.split('&');
         const j = r.int(0, parts.length - 1);
         parts[j] = `${parts[j].split('=')[0]}=${r.pick(HOSTILE_VALUES)}`;
         s = parts.join('&');
         break;
       }
-      case 5: {                                                                             // repeat a part
+      case 5: {
+        // repeat a part
         const parts = s.split('&');
         s = `${s}&${r.pick(parts).replace(/^#/, '')}`;
         break;
       }
-      case 6: {                                                                             // garbage key
+      case 6: {
+        // garbage key
         const parts = s.split('&');
         const j = r.int(0, parts.length - 1);
         const eq = parts[j].indexOf('=');
@@ -340,7 +550,8 @@ function mutate(r, fragment) {
         s = parts.join('&');
         break;
       }
-      default: {                                                                            // drop a part
+      default: {
+        // drop a part
         const parts = s.split('&');
         parts.splice(r.int(0, parts.length - 1), 1);
         s = parts.join('&');
@@ -353,25 +564,59 @@ function mutate(r, fragment) {
 function hostileFragments() {
   const r = prng(1337);
   const out = [
-    '', '#', '##', '#&', '#&&&', '#=', '#==', '#=1', '#=&=&=', '#seed', '#seed=', '#seed&seed',
-    '#learningRate=5000', '#__proto__=1', '#__proto__[polluted]=1', '#constructor[prototype][polluted]=1',
-    '#constructor=1', '#constructor.prototype.polluted=1', '#hidden.__proto__=1', '#polluted=1',
-    `#hidden=${Array(10000).fill('1').join(',')}`, `#hidden=${Array(2040).fill('1').join(',')}`,
-    `#${'x'.repeat(MAX_FRAGMENT + 1)}`, `#seed=${'1'.repeat(MAX_FRAGMENT)}`,
-    '#dataset=<script>alert(1)</script>', '#dataset="><img src=x onerror=alert(1)>',
-    '#views=<script>alert(1)</script>', '#embed=<script>', '#%E0%A4%A=%E0%A4%A', '#%zz=%zz',
-    '#dataset=%ED%A0%80', '#dataset=\uD800', '#\uD800=1', '#seed=\u0000', '#views=😀,\u202E,\u0000',
+    '',
+    '#',
+    '##',
+    '#&',
+    '#&&&',
+    '#=',
+    '#==',
+    '#=1',
+    '#=&=&=',
+    '#seed',
+    '#seed=',
+    '#seed&seed',
+    '#learningRate=5000',
+    '#__proto__=1',
+    '#__proto__[polluted]=1',
+    '#constructor[prototype][polluted]=1',
+    '#constructor=1',
+    '#constructor.prototype.polluted=1',
+    '#hidden.__proto__=1',
+    '#polluted=1',
+    `#hidden=${Array(10000).fill('1').join(',')}`,
+    `#hidden=${Array(2040).fill('1').join(',')}`,
+    `#${'x'.repeat(MAX_FRAGMENT + 1)}`,
+    `#seed=${'1'.repeat(MAX_FRAGMENT)}`,
+    '#dataset=<script>alert(1)</script>',
+    '#dataset="><img src=x onerror=alert(1)>',
+    '#views=<script>alert(1)</script>',
+    '#embed=<script>',
+    '#%E0%A4%A=%E0%A4%A',
+    '#%zz=%zz',
+    '#dataset=%ED%A0%80',
+    '#dataset=\uD800',
+    '#\uD800=1',
+    '#seed=\u0000',
+    '#views=😀,\u202E,\u0000',
     `#views=loss,${Array.from({ length: 300 }, (_, i) => `view${i}`).join(',')}`,
-    `#views=${'w'.repeat(4000)}`, `#${Array.from({ length: 800 }, (_, i) => `k${i}`).join('&')}`,
-    `#${'seed=1&'.repeat(580)}`, `#${'&'.repeat(MAX_FRAGMENT)}`, `#${'='.repeat(MAX_FRAGMENT)}`,
-    `#${'%'.repeat(MAX_FRAGMENT)}`, `#${'%E0%A4%A'.repeat(500)}`,
+    `#views=${'w'.repeat(4000)}`,
+    `#${Array.from({ length: 800 }, (_, i) => `k${i}`).join('&')}`,
+    `#${'seed=1&'.repeat(580)}`,
+    `#${'&'.repeat(MAX_FRAGMENT)}`,
+    `#${'='.repeat(MAX_FRAGMENT)}`,
+    `#${'%'.repeat(MAX_FRAGMENT)}`,
+    `#${'%E0%A4%A'.repeat(500)}`,
   ];
   for (const key of HOSTILE_KEYS) for (const value of ['1', r.pick(HOSTILE_VALUES)]) out.push(`#${key}=${value}`);
   for (const f of schema) for (const value of HOSTILE_VALUES) out.push(`#${f.name}=${value}`);
   for (const value of HOSTILE_VALUES) for (const key of PAGE_OPTIONS) out.push(`#${key}=${value}`);
   while (out.length < 2500) {
-    const valid = configToFragment(randomConfig(r), schema,
-      r.chance(0.3) ? { embed: r.chance(0.5), paused: r.chance(0.5), views: r.shuffle(VIEWS).slice(0, 2) } : {});
+    const valid = configToFragment(
+      randomConfig(r),
+      schema,
+      r.chance(0.3) ? { embed: r.chance(0.5), paused: r.chance(0.5), views: r.shuffle(VIEWS).slice(0, 2) } : {},
+    );
     out.push(mutate(r, valid));
   }
   while (out.length < 4000) {
@@ -400,7 +645,8 @@ function brokenRules(fragment) {
   const broken = [];
   const { parsed, config, notes } = link;
   if (Object.keys(parsed.config).some((k) => !names.includes(k))) broken.push('parsed config has a non-schema key');
-  if (JSON.stringify(Object.keys(config)) !== JSON.stringify(names)) broken.push('config keys are not the schema fields');
+  if (JSON.stringify(Object.keys(config)) !== JSON.stringify(names))
+    broken.push('config keys are not the schema fields');
   let valid;
   try {
     valid = m.validateConfig(config);
@@ -415,25 +661,34 @@ function brokenRules(fragment) {
     }
   }
   if (!Array.isArray(notes) || notes.some((n) => typeof n !== 'string')) broken.push('notes are not strings');
-  else if (notes.some((n) => n.length >= MAX_NOTE)) broken.push(`a note of ${Math.max(...notes.map((n) => n.length))} characters`);
+  else if (notes.some((n) => n.length >= MAX_NOTE))
+    broken.push(`a note of ${Math.max(...notes.map((n) => n.length))} characters`);
   const { options } = parsed;
   if (Object.keys(options).some((k) => !PAGE_OPTIONS.includes(k))) broken.push('an unknown page option');
   for (const key of ['embed', 'paused'])
     if (key in options && typeof options[key] !== 'boolean') broken.push(`${key} is not a boolean`);
-  if ('views' in options && (!Array.isArray(options.views) || options.views.some((v) => !VIEWS.includes(v))
-    || new Set(options.views).size !== options.views.length)) broken.push('views are not distinct known views');
+  if (
+    'views' in options &&
+    (!Array.isArray(options.views) ||
+      options.views.some((v) => !VIEWS.includes(v)) ||
+      new Set(options.views).size !== options.views.length)
+  )
+    broken.push('views are not distinct known views');
   return broken;
 }
 
 // Object.prototype's own properties, to compare before and after.
-const prototypeSnapshot = () => Object.getOwnPropertyNames(Object.prototype)
-  .map((name) => [name, Object.getOwnPropertyDescriptor(Object.prototype, name)]);
+const prototypeSnapshot = () =>
+  Object.getOwnPropertyNames(Object.prototype).map((name) => [
+    name,
+    Object.getOwnPropertyDescriptor(Object.prototype, name),
+  ]);
 
 test(`${hostile.length} hostile links never throw, give a valid normalized configuration and short notes, and pollute nothing`, () => {
   assert.ok(hostile.length >= 5000);
   assert.ok(hostile.filter((f) => f.replace(/^#/, '').length > MAX_FRAGMENT).length >= 100, 'some are over the limit');
   const before = prototypeSnapshot();
-  const failures = new Map();  // rule -> first fragment breaking it, and how many do
+  const failures = new Map(); // rule -> first fragment breaking it, and how many do
   for (const fragment of hostile) {
     for (const rule of brokenRules(fragment)) {
       const kind = rule.replace(/\d+/g, 'N');
@@ -445,39 +700,54 @@ test(`${hostile.length} hostile links never throw, give a valid normalized confi
   const report = [...failures.values()].map(({ count, example }) => `${count}x ${example}`);
   assert.deepEqual(report, []);
   assert.deepEqual(prototypeSnapshot(), before);
-  assert.equal(({}).polluted, undefined);
+  assert.equal({}.polluted, undefined);
   assert.equal(Object.prototype.polluted, undefined);
   assert.equal(Object.getPrototypeOf({}), Object.prototype);
-  assert.equal(({}).constructor, Object);
+  assert.equal({}.constructor, Object);
   assert.equal(Array.prototype.polluted, undefined);
 });
 
 test('in every hostile link, each field it sets is used as given or named in a note', () => {
   const GENERIC = /could not be used together/;
   const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-  const lost = new Map();  // how a field was lost -> { fields, example }
+  const lost = new Map(); // how a field was lost -> { fields, example }
   for (const fragment of hostile) {
     const { parsed, config, notes } = readLink(fragment);
     for (const [name, value] of Object.entries(parsed.config)) {
       // JSON text compares as the engine does: -0 is 0, 1e-400 is 0.
       if (JSON.stringify(config[name]) === JSON.stringify(value)) continue;
       if (notes.some((note) => note.startsWith(`${name}:`))) continue;
-      const how = `${Object.values(parsed.config).flat().some((v) => typeof v === 'string' && loneSurrogate.test(v)) ? 'with a lone surrogate in the link, ' : ''}${
-        notes.some((note) => GENERIC.test(note)) ? 'dropped with every other field under a generic note' : 'dropped without a note'}`;
-      const entry = lost.get(how) ?? { fields: new Set(), example: `${name} <- ${JSON.stringify(fragment.slice(0, 100))}` };
+      const how = `${
+        Object.values(parsed.config)
+          .flat()
+          .some((v) => typeof v === 'string' && loneSurrogate.test(v))
+          ? 'with a lone surrogate in the link, '
+          : ''
+      }${
+        notes.some((note) => GENERIC.test(note))
+          ? 'dropped with every other field under a generic note'
+          : 'dropped without a note'
+      }`;
+      const entry = lost.get(how) ?? {
+        fields: new Set(),
+        example: `${name} <- ${JSON.stringify(fragment.slice(0, 100))}`,
+      };
       entry.fields.add(name);
       lost.set(how, entry);
     }
   }
-  assert.deepEqual([...lost].map(([how, { fields, example }]) => `${how}: ${[...fields].join(', ')}; e.g. ${example}`), []);
+  assert.deepEqual(
+    [...lost].map(([how, { fields, example }]) => `${how}: ${[...fields].join(', ')}; e.g. ${example}`),
+    [],
+  );
 });
 
 test('wellFormed replaces lone surrogates as String.prototype.toWellFormed does, on browsers without it too', async () => {
-  const { wellFormed } = await import('../../web/src/url-state.js');
+  const { wellFormed } = await import('../../web/src/shared/schema-text.js');
   const samples = ['plain', 'a\uD800b', '\uDC00', '\uD83D\uDE00', '\uD83D', 'x\uDE00\uD83Dy', '\uD800\uD800\uDC00', ''];
   for (const text of samples) assert.equal(wellFormed(text), text.toWellFormed(), JSON.stringify(text));
   // Every single code unit of the surrogate ranges and around them.
-  for (let c = 0xD7F0; c <= 0xE010; ++c) {
+  for (let c = 0xd7f0; c <= 0xe010; ++c) {
     const text = `a${String.fromCharCode(c)}b`;
     assert.equal(wellFormed(text), text.toWellFormed(), c.toString(16));
   }

@@ -12,13 +12,20 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
 const [input = '../shared/data/digits.csv.gz', output = 'web/data/digits.bin'] = process.argv.slice(2);
-const rows = gunzipSync(readFileSync(input)).toString('utf8').trim().split('\n')
+const rows = gunzipSync(readFileSync(input))
+  .toString('utf8')
+  .trim()
+  .split('\n')
   .map((line) => line.split(',').map(Number));
-const FEATURES = 64, CLASSES = 10, BITS = 5;
+const FEATURES = 64,
+  CLASSES = 10,
+  BITS = 5;
 for (const row of rows) {
   if (row.length !== FEATURES + 1) throw new Error(`a row has ${row.length} values, expected 65`);
-  if (row.slice(0, FEATURES).some((v) => !Number.isInteger(v) || v < 0 || v > 16)) throw new Error('a pixel outside 0..16');
-  if (!Number.isInteger(row[FEATURES]) || row[FEATURES] < 0 || row[FEATURES] >= CLASSES) throw new Error('a label outside 0..9');
+  if (row.slice(0, FEATURES).some((v) => !Number.isInteger(v) || v < 0 || v > 16))
+    throw new Error('a pixel outside 0..16');
+  if (!Number.isInteger(row[FEATURES]) || row[FEATURES] < 0 || row[FEATURES] >= CLASSES)
+    throw new Error('a label outside 0..9');
 }
 const header = Buffer.from([...Buffer.from('BNLD'), 1, BITS, rows.length & 255, rows.length >> 8, FEATURES, CLASSES]);
 const packed = Buffer.alloc(Math.ceil((rows.length * FEATURES * BITS) / 8));

@@ -1,0 +1,199 @@
+// The page's entry: starts the training worker, and wires the run and the sweep controllers,
+// the address bar, the views and the buttons. It only displays; the engine in the worker
+// computes and validates everything.
+import { VIEWS } from '../shared/link.js';
+import { createBoundaries, drawProbabilityScale } from '../views/boundary.js';
+import { createCharts } from '../views/charts.js';
+import { createDigits } from '../views/digits.js';
+import { $ } from '../views/kit/dom.js';
+import { renderLessonMenu, revealLesson } from '../views/lesson-banner.js';
+import * as panel from '../views/panel.js';
+import { createControls } from '../views/settings.js';
+import { createAddress } from './address.js';
+import { applyEmbed, DEFAULT_EMBED_VIEWS, layoutEmbed } from './embed-layout.js';
+import { download, embedSnippet, initShareDialog, openShareDialog } from './share.js';
+import { RunController } from './run-controller.js';
+import { SweepController } from './sweep-controller.js';
+import { makeWorker } from './workers.js';
+
+const worker = makeWorker();
+const address = createAddress();
+const page = {
+  linkNotes: [], // what reading the link ignored, shown with the validator's notes once it runs
+  embedViews: [], // the sections an embed shows
+};
+
+// The address names the lesson and the sweep shown.
+const linkExtras = () => ({ lesson: run.lessonId ?? sweep.lessonId, sweep: sweep.spec });
+
+function showAddress() {
+  if (!run.accepted || !run.schema) return;
+  address.write(run.accepted, run.schema, linkExtras());
+  $('open-full').href = fullPageUrl();
+}
+const fullPageUrl = () => address.url(run.accepted, run.schema, linkExtras());
+
+const views = {
+  charts: createCharts(),
+  boundaries: createBoundaries($('boundaries')),
+  digits: createDigits($('boundaries')),
+};
+const run = new RunController({
+  worker,
+  views,
+  // Every start names the lesson the link named: a run whose settings differ from it is
+  // "modified from" that lesson.
+  namedLesson: () => address.options.lesson,
+  onRunChanged: showAddress,
+  onReady(message) {
+    panel.showNotes([...page.linkNotes, ...(message.notes ?? [])]);
+    page.linkNotes = [];
+    layoutEmbed(page.embedViews);
+  },
+});
+drawProbabilityScale($('probability-scale'));
+
+const sweep = new SweepController({
+  worker,
+  makeWorker,
+  run,
+  onGridChanged() {
+    $('embed-caption').textContent = sweep.caption();
+    layoutEmbed(page.embedViews); // the maps are new cells of an embed's grid (and the caption a line)
+    showAddress();
+  },
+  // A cell of the grid opened: its run, trained to the cell's step and paused there, so the
+  // scoreboard shows the cell's numbers (Play goes on). In an embed, which shows only the grid,
+  // the full page opens with it.
+  onOpenCell(config, steps) {
+    if (document.body.classList.contains('embed')) {
+      window.open(address.url(config, run.schema, { ...linkExtras(), paused: true }), '_blank', 'noopener');
+      return;
+    }
+    run.setPlaying(false);
+    run.start(config, {
+      then() {
+        worker.postMessage({ type: 'step', n: steps });
+        panel.setStatus(
+          `Paused at step ${steps.toLocaleString('en')}, where the grid measured this cell; Play goes on.`,
+        );
+      },
+    });
+    $('view-boundary').scrollIntoView({ block: 'start' });
+  },
+  // The grid as bnlab-run --sweep writes it: { sweep, arms, cells }.
+  onDownload: (grid) =>
+    download(
+      `bnlab-sweep-${grid.sweep.x.field}${grid.sweep.y ? `-${grid.sweep.y.field}` : ''}-seed${grid.sweep.base.seed}.json`,
+      JSON.stringify(grid),
+    ),
+});
+
+// Reads the address's fragment and starts what it describes; every value goes through the
+// engine's validator (in the worker), which drops what it refuses and says so. reveal: the
+// lesson comes into view once it runs (chosen from the menu).
+function openLink(fragment = window.location.hash, reveal = false) {
+  const link = address.read(fragment, run.schema);
+  const { options } = address;
+  page.linkNotes = link.notes;
+  // A link opened plays, unless it says paused=1.
+  run.setPlaying(!options.paused);
+  page.embedViews = applyEmbed(options, window.location.href);
+  const linkSweep = options.sweep;
+  run.start(link.config, {
+    lenient: true,
+    then() {
+      if (linkSweep) {
+        sweep.request(linkSweep);
+        // A link with a sweep is about the grid: it comes into view (an embed lays out its own).
+        if (!options.embed) $('view-sweep').scrollIntoView({ block: 'start' });
+      } else if (reveal) {
+        revealLesson();
+      }
+    },
+  });
+}
+
+const handlers = {
+  loaded(message) {
+    const controls = createControls($('controls'), message.schema, (config, change) => run.edit(config, change));
+    run.setSchema(message.schema, message.defaults, controls);
+    renderLessonMenu(message.schema, message.defaults);
+    sweep.init(message);
+    panel.enableControls();
+    openLink();
+  },
+  ready: (message) => run.ready(message),
+  snapshot: (message) => run.snapshot(message),
+  configChanged: (message) => run.configChanged(message),
+  sweep: (message) => sweep.validated(message, address.options.lesson),
+  export: ({ json }) => download(`bnlab-${run.accepted.dataset}-seed${run.accepted.seed}.json`, json),
+  error(message) {
+    const { where, fields } = message;
+    if (where === 'load') panel.setStatus(`The WebAssembly engine failed to load: ${message.message}`, true);
+    else if (where === 'sweep') sweep.refused(message);
+    else if (fields) run.refused(fields, message.id);
+    else panel.setStatus(`Could not ${where === 'start' ? 'start the experiment' : where}: ${message.message}`, true);
+  },
+};
+worker.onmessage = ({ data }) => handlers[data.type]?.(data);
+worker.onerror = (event) => panel.setStatus(`The training worker failed: ${event.message}`, true);
+
+// On a phone the views come first: the settings start folded.
+if (window.matchMedia('(max-width: 760px)').matches) $('settings').open = false;
+
+$('play').addEventListener('click', () => {
+  sweep.forgetResume(); // the user decides now
+  run.togglePlay();
+});
+$('step').addEventListener('click', () => {
+  run.step(1);
+  panel.setStatus('Paused.');
+});
+$('reset').addEventListener('click', () => run.reset());
+$('speed').addEventListener('change', () => worker.postMessage({ type: 'speed', stepsPerSecond: panel.chosenSpeed() }));
+$('focus-layer').addEventListener('change', (event) =>
+  worker.postMessage({ type: 'focus', layer: Number(event.target.value) }),
+);
+$('loss-log').addEventListener('change', (event) => views.charts.setLossLog(event.target.checked));
+$('shift-units').addEventListener('change', (event) => views.charts.setShiftUnits(event.target.value));
+
+initShareDialog();
+window.addEventListener('resize', () => layoutEmbed(page.embedViews));
+// A link pasted into the address bar of an open page: run what it describes.
+// The event's own address: the page may have rewritten the address for an older run between
+// the change and this event (a link pasted while the first run starts), and the link must win.
+window.addEventListener('hashchange', (event) => {
+  const fragment = new URL(event.newURL).hash;
+  if (run.schema && !address.wrote(fragment)) {
+    window.history.replaceState(null, '', fragment);
+    openLink(fragment, true);
+  }
+});
+// A page opened from a file (the one-file page) has a file:// address that works on this
+// computer only: the dialogs say so rather than offer it as if it could be shared.
+const LOCAL_NOTE =
+  window.location.protocol === 'file:'
+    ? ' This page was opened from a file, so this address works only on this computer: to share the run, ' +
+      'put bnlab-standalone.html on a web server (a blog that hosts one file will do) and copy the link there.'
+    : '';
+$('copy-link').addEventListener('click', () =>
+  openShareDialog(
+    'Share this run',
+    `The link holds every setting, the seed included: whoever opens it sees the same run, step for step.${LOCAL_NOTE}`,
+    fullPageUrl(),
+  ),
+);
+$('embed').addEventListener('click', () => {
+  const views = address.options.views?.length ? address.options.views : DEFAULT_EMBED_VIEWS;
+  const { accepted } = run;
+  const url = address.url(accepted, run.schema, { embed: true, views, sweep: sweep.spec });
+  openShareDialog(
+    'Embed this run',
+    `Paste this into a page. It shows the ${views.join(' and ')} views ` +
+      `with a play/pause button; views= in the address picks others (${VIEWS.join(', ')}).${LOCAL_NOTE}`,
+    embedSnippet(url, `bnlab: ${accepted.dataset}, ${accepted.arms.join(' vs ')}`),
+  );
+});
+$('download').addEventListener('click', () => worker.postMessage({ type: 'export' }));
+worker.postMessage({ type: 'load' });

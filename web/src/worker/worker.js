@@ -1,0 +1,115 @@
+// The training worker: owns the engine and one run (training.js), and trains sweep cells for
+// the page's pool (cell.js; the pool's workers run this same script, each with its own engine).
+// It only translates between the engine and messages, and imports only DOM-free modules
+// (shared/, lessons/; tests/web/worker_purity.test.mjs checks it).
+//
+// Page -> worker
+//   { type: 'load' }                 load the engine (answered by 'loaded')
+//   { type: 'start', config, id, lenient, lesson }
+//                                    build a new experiment (also: reset), then train; the
+//                                    answer (ready or error) carries the same id. lenient (a
+//                                    share link): fields the validator refuses are dropped,
+//                                    with notes, instead of refusing the whole configuration.
+//                                    lesson: the lesson the link names, if any. A run that
+//                                    is a lesson (matchLesson) trains at the lesson's pace,
+//                                    pauses by itself at its horizon, and every snapshot
+//                                    carries its claims evaluated on the run
+//   { type: 'play' } / { type: 'pause' }
+//   { type: 'step', n }              n steps now (while paused), then one snapshot
+//   { type: 'speed', stepsPerSecond }  0 = as fast as possible
+//   { type: 'learningRate', value, id }  without restarting (an error carries the id)
+//   { type: 'focus', layer }         the hidden layer the per-layer views show
+//   { type: 'export' }               the whole run's configuration and history, as JSON text
+//   { type: 'drawn', seq }           the page has drawn snapshot seq: the next may come
+//   { type: 'sweep', sweep, id }     validate a sweep (answered by 'sweep' or an error with fields)
+//   { type: 'cell', sweep, index, id }  train one cell of a sweep
+// Worker -> page
+//   { type: 'loaded', schema, defaults, sweepDefaults, sweepMetrics, sweepFields }  the engine is ready
+//   { type: 'ready', id, config, notes, arms, depth, grid, data, lesson }  an experiment was
+//                                    built; lesson: { id, variant, pace, horizon } or
+//                                    { modifiedFrom: id } or null
+//   { type: 'configChanged', config, lesson }                  a live change (learning rate)
+//   { type: 'export', json }
+//   { type: 'sweep', id, sweep }                               the sweep, normalized
+//   { type: 'cell', id, cell }                                 a cell's numbers (sweep-grid.js)
+//   { type: 'snapshot', ... }                                  see training.js's snapshot(); at
+//                                    the lesson's horizon, horizonReached: true (once)
+//   { type: 'error', where, message, fields?, id? }            where: load | start | step | ...
+import { resolveConfig } from '../shared/link.js';
+import { trainCell } from './cell.js';
+import { ensureDigits, loadEngine } from './engine.js';
+import { Training } from './training.js';
+
+let engine = null;
+let training = null;
+let cellQueue = Promise.resolve();
+
+function post(message, transfer = []) {
+  self.postMessage(message, transfer);
+}
+
+// err.fields, from the engine's validator: [{ field, message }] for a configuration error.
+function fail(where, err, id) {
+  post({ type: 'error', where, message: err?.message ?? String(err), fields: err?.fields, id });
+}
+
+const handlers = {
+  load: () => {},
+  start: async ({ config, paused, id, lenient, lesson }) => {
+    const resolved = lenient
+      ? resolveConfig(config, (c) => engine.validateConfig(c), engine.configSchema())
+      : { config, notes: [] };
+    if (resolved.config.dataset === 'digits') await ensureDigits(engine);
+    training.start(resolved.config, id, resolved.notes, lesson);
+    if (paused) training.stop();
+    else training.play();
+  },
+  play: () => training.play(),
+  pause: () => training.pause(),
+  step: ({ n }) => training.step(n ?? 1),
+  speed: ({ stepsPerSecond }) => training.setSpeed(stepsPerSecond),
+  learningRate: ({ value }) => training.setLearningRate(value),
+  export: () => post({ type: 'export', json: training.exportJson() }),
+  drawn: ({ seq }) => training.drawn(seq),
+  focus: ({ layer }) => training.focus(layer),
+  sweep: ({ sweep, id }) => post({ type: 'sweep', id, sweep: engine.parseSweep(sweep) }),
+  // One cell after another: the pool keeps a second cell queued here, so the worker never
+  // waits for the page between two cells.
+  cell: ({ sweep, index, id }) => {
+    cellQueue = cellQueue
+      .catch(() => {})
+      .then(async () => post({ type: 'cell', id, cell: await trainCell(engine, sweep, index) }));
+    return cellQueue;
+  },
+};
+
+// The speed is a setting of the worker, kept for the experiments to come; a sweep and its
+// cells stand alone; everything else needs an experiment.
+const ALONE = ['start', 'speed', 'sweep', 'cell'];
+
+self.onmessage = async ({ data }) => {
+  if (!engine) {
+    try {
+      engine = await loadEngine();
+      training = new Training(engine, post);
+      post({
+        type: 'loaded',
+        schema: engine.configSchema(),
+        defaults: engine.defaultConfig(),
+        sweepDefaults: engine.defaultSweep(),
+        sweepMetrics: engine.sweepMetrics(),
+        sweepFields: engine.sweepFields(),
+      });
+    } catch (err) {
+      fail('load', err);
+      return;
+    }
+  }
+  const handler = handlers[data.type];
+  if (!handler || (!ALONE.includes(data.type) && !training.started)) return;
+  try {
+    await handler(data);
+  } catch (err) {
+    fail(data.type, err, data.id);
+  }
+};

@@ -42,8 +42,13 @@ test('a digits experiment has 64 inputs, 10 classes, no grid, and predicts every
 });
 
 test('native and wasm agree bit for bit on the digits', () => {
-  const native = JSON.parse(execFileSync(`${root}build/native/bnlab-run`, ['--steps', '200', '--spread-batches', '2', '-'],
-    { input: JSON.stringify(config), encoding: 'utf8', maxBuffer: 64 << 20 }));
+  const native = JSON.parse(
+    execFileSync(`${root}build/native/bnlab-run`, ['--steps', '200', '--spread-batches', '2', '-'], {
+      input: JSON.stringify(config),
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    }),
+  );
   withExperiment(m, config, (exp) => {
     exp.step(200);
     const history = exp.history();

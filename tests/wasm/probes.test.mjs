@@ -22,8 +22,13 @@ test('the series the page draws are series the engine records', () => {
 
 const withExperiment = (config, fn) => withExperimentOf(m, config, fn);
 
-const config = { samples: 300, hidden: [8, 8, 8], recordEvery: 10, gradientIcs: true,
-  arms: ['plain', 'bn-before', 'bn-after'] };
+const config = {
+  samples: 300,
+  hidden: [8, 8, 8],
+  recordEvery: 10,
+  gradientIcs: true,
+  arms: ['plain', 'bn-before', 'bn-after'],
+};
 
 test('history holds every probe series per arm and layer, as Float32Arrays', () => {
   withExperiment(config, (exp) => {
@@ -50,7 +55,10 @@ test('history holds every probe series per arm and layer, as Float32Arrays', () 
         assert.ok(layer.icsCosine.slice(1).every((c) => c >= -1.0001 && c <= 1.0001));
       }
       // The first layer: nothing precedes it, so its gradient does not shift.
-      assert.ok(arm.layers[0].icsDistance.slice(1).every((d) => d === 0), arm.name);
+      assert.ok(
+        arm.layers[0].icsDistance.slice(1).every((d) => d === 0),
+        arm.name,
+      );
       // Only BN layers have a same-example jitter.
       assert.equal(arm.layers[0].jitterStd.slice(1).every(Number.isNaN), arm.name === 'plain');
     }
@@ -62,12 +70,15 @@ test('the BN trace follows the running statistics recurrence', () => {
     exp.step(60);
     const t = exp.bnTrace(1, 0);
     assert.deepEqual(Object.keys(t), ['step', 'batchMean', 'batchVar', 'runningMean', 'runningVar']);
-    assert.deepEqual(Array.from(t.step), Array.from({ length: 60 }, (_, i) => i + 1));
+    assert.deepEqual(
+      Array.from(t.step),
+      Array.from({ length: 60 }, (_, i) => i + 1),
+    );
     const b = exp.config().batchSize;
     for (let i = 1; i < 60; i++) {
       // running = 0.9 running + 0.1 batch, with the unbiased batch variance.
       const mean = 0.9 * t.runningMean[i - 1] + 0.1 * t.batchMean[i];
-      const variance = 0.9 * t.runningVar[i - 1] + 0.1 * t.batchVar[i] * b / (b - 1);
+      const variance = 0.9 * t.runningVar[i - 1] + (0.1 * t.batchVar[i] * b) / (b - 1);
       assert.ok(Math.abs(t.runningMean[i] - mean) <= 1e-5 * Math.max(1, Math.abs(mean)), `mean ${i}`);
       assert.ok(Math.abs(t.runningVar[i] - variance) <= 1e-5 * Math.max(1, variance), `var ${i}`);
     }
@@ -89,7 +100,10 @@ test('batch-mean spread, same-example jitter and a single example come back as t
     assert.equal(jitter.examples, 4);
     assert.equal(jitter.repeats, 40);
     assert.equal(jitter.xHat.length, 160);
-    assert.ok(jitter.stds.every((s) => s > 0), 'the same example normalizes differently in different batches');
+    assert.ok(
+      jitter.stds.every((s) => s > 0),
+      'the same example normalizes differently in different batches',
+    );
 
     const single = exp.singleExample(1, 0);
     assert.equal(single.train.bnOutputs.length, 3);

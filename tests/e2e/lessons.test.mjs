@@ -10,7 +10,7 @@ import { test } from 'node:test';
 
 import { evaluateClaims, makeRun } from '../../web/src/lessons/claims.js';
 import { configToFragment } from '../../web/src/shared/link.js';
-import { DEFAULT_LESSON, LESSONS, variantClaims } from '../../web/src/lessons/lessons.js';
+import { bottomLine, DEFAULT_LESSON, LESSONS, variantClaims } from '../../web/src/lessons/lessons.js';
 import { loadEngine } from '../wasm/engine.mjs';
 import { root, screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
 
@@ -79,6 +79,8 @@ for (const lesson of [DEFAULT_LESSON, ...LESSONS])
           `shown "${claim.detail}", computed "${expected[i].detail}"`,
         );
       });
+      // The lesson ends with its bottom line, made from the same verdicts.
+      assert.equal(await page.locator('#lesson-bottom-line span').textContent(), bottomLine(lesson, variant, expected));
       // Still paused: the horizon stops the run until Play.
       await page.waitForTimeout(300);
       assert.equal(await steps(page), lesson.horizon);

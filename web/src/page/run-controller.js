@@ -110,6 +110,7 @@ export class RunController {
   ready(message) {
     const latest = message.id === this.lastStart;
     this.accepted = message.config;
+    this.depth = message.depth;
     this.runningStart = message.id;
     if (latest) {
       // A live edit made while this start was on its way applies to the new run too.
@@ -158,7 +159,10 @@ export class RunController {
     showClaims(message.claims, message.steps);
     panel.showReadouts(message.readouts);
     panel.showArmStates(message.arms, message.watches);
-    panel.showScoreboard(message.arms, message.metrics);
+    panel.showScoreboard(message.arms, message.metrics, {
+      depth: this.depth,
+      shifted: this.accepted.covariateShift > 0,
+    });
     for (const view of Object.values(this.views)) view.update(message);
   }
 

@@ -1,0 +1,293 @@
+// Inside a BN layer: for the network, layer and unit chosen, the last mini-batch through
+// Ioffe & Szegedy's Algorithm 1 with the engine's numbers (snapshot.bnLayer, see the worker):
+// the B inputs z, their mean and variance, x̂, y = γ x̂ + β, and what inference would output
+// for the same examples. Each stage is drawn as the batch's values on a line, one example
+// followed through all of them; the numbers beside the formulas are the same values.
+import { armLabel, hasBn } from '../shared/arms.js';
+import { num } from '../shared/format.js';
+import { SYMBOL_COLORS as C } from '../shared/symbols.js';
+import { cssColors } from './kit/cards.js';
+import { $ } from './kit/dom.js';
+import { FONT_PX, niceSteps } from './kit/drawing.js';
+import { drawSoon } from './kit/frames.js';
+
+const LEFT = 128; // room for a row's name, CSS px
+const RIGHT = 14;
+
+// Four significant digits: the numbers a student checks by hand.
+const n4 = (v) =>
+  Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? Number(v.toPrecision(4)).toString() : num(v)) : '—';
+const signed = (v) => (v < 0 ? `(${n4(v)})` : n4(v));
+
+// Round ticks over [lo, hi]: about four.
+function ticks(lo, hi) {
+  const step = niceSteps((hi - lo) / 4).find((s) => (hi - lo) / s <= 5);
+  const first = Math.ceil(lo / step);
+  return Array.from({ length: Math.floor(hi / step) - first + 1 }, (_, k) => (first + k) * step);
+}
+
+// A row's scale: its values and markers, with a margin; a row whose values are all equal gets a
+// width of its own so its dots sit in the middle.
+function scaleFor(values) {
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  const pad = hi > lo ? 0.08 * (hi - lo) : Math.max(1e-6, Math.abs(lo) * 0.1 || 1);
+  lo -= pad;
+  hi += pad;
+  return { lo, hi };
+}
+
+// The rows of the picture for a batch: what each shows, its values, its markers and colour.
+function rows(b, undo) {
+  const sd = Math.sqrt(b.var + b.eps);
+  const y = undo ? b.yUndo : b.y;
+  const gamma = undo ? sd : b.gamma;
+  const beta = undo ? b.mean : b.beta;
+  const outputs = scaleFor([...y, ...b.yInference, beta - Math.abs(gamma), beta + Math.abs(gamma)]);
+  return [
+    {
+      name: "z, BN's input",
+      values: b.z,
+      color: C.z,
+      markers: [
+        { at: b.mean, color: C.mean, label: 'μ_B' },
+        { at: b.mean - Math.sqrt(b.var), color: C.var, label: '−σ_B', dash: true },
+        { at: b.mean + Math.sqrt(b.var), color: C.var, label: '+σ_B', dash: true },
+      ],
+    },
+    {
+      name: 'x̂, normalized',
+      values: b.xHat,
+      color: C.xHat,
+      markers: [-1, 0, 1].map((at) => ({ at, color: '#888888', label: String(at), dash: at !== 0 })),
+    },
+    {
+      name: undo ? 'y with γ = σ̃, β = μ_B' : 'y = γ x̂ + β',
+      values: y,
+      color: C.y,
+      scale: outputs,
+      markers: [
+        { at: beta, color: C.beta, label: 'β' },
+        { at: beta + gamma, color: C.gamma, label: 'β+γ', dash: true },
+      ],
+    },
+    { name: 'y in inference', values: b.yInference, color: C.y, hollow: true, scale: outputs, markers: [] },
+  ];
+}
+
+function drawRow(ctx, row, top, height, width, follow, colors) {
+  const values = Array.from(row.values);
+  const { lo, hi } = row.scale ?? scaleFor([...values, ...row.markers.map((m) => m.at)]);
+  const x = (v) => LEFT + ((v - lo) / (hi - lo)) * (width - LEFT - RIGHT);
+  const axisY = top + height - 36;
+  ctx.fillStyle = colors.ink;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(row.name, 4, axisY);
+  ctx.strokeStyle = colors.line;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  ctx.moveTo(LEFT, axisY + 10.5);
+  ctx.lineTo(width - RIGHT, axisY + 10.5);
+  ctx.stroke();
+  ctx.fillStyle = colors.muted;
+  ctx.textAlign = 'center';
+  for (const t of ticks(lo, hi)) ctx.fillText(n4(t), x(t), axisY + 22);
+  for (const m of row.markers) {
+    if (m.at < lo || m.at > hi) continue;
+    ctx.strokeStyle = m.color;
+    ctx.setLineDash(m.dash ? [3, 3] : []);
+    ctx.beginPath();
+    ctx.moveTo(x(m.at), top + 8);
+    ctx.lineTo(x(m.at), axisY + 10);
+    ctx.stroke();
+    ctx.fillStyle = m.color;
+    ctx.fillText(m.label, x(m.at), top + 3);
+  }
+  ctx.setLineDash([]);
+  values.forEach((v, i) => {
+    if (i === follow) return;
+    ctx.beginPath();
+    ctx.arc(x(v), axisY, 3.2, 0, 2 * Math.PI);
+    ctx.globalAlpha = 0.75;
+    if (row.hollow) {
+      ctx.strokeStyle = row.color;
+      ctx.stroke();
+    } else {
+      ctx.fillStyle = row.color;
+      ctx.fill();
+    }
+    ctx.globalAlpha = 1;
+  });
+  return { x: x(values[follow]), y: axisY };
+}
+
+// The followed example: a ring on every row, joined row to row.
+function drawFollowed(ctx, points, colors) {
+  ctx.strokeStyle = colors.ink;
+  ctx.lineWidth = 1;
+  ctx.setLineDash([2, 2]);
+  ctx.beginPath();
+  points.forEach((p, i) => (i ? ctx.lineTo(p.x, p.y) : ctx.moveTo(p.x, p.y)));
+  ctx.stroke();
+  ctx.setLineDash([]);
+  for (const p of points) {
+    ctx.beginPath();
+    ctx.arc(p.x, p.y, 6, 0, 2 * Math.PI);
+    ctx.fillStyle = '#ffd54a';
+    ctx.fill();
+    ctx.lineWidth = 2;
+    ctx.stroke();
+  }
+}
+
+// The formulas' live values and the sentences under the picture.
+function showNumbers(b, follow, undo) {
+  const B = b.z.length;
+  const sd = Math.sqrt(b.var + b.eps);
+  const spread = Math.sqrt(b.var / (b.var + b.eps));
+  $('bn-mean').textContent = `μ_B = ${n4(b.mean)} over B = ${B} examples`;
+  $('bn-var').textContent = `σ²_B = ${n4(b.var)}, so σ_B = ${n4(Math.sqrt(b.var))}`;
+  $('bn-norm').textContent = `ε = ${n4(b.eps)}: √(σ²_B + ε) = ${n4(sd)}; x̂'s spread over the batch is ${n4(spread)}`;
+  $('bn-affine').textContent = `γ = ${n4(b.gamma)}, β = ${n4(b.beta)}, learned`;
+  const i = follow;
+  const label = b.labels[i];
+  $('bn-follow').textContent =
+    `Followed (the ringed dots): example ${b.examples[i]} of the training set, class ${label}, row ${i + 1} of ${B}. ` +
+    `z = ${n4(b.z[i])}; x̂ = (${n4(b.z[i])} − ${signed(b.mean)}) / √(${n4(b.var)} + ${n4(b.eps)}) = ${n4(b.xHat[i])}; ` +
+    `y = ${n4(b.gamma)} × ${signed(b.xHat[i])} + ${signed(b.beta)} = ${n4(b.y[i])}. In inference it would get ${n4(b.yInference[i])}.`;
+  let gap = 0;
+  b.y.forEach((v, k) => {
+    gap = Math.max(gap, Math.abs(v - b.yInference[k]));
+  });
+  $('bn-inference').textContent =
+    `Running mean ${n4(b.runningMean)} against this batch's ${n4(b.mean)}; running variance ${n4(b.runningVar)} against ${n4(b.var)}. ` +
+    `For this batch's examples, inference outputs differ from training outputs by up to ${n4(gap)}.`;
+  const ratio = b.var / b.eps;
+  $('bn-eps').textContent =
+    `In this unit now: σ²_B = ${n4(b.var)} is ${ratio >= 1 ? `${n4(ratio)} times` : `${n4(ratio)} of`} ε = ${n4(b.eps)}, ` +
+    `so x̂ keeps a spread of ${n4(spread)}. With ε = 1 it would be ${n4(Math.sqrt(b.var / (b.var + 1)))}.`;
+  $('bn-undo-result').textContent = undo
+    ? `With γ = √(σ²_B + ε) and β = μ_B in every unit of this layer, its output equals its input: the largest |y − z| over the batch and the layer's units is ${num(b.undoGap)} (float rounding). The third line now shows those outputs; they sit where z sits.`
+    : '';
+}
+
+// Longer than 80 lines as a whole: a closure over the view's state, holding short functions.
+export function createBnLayer({ onInspect }) {
+  const canvas = $('bn-lines');
+  const select = { arm: $('bn-arm'), layer: $('bn-layer'), unit: $('bn-unit'), example: $('bn-example') };
+  let ready = null;
+  let batch = null;
+  let undo = false;
+  let visible = false;
+
+  // The choice, sent to the worker: it measures the batch only while the view can be seen.
+  const choice = () => ({
+    arm: Number(select.arm.value),
+    layer: Number(select.layer.value),
+    unit: Number(select.unit.value),
+    visible,
+  });
+  const inspect = () => onInspect(choice());
+
+  function fillUnits() {
+    const width = ready.config.hidden[Number(select.layer.value)] ?? 0;
+    const tracked = Math.min(ready.config.trackedUnit, width - 1);
+    select.unit.replaceChildren(
+      ...Array.from(
+        { length: width },
+        (_, u) => new Option(u === tracked ? `${u + 1} (tracked: the charts)` : String(u + 1), String(u)),
+      ),
+    );
+    select.unit.value = String(tracked);
+  }
+
+  function draw() {
+    if (!batch) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = canvas.clientWidth;
+    const h = canvas.clientHeight;
+    if (w === 0 || h === 0) return;
+    if (canvas.width !== Math.round(w * dpr)) canvas.width = Math.round(w * dpr);
+    if (canvas.height !== Math.round(h * dpr)) canvas.height = Math.round(h * dpr);
+    const ctx = canvas.getContext('2d');
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    const style = getComputedStyle(canvas);
+    const colors = cssColors(style);
+    ctx.font = `${FONT_PX + 1}px ${style.fontFamily}`;
+    const follow = Math.min(Number(select.example.value) || 0, batch.z.length - 1);
+    // Four rows share the height: a row holds its markers' labels, its dots, its axis, its ticks.
+    const rowHeight = (h - 8) / 4;
+    const points = rows(batch, undo).map((row, r) =>
+      drawRow(ctx, row, 4 + r * rowHeight, rowHeight, w, follow, colors),
+    );
+    drawFollowed(ctx, points, colors);
+    canvas.setAttribute(
+      'aria-label',
+      `The ${batch.z.length} values of unit ${batch.unit + 1}, layer ${batch.layer + 1}, of ${armLabel(ready.arms[batch.arm])}: ` +
+        `z from ${n4(Math.min(...batch.z))} to ${n4(Math.max(...batch.z))}, mean ${n4(batch.mean)}; ` +
+        `x̂ from ${n4(Math.min(...batch.xHat))} to ${n4(Math.max(...batch.xHat))}; y from ${n4(Math.min(...batch.y))} to ${n4(Math.max(...batch.y))}.`,
+    );
+  }
+
+  for (const key of ['arm', 'layer', 'unit']) {
+    select[key].addEventListener('change', () => {
+      if (key === 'layer') fillUnits();
+      inspect();
+    });
+  }
+  select.example.addEventListener('change', () => {
+    if (batch) showNumbers(batch, Number(select.example.value), undo);
+    drawSoon('bn-lines', draw);
+  });
+  $('bn-undo').addEventListener('click', () => {
+    undo = !undo;
+    $('bn-undo').textContent = undo ? 'Back to the learned γ and β' : 'Undo the normalization in this layer';
+    $('bn-undo').setAttribute('aria-pressed', String(undo));
+    if (batch) showNumbers(batch, Number(select.example.value) || 0, undo);
+    drawSoon('bn-lines', draw);
+  });
+  new IntersectionObserver(
+    (entries) => {
+      visible = entries.some((e) => e.isIntersecting);
+      if (ready) inspect();
+    },
+    { rootMargin: '50% 0px' },
+  ).observe($('view-layer'));
+  window.addEventListener('resize', () => drawSoon('bn-lines', draw));
+
+  return {
+    reset(message) {
+      ready = message;
+      batch = null;
+      const bnArms = message.arms.map((name, a) => ({ name, a })).filter(({ name }) => hasBn(name, message.depth));
+      $('bn-none').hidden = bnArms.length > 0;
+      for (const e of [$('bn-algorithm'), canvas.parentElement, $('bn-follow')]) e.hidden = bnArms.length === 0;
+      const keep = Number(select.arm.value);
+      select.arm.replaceChildren(...bnArms.map(({ name, a }) => new Option(armLabel(name), String(a))));
+      if (bnArms.some(({ a }) => a === keep)) select.arm.value = String(keep);
+      const layers = message.depth;
+      select.layer.replaceChildren(
+        ...Array.from({ length: layers }, (_, l) => new Option(`${l + 1} of ${layers}`, String(l))),
+      );
+      select.layer.value = String(Math.max(0, layers - 1));
+      fillUnits();
+      select.example.replaceChildren();
+      for (const s of Object.values(select)) s.disabled = bnArms.length === 0;
+      if (bnArms.length > 0) inspect();
+    },
+    update(snapshot) {
+      const b = snapshot.bnLayer;
+      if (!b) return;
+      batch = b;
+      if (select.example.options.length !== b.z.length) {
+        select.example.replaceChildren(
+          ...Array.from(b.z, (_, i) => new Option(`row ${i + 1} of ${b.z.length}`, String(i))),
+        );
+      }
+      showNumbers(b, Number(select.example.value) || 0, undo);
+      drawSoon('bn-lines', draw);
+    },
+  };
+}

@@ -41,6 +41,31 @@ async function open(fragment, viewport = { width: 1280, height: 800 }) {
   return { page, errors };
 }
 
+// The vanishing gradients lesson's point is plain's first-layer bar, its smallest: on the log
+// axis it must be drawn, not sit at the axis's floor with no height. Plain's colour in the
+// chart's left fifth (the axis and layer 1's bars) says it is there.
+// Plain's colour in the left fifth of the gradient norm chart (the axis and layer 1's bars), when
+// more than `min` pixels have it (else false).
+function plainInFirstSlot(min) {
+  const canvas = document.getElementById('chart-gradnorm');
+  const { data } = canvas.getContext('2d').getImageData(0, 0, Math.round(canvas.width / 5), canvas.height);
+  let plain = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (Math.abs(data[i] - 0xcc) + Math.abs(data[i + 1] - 0x66) + Math.abs(data[i + 2] - 0x77) < 40) plain++;
+  }
+  return plain > min ? plain : false;
+}
+
+async function assertEveryGradientBarDrawn(page) {
+  await page.evaluate(() => document.getElementById('chart-gradnorm').scrollIntoView({ block: 'center' }));
+  // Drawn at the frames after it comes into view: wait for it, or say what was there.
+  const pixels = await page.waitForFunction(plainInFirstSlot, 30, { timeout: 20000 }).then(
+    (handle) => handle.jsonValue(),
+    () => page.evaluate(plainInFirstSlot, -1),
+  );
+  assert.ok(pixels > 30, `plain's layer-1 gradient bar: ${pixels} pixels of its colour`);
+}
+
 const atHorizon = (page, timeout) =>
   page.waitForFunction(() => /the lesson's horizon/.test(document.getElementById('status').textContent), null, {
     timeout,
@@ -81,6 +106,7 @@ for (const lesson of [DEFAULT_LESSON, ...LESSONS])
       });
       // The lesson ends with its bottom line, made from the same verdicts.
       assert.equal(await page.locator('#lesson-bottom-line span').textContent(), bottomLine(lesson, variant, expected));
+      if (lesson.id === 'vanishing') await assertEveryGradientBarDrawn(page);
       // Still paused: the horizon stops the run until Play.
       await page.waitForTimeout(300);
       assert.equal(await steps(page), lesson.horizon);

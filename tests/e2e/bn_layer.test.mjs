@@ -131,3 +131,30 @@ test("on a phone (390x844) the view fits the screen's width and draws its dots",
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('embedded with views=layer in a 640x480 frame, the picture draws the batch', async () => {
+  const page = await session.browser().newPage({ viewport: { width: 800, height: 600 } });
+  const errors = watchErrors(page);
+  await page.setContent(
+    `<!doctype html><iframe src="${session.url()}#embed=1&views=layer" width="640" height="480" style="border:0"></iframe>`,
+  );
+  const frame = page.frames()[1];
+  await frame.waitForFunction(() => /^μ_B = /.test(document.getElementById('bn-mean').textContent), null, WAIT);
+  const colors = { xHat: rgb(SYMBOL_COLORS.xHat) };
+  await frame.waitForFunction(
+    (c) => {
+      const canvas = document.getElementById('bn-lines');
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (Math.abs(data[i] - c[0]) + Math.abs(data[i + 1] - c[1]) + Math.abs(data[i + 2] - c[2]) < 40) n++;
+      }
+      return n > 30;
+    },
+    colors.xHat,
+    WAIT,
+  );
+  await page.screenshot({ path: join(screenshotDir, 'embed-layer-640x480.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -11,7 +11,9 @@ import { $ } from './kit/dom.js';
 import { FONT_PX, niceSteps } from './kit/drawing.js';
 import { drawSoon } from './kit/frames.js';
 
-const LEFT = 128; // room for a row's name, CSS px
+// Room for a row's name, CSS px: a narrow picture (a phone, an embed's cell) gets short names.
+const WIDE = 520;
+const leftOf = (width) => (width >= WIDE ? 128 : 44);
 const RIGHT = 14;
 
 // Four significant digits: the numbers a student checks by hand.
@@ -47,6 +49,7 @@ function rows(b, undo) {
   return [
     {
       name: "z, BN's input",
+      short: 'z',
       values: b.z,
       color: C.z,
       markers: [
@@ -57,12 +60,14 @@ function rows(b, undo) {
     },
     {
       name: 'x̂, normalized',
+      short: 'x̂',
       values: b.xHat,
       color: C.xHat,
       markers: [-1, 0, 1].map((at) => ({ at, color: '#888888', label: String(at), dash: at !== 0 })),
     },
     {
       name: undo ? 'y with γ = σ̃, β = μ_B' : 'y = γ x̂ + β',
+      short: 'y',
       values: y,
       color: C.y,
       scale: outputs,
@@ -71,23 +76,32 @@ function rows(b, undo) {
         { at: beta + gamma, color: C.gamma, label: 'β+γ', dash: true },
       ],
     },
-    { name: 'y in inference', values: b.yInference, color: C.y, hollow: true, scale: outputs, markers: [] },
+    {
+      name: 'y in inference',
+      short: 'y inf.',
+      values: b.yInference,
+      color: C.y,
+      hollow: true,
+      scale: outputs,
+      markers: [],
+    },
   ];
 }
 
 function drawRow(ctx, row, top, height, width, follow, colors) {
   const values = Array.from(row.values);
   const { lo, hi } = row.scale ?? scaleFor([...values, ...row.markers.map((m) => m.at)]);
-  const x = (v) => LEFT + ((v - lo) / (hi - lo)) * (width - LEFT - RIGHT);
+  const left = leftOf(width);
+  const x = (v) => left + ((v - lo) / (hi - lo)) * (width - left - RIGHT);
   const axisY = top + height - 36;
   ctx.fillStyle = colors.ink;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
-  ctx.fillText(row.name, 4, axisY);
+  ctx.fillText(width >= WIDE ? row.name : row.short, 4, axisY);
   ctx.strokeStyle = colors.line;
   ctx.lineWidth = 1;
   ctx.beginPath();
-  ctx.moveTo(LEFT, axisY + 10.5);
+  ctx.moveTo(left, axisY + 10.5);
   ctx.lineTo(width - RIGHT, axisY + 10.5);
   ctx.stroke();
   ctx.fillStyle = colors.muted;
@@ -248,13 +262,14 @@ export function createBnLayer({ onInspect }) {
     if (batch) showNumbers(batch, Number(select.example.value) || 0, undo);
     drawSoon('bn-lines', draw);
   });
+  // The picture, not the section: in an embed the section has no box of its own.
   new IntersectionObserver(
     (entries) => {
       visible = entries.some((e) => e.isIntersecting);
       if (ready) inspect();
     },
     { rootMargin: '50% 0px' },
-  ).observe($('view-layer'));
+  ).observe(canvas);
   window.addEventListener('resize', () => drawSoon('bn-lines', draw));
 
   return {

@@ -14,18 +14,15 @@ const ENTITIES = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&#39;
 const unescape = (html) => html.replace(/&(lt|gt|amp|quot|#39);/g, (e) => ENTITIES[e]);
 
 let count = 0;
-const html = readFileSync(input, 'utf8').replace(
-  /<(span|div) class="tex">([\s\S]*?)<\/\1>/g,
-  (_, tag, tex) => {
-    ++count;
-    const math = katex.renderToString(unescape(tex.trim()), {
-      output: 'mathml',
-      displayMode: tag === 'div',
-      throwOnError: true,
-      macros: { ...TEX_MACROS },
-    });
-    return `<${tag} class="formula">${math}</${tag}>`;
-  },
-);
+const html = readFileSync(input, 'utf8').replace(/<(span|div) class="tex">([\s\S]*?)<\/\1>/g, (_, tag, tex) => {
+  ++count;
+  const math = katex.renderToString(unescape(tex.trim()), {
+    output: 'mathml',
+    displayMode: tag === 'div',
+    throwOnError: true,
+    macros: { ...TEX_MACROS },
+  });
+  return `<${tag} class="formula">${math}</${tag}>`;
+});
 writeFileSync(output, html);
 console.log(`bnlab: ${count} formulas rendered into ${output}`);

@@ -117,9 +117,11 @@ TEST(Calculator, RefusalsNameTheirField) {
   EXPECT_EQ(fields(R"({"values": [1, "abc", 3], "gamma": 1, "beta": 0, "eps": 1e-5})"),
             "values: item 2 is \"abc\", not a finite number\n");
   EXPECT_EQ(fields(R"({"values": [1, 2], "gamma": 1, "beta": 0, "eps": 0})"),
-            "eps: must be a number greater than 0; got 0\n");
+            "eps: must be a number greater than 0; got 0 (BN divides by the square root of var + "
+            "eps, and a batch of equal values has var 0)\n");
   EXPECT_EQ(fields(R"({"values": [1, 2], "gamma": "x", "beta": 0, "eps": -1})"),
-            "gamma: must be a number; got \"x\"\neps: must be a number greater than 0; got -1\n");
+            "gamma: must be a number; got \"x\"\neps: must be a number greater than 0; got -1 (BN "
+            "divides by the square root of var + eps, and a batch of equal values has var 0)\n");
   EXPECT_EQ(
       fields(
           R"({"values": [1, 2], "gamma": 1, "beta": 0, "eps": 1, "inference": true, "runningMean": 0, "runningVar": -2})"),

@@ -38,7 +38,7 @@ test('paused at step 5, the view shows the batch numbers Node computes, its dots
   const depth = defaults.hidden.length;
   const b = exp.bnBatch(1, depth - 1, exp.trackedUnit(depth - 1));
   exp.delete();
-  const meanText = `μ_B = ${n4(b.mean)} over B = ${b.z.length} examples`;
+  const meanText = `μ_B = ${n4(b.mean)} over B = ${b.z.length} examples, at step 5`;
   await page.waitForFunction((t) => document.getElementById('bn-mean').textContent === t, meanText, WAIT);
   assert.equal(await page.locator('#bn-var').textContent(), `σ²_B = ${n4(b.var)}, so σ_B = ${n4(Math.sqrt(b.var))}`);
   assert.equal(await page.locator('#bn-affine').textContent(), `γ = ${n4(b.gamma)}, β = ${n4(b.beta)}, learned`);
@@ -102,7 +102,10 @@ test('the calculator works the example it opens with, explains a batch of one, a
   await calc.getByLabel('ε', { exact: true }).fill('0');
   await page.click('#calculator button[type=submit]');
   await page.waitForFunction(() => document.getElementById('calc-error-eps').textContent !== '', null, WAIT);
-  assert.equal(await page.locator('#calc-error-eps').textContent(), 'ε: must be a number greater than 0; got 0');
+  assert.equal(
+    await page.locator('#calc-error-eps').textContent(),
+    'ε: must be a number greater than 0; got 0 (BN divides by the square root of var + eps, and a batch of equal values has var 0)',
+  );
   assert.equal(await values.getAttribute('aria-invalid'), null, 'the fixed field is no longer marked');
   await calc.getByLabel('ε', { exact: true }).fill('0.00001');
   await calc.getByLabel('β', { exact: true }).fill('-1.5');
@@ -115,6 +118,26 @@ test('the calculator works the example it opens with, explains a batch of one, a
   assert.equal(await page.locator('#calc-error-eps').textContent(), '');
   assert.equal(await page.locator('#calc-result td').last().textContent(), '-1.5');
   await page.locator('#view-layer').screenshot({ path: join(screenshotDir, 'calculator-1280x800.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a link within the page (the glossary) moves there and leaves the run and its address alone', async () => {
+  const { page, errors } = await open(configToFragment(defaults, schema, { paused: true }));
+  const steps = () => page.evaluate(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')));
+  await page.click('#step');
+  await page.waitForFunction(() => document.getElementById('steps').textContent === '1', null, WAIT);
+  const hash = await page.evaluate(() => window.location.hash);
+  await page.click('nav.start a[href="#glossary"]');
+  const top = await page.evaluate(() => document.getElementById('glossary').getBoundingClientRect().top);
+  assert.ok(Math.abs(top) < 5, `the glossary is at ${top} px from the top`);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'glossary');
+  // The same run goes on: one more step makes 2 (a restarted run would count from 0, and play).
+  await page.click('#step');
+  await page.waitForFunction(() => document.getElementById('steps').textContent !== '1', null, WAIT);
+  assert.equal(await steps(), 2);
+  assert.equal(await page.evaluate(() => window.location.hash), hash);
+  assert.equal(await page.locator('#link-notes').textContent(), '');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -19,9 +19,10 @@ bool finite_number(const Json* v) {
          std::abs(v->as_number()) <= kLargest;
 }
 
-// A field that must be a finite number above `min` (or at least `min` when `strict` is false).
+// A field that must be a finite number above `min` (or at least `min` when `strict` is false);
+// `why` ends the refusal's message.
 void read_number(const Json& json, const char* key, double min, bool strict, double& out,
-                 std::vector<FieldError>& errors) {
+                 std::vector<FieldError>& errors, const char* why = "") {
   const Json* v = json.find(key);
   const bool ok = finite_number(v) && (strict ? v->as_number() > min : v->as_number() >= min);
   if (ok) {
@@ -30,7 +31,8 @@ void read_number(const Json& json, const char* key, double min, bool strict, dou
   }
   const std::string bound =
       std::isfinite(min) ? (strict ? " greater than " : " of at least ") + Json(min).dump() : "";
-  errors.push_back({key, "must be a number" + bound + "; got " + (v ? v->describe() : "nothing")});
+  errors.push_back(
+      {key, "must be a number" + bound + "; got " + (v ? v->describe() : "nothing") + why});
 }
 
 void read_values(const Json& json, std::vector<double>& out, std::vector<FieldError>& errors) {
@@ -71,7 +73,9 @@ BnCalculation parse_bn_calculation(const Json& json) {
   read_values(json, c.values, errors);
   read_number(json, "gamma", any, true, c.gamma, errors);
   read_number(json, "beta", any, true, c.beta, errors);
-  read_number(json, "eps", 0, true, c.eps, errors);
+  read_number(
+      json, "eps", 0, true, c.eps, errors,
+      " (BN divides by the square root of var + eps, and a batch of equal values has var 0)");
   const Json* inference = json.find("inference");
   c.inference = inference && inference->is_bool() && inference->as_bool();
   if (c.inference) {

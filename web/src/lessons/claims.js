@@ -344,7 +344,10 @@ export function gammaMoves(name, min, layer = -1) {
     text: `SGD moves ${label(name)}'s γ: its spread over the units of the last layer is at least ${min} at the horizon (all start at 1)`,
     check: (run) => {
       const v = latest(run, name, 'gammaSpread', layer);
-      return { ok: v >= min, detail: `${num(v)} in ${layerName(run, name, layer)}${atStep(run)}` };
+      return {
+        ok: v >= min,
+        detail: `γ's spread over the units of ${layerName(run, name, layer)} ${num(v)}${atStep(run)}`,
+      };
     },
   };
 }
@@ -356,7 +359,10 @@ export function scaleNotUndone(name, min, layer = -1) {
     text: `SGD does not undo ${label(name)}'s scaling: over the last layer's units, γ differs from the batch's √(σ²_B + ε) by a factor of e^${min} or more on average (mean |ln(|γ| / √(σ²_B + ε))| ≥ ${min})`,
     check: (run) => {
       const v = latest(run, name, 'undoScale', layer);
-      return { ok: v >= min, detail: `${num(v)}, a factor of ${num(Math.exp(v))}${atStep(run)}` };
+      return {
+        ok: v >= min,
+        detail: `mean |ln(|γ| / √(σ²_B + ε))| ${num(v)}: γ a factor of ${num(Math.exp(v))} from the batch spread${atStep(run)}`,
+      };
     },
   };
 }
@@ -366,7 +372,7 @@ export function shiftNotUndone(name, min, layer = -1) {
     text: `Nor its centring: over the last layer's units, β lies ${min} or more of the batch's √(σ²_B + ε) away from μ_B on average`,
     check: (run) => {
       const v = latest(run, name, 'undoShift', layer);
-      return { ok: v >= min, detail: `${num(v)} of them${atStep(run)}` };
+      return { ok: v >= min, detail: `β ${num(v)} batch spreads from μ_B on average${atStep(run)}` };
     },
   };
 }

@@ -1,4 +1,5 @@
-// The lessons. Each has its settings (variants: changes to the defaults, each a
+// The lessons. A lesson whose texts speak of another layer than the last says which (`layer`:
+// an index, or negative from the last). Each has its settings (variants: changes to the defaults, each a
 // share link), a pace (steps per second) at which its point fills the charts, a horizon (the
 // step at which it pauses by itself), and claims: the sentences it states about the run, each a
 // predicate on the recorded numbers (claims.js). `held` is how many of seeds 1-20 the claim
@@ -88,6 +89,8 @@ export const LESSONS = [
   {
     id: 'epsilon',
     title: 'What ε does',
+    // Its claims speak of the first layer: the views open it.
+    layer: 0,
     text:
       "BN divides by √(σ²_B + ε). ε keeps the division safe; it matters only when a unit's batch " +
       'variance is not much larger than it. The default network starts with small weights, so its ' +
@@ -253,10 +256,10 @@ export const LESSONS = [
       { ...driftsMore('plain', 'bn-before', 1), held: 11 },
     ],
     bottomLine: (r) =>
-      `${clause(r[0], 'Plain learned', 'Plain did not learn')} and ${clause(r[1], 'BN learned', 'BN did not learn')}. Over the whole run ${clause(r[2], "plain's last-layer input moved more than BN's", "BN's moved more")}, but over the second half ${clause(r[3], "BN's moved more", "plain's still moved more")}; ${clause(r[4], "the one tracked unit's median drifted farther without BN", "the one tracked unit's median drifted no farther without BN, a noisy witness")}. ` +
+      `${clause(r[0], 'Plain learned', 'Plain did not learn')} and ${clause(r[1], 'BN learned', 'BN did not learn')}. Over the whole run ${clause(r[2], "plain's last-layer input moved more than BN's", "BN's moved more")}, but that is the first steps' doing: over the second half ${clause(r[3], "BN's moved more", "plain's still moved more")}. (The one tracked unit's median is a noisy witness, farther without BN in 11 of seeds 1–20: ${clause(r[4], 'here it was', 'here it was not')}.) ` +
       point(
         [r[0], r[1], r[2], r[3]],
-        "BN did not keep this layer's inputs still, and the network without it learned too: reducing internal covariate shift is not what BN did here (Santurkar et al. 2018).",
+        "Once both networks learn, BN's layer inputs keep moving more than plain's, and plain learns anyway: keeping the inputs still is not what BN did here (Santurkar et al. 2018 found the same).",
       ),
   },
   {

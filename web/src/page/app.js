@@ -173,10 +173,33 @@ window.addEventListener('resize', () => layoutEmbed(page.embedViews));
 // the change and this event (a link pasted while the first run starts), and the link must win.
 window.addEventListener('hashchange', (event) => {
   const fragment = new URL(event.newURL).hash;
+  if (inPageTarget(fragment)) {
+    // An anchor typed or followed (#glossary): the run is not a link; the address keeps the run.
+    goTo(inPageTarget(fragment));
+    showAddress();
+    return;
+  }
   if (run.schema && !address.wrote(fragment)) {
     window.history.replaceState(null, '', fragment);
     openLink(fragment, true);
   }
+});
+// Links within the page (#glossary, #g-band-width, #view-noise) move to their target and leave
+// the run and its address alone: the address is always the run's share link.
+const inPageTarget = (fragment) =>
+  /^#[A-Za-z][\w-]*$/.test(fragment) ? document.getElementById(fragment.slice(1)) : null;
+function goTo(target) {
+  target.scrollIntoView({ block: 'start' });
+  // Keyboard users land where they went.
+  if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+  target.focus({ preventScroll: true });
+}
+document.addEventListener('click', (event) => {
+  const a = event.target.closest?.('a[href^="#"]');
+  const target = a && inPageTarget(a.getAttribute('href'));
+  if (!target) return;
+  event.preventDefault();
+  goTo(target);
 });
 // A page opened from a file (the one-file page) has a file:// address that works on this
 // computer only: the dialogs say so rather than offer it as if it could be shared.

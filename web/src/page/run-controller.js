@@ -119,8 +119,13 @@ export class RunController {
     }
     this.setLesson(message.lesson); // before the address is written: it names the lesson or not
     this.onRunChanged();
-    // A lesson's texts speak of the last layer; another run keeps the layer the user chose.
-    panel.fillLayers(message.depth, message.lesson?.id ? message.depth - 1 : panel.chosenLayer());
+    // A lesson's texts speak of its layer (the last unless it says); another run keeps the layer
+    // the user chose.
+    const lessonLayer = message.lesson?.layer ?? -1; // from the last layer back, or an index
+    panel.fillLayers(
+      message.depth,
+      message.lesson?.id ? (lessonLayer < 0 ? message.depth + lessonLayer : lessonLayer) : panel.chosenLayer(),
+    );
     this.worker.postMessage({ type: 'focus', layer: panel.chosenLayer() || 0 });
     panel.clearScoreboard();
     for (const view of Object.values(this.views)) view.reset(message);
@@ -153,7 +158,7 @@ export class RunController {
       this.setPlaying(false);
       this.horizonPause = true;
       panel.setStatus(
-        `Paused at step ${message.steps.toLocaleString('en')}, the lesson's horizon: its claims are checked above the charts. Play goes on.`,
+        `Paused at step ${message.steps.toLocaleString('en')}, the lesson's horizon: its claims are checked in the lesson's box. Play goes on.`,
       );
     }
     showClaims(message.claims, message.steps);

@@ -46,12 +46,15 @@ function rows(b, undo) {
   const gamma = undo ? sd : b.gamma;
   const beta = undo ? b.mean : b.beta;
   const outputs = scaleFor([...y, ...b.yInference, beta - Math.abs(gamma), beta + Math.abs(gamma)]);
+  // Undone, the outputs are the inputs: drawn on z's scale, they sit under z.
+  const inputs = scaleFor([...b.z, b.mean - Math.sqrt(b.var), b.mean + Math.sqrt(b.var)]);
   return [
     {
       name: "z, BN's input",
       short: 'z',
       values: b.z,
       color: C.z,
+      scale: inputs,
       markers: [
         { at: b.mean, color: C.mean, label: 'μ_B' },
         { at: b.mean - Math.sqrt(b.var), color: C.var, label: '−σ_B', dash: true },
@@ -66,11 +69,11 @@ function rows(b, undo) {
       markers: [-1, 0, 1].map((at) => ({ at, color: '#888888', label: String(at), dash: at !== 0 })),
     },
     {
-      name: undo ? 'y with γ = σ̃, β = μ_B' : 'y = γ x̂ + β',
+      name: undo ? 'y, γ = √(σ²_B+ε), β = μ_B' : 'y = γ x̂ + β',
       short: 'y',
       values: y,
       color: C.y,
-      scale: outputs,
+      scale: undo ? inputs : outputs,
       markers: [
         { at: beta, color: C.beta, label: 'β' },
         { at: beta + gamma, color: C.gamma, label: 'β+γ', dash: true },
@@ -155,34 +158,41 @@ function drawFollowed(ctx, points, colors) {
   }
 }
 
-// The formulas' live values and the sentences under the picture.
-function showNumbers(b, follow, undo) {
+// The formulas' live values and the sentences under the picture, at step `steps`. With undo,
+// γ and β are the ones that undo the normalization, and y what they give.
+function showNumbers(b, follow, undo, steps) {
   const B = b.z.length;
   const sd = Math.sqrt(b.var + b.eps);
   const spread = Math.sqrt(b.var / (b.var + b.eps));
-  $('bn-mean').textContent = `μ_B = ${n4(b.mean)} over B = ${B} examples`;
+  const gamma = undo ? sd : b.gamma;
+  const beta = undo ? b.mean : b.beta;
+  const y = undo ? b.yUndo : b.y;
+  const at = `step ${steps.toLocaleString('en')}`;
+  $('bn-mean').textContent = `μ_B = ${n4(b.mean)} over B = ${B} examples, at ${at}`;
   $('bn-var').textContent = `σ²_B = ${n4(b.var)}, so σ_B = ${n4(Math.sqrt(b.var))}`;
   $('bn-norm').textContent = `ε = ${n4(b.eps)}: √(σ²_B + ε) = ${n4(sd)}; x̂'s spread over the batch is ${n4(spread)}`;
-  $('bn-affine').textContent = `γ = ${n4(b.gamma)}, β = ${n4(b.beta)}, learned`;
+  $('bn-affine').textContent = undo
+    ? `γ = √(σ²_B + ε) = ${n4(gamma)}, β = μ_B = ${n4(beta)}, undoing it (learned: γ = ${n4(b.gamma)}, β = ${n4(b.beta)})`
+    : `γ = ${n4(b.gamma)}, β = ${n4(b.beta)}, learned`;
   const i = follow;
-  const label = b.labels[i];
   $('bn-follow').textContent =
-    `Followed (the ringed dots): example ${b.examples[i]} of the training set, class ${label}, row ${i + 1} of ${B}. ` +
+    `Followed (the ringed dots), at ${at}: example ${b.examples[i]} of the training set, class ${b.labels[i]}, row ${i + 1} of ${B}. ` +
     `z = ${n4(b.z[i])}; x̂ = (${n4(b.z[i])} − ${signed(b.mean)}) / √(${n4(b.var)} + ${n4(b.eps)}) = ${n4(b.xHat[i])}; ` +
-    `y = ${n4(b.gamma)} × ${signed(b.xHat[i])} + ${signed(b.beta)} = ${n4(b.y[i])}. In inference it would get ${n4(b.yInference[i])}.`;
+    `y = ${n4(gamma)} × ${signed(b.xHat[i])} + ${signed(beta)} = ${n4(y[i])}. In inference it would get ${n4(b.yInference[i])}.`;
   let gap = 0;
   b.y.forEach((v, k) => {
     gap = Math.max(gap, Math.abs(v - b.yInference[k]));
   });
   $('bn-inference').textContent =
-    `Running mean ${n4(b.runningMean)} against this batch's ${n4(b.mean)}; running variance ${n4(b.runningVar)} against ${n4(b.var)}. ` +
+    `At ${at}: running mean ${n4(b.runningMean)} against this batch's ${n4(b.mean)}; running variance ${n4(b.runningVar)} against ${n4(b.var)}. ` +
     `For this batch's examples, inference outputs differ from training outputs by up to ${n4(gap)}.`;
   const ratio = b.var / b.eps;
+  const other = b.eps >= 0.5 ? 1e-5 : 1;
   $('bn-eps').textContent =
-    `In this unit now: σ²_B = ${n4(b.var)} is ${ratio >= 1 ? `${n4(ratio)} times` : `${n4(ratio)} of`} ε = ${n4(b.eps)}, ` +
-    `so x̂ keeps a spread of ${n4(spread)}. With ε = 1 it would be ${n4(Math.sqrt(b.var / (b.var + 1)))}.`;
+    `In this unit at ${at}: σ²_B = ${n4(b.var)} is ${ratio >= 1 ? `${n4(ratio)} times` : `${n4(ratio)} of`} ε = ${n4(b.eps)}, ` +
+    `so x̂ keeps a spread of ${n4(spread)}. With ε = ${num(other)} it would be ${n4(Math.sqrt(b.var / (b.var + other)))}.`;
   $('bn-undo-result').textContent = undo
-    ? `With γ = √(σ²_B + ε) and β = μ_B in every unit of this layer, its output equals its input: the largest |y − z| over the batch and the layer's units is ${num(b.undoGap)} (float rounding). The third line now shows those outputs; they sit where z sits.`
+    ? `At ${at}, with γ = √(σ²_B + ε) and β = μ_B in every unit of this layer, its output equals its input: the largest |y − z| over the batch and the layer's units is ${num(b.undoGap)} (float rounding). The third line now shows those outputs on the first line's scale: they sit under z.`
     : '';
 }
 
@@ -193,6 +203,9 @@ export function createBnLayer({ onInspect }) {
   let ready = null;
   let batch = null;
   let undo = false;
+  let steps = 0; // the step the batch was measured at
+  // The view's parts on or near the screen: while any is, the worker measures the batch.
+  const near = new Set();
   let visible = false;
 
   // The choice, sent to the worker: it measures the batch only while the view can be seen.
@@ -251,25 +264,35 @@ export function createBnLayer({ onInspect }) {
       inspect();
     });
   }
-  select.example.addEventListener('change', () => {
-    if (batch) showNumbers(batch, Number(select.example.value), undo);
+  const showAll = () => {
+    if (batch) showNumbers(batch, Number(select.example.value) || 0, undo, steps);
     drawSoon('bn-lines', draw);
-  });
+  };
+  select.example.addEventListener('change', showAll);
   $('bn-undo').addEventListener('click', () => {
     undo = !undo;
     $('bn-undo').textContent = undo ? 'Back to the learned γ and β' : 'Undo the normalization in this layer';
     $('bn-undo').setAttribute('aria-pressed', String(undo));
-    if (batch) showNumbers(batch, Number(select.example.value) || 0, undo);
-    drawSoon('bn-lines', draw);
+    showAll();
   });
-  // The picture, not the section: in an embed the section has no box of its own.
-  new IntersectionObserver(
+  // The parts that show the batch's numbers, not the section: in an embed the section has no box
+  // of its own, and a reader of the ε line may have the picture far above.
+  const observer = new IntersectionObserver(
     (entries) => {
-      visible = entries.some((e) => e.isIntersecting);
-      if (ready) inspect();
+      for (const e of entries) {
+        if (e.isIntersecting) near.add(e.target);
+        else near.delete(e.target);
+      }
+      const now = near.size > 0;
+      if (now !== visible) {
+        visible = now;
+        if (ready) inspect();
+      }
     },
     { rootMargin: '50% 0px' },
-  ).observe(canvas);
+  );
+  for (const id of ['bn-algorithm', 'bn-lines', 'bn-follow', 'bn-inference', 'bn-undo-result', 'bn-eps'])
+    observer.observe($(id));
   window.addEventListener('resize', () => drawSoon('bn-lines', draw));
 
   return {
@@ -286,23 +309,24 @@ export function createBnLayer({ onInspect }) {
       select.layer.replaceChildren(
         ...Array.from({ length: layers }, (_, l) => new Option(`${l + 1} of ${layers}`, String(l))),
       );
-      select.layer.value = String(Math.max(0, layers - 1));
+      // A lesson may open another layer than the last (the ε lesson speaks of the first).
+      const layer = message.lesson?.layer ?? layers - 1;
+      select.layer.value = String(Math.max(0, layer < 0 ? layers + layer : layer));
       fillUnits();
-      select.example.replaceChildren();
+      select.example.replaceChildren(
+        ...Array.from(
+          { length: message.config.batchSize },
+          (_, i) => new Option(`row ${i + 1} of ${message.config.batchSize}`, String(i)),
+        ),
+      );
       for (const s of Object.values(select)) s.disabled = bnArms.length === 0;
       if (bnArms.length > 0) inspect();
     },
     update(snapshot) {
-      const b = snapshot.bnLayer;
-      if (!b) return;
-      batch = b;
-      if (select.example.options.length !== b.z.length) {
-        select.example.replaceChildren(
-          ...Array.from(b.z, (_, i) => new Option(`row ${i + 1} of ${b.z.length}`, String(i))),
-        );
-      }
-      showNumbers(b, Number(select.example.value) || 0, undo);
-      drawSoon('bn-lines', draw);
+      if (!snapshot.bnLayer) return;
+      batch = snapshot.bnLayer;
+      steps = snapshot.steps;
+      showAll();
     },
   };
 }

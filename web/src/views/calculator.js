@@ -98,6 +98,13 @@ export function createCalculator({ onCompute }) {
     };
   }
 
+  // The running statistics apply in inference mode only.
+  const running = () => {
+    for (const name of ['runningMean', 'runningVar']) form.elements[name].disabled = !form.elements.inference.checked;
+  };
+  form.elements.inference.addEventListener('change', running);
+  running();
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     clearErrors();

@@ -77,7 +77,12 @@ export function showScoreboard(arms, metrics, { depth, shifted }) {
         name.title = armAbout(arm.name);
         name.append(swatch, armLabel(arm.name));
         const accuracy = el('td');
-        accuracy.append(el('span', 'inference'), el('span', 'batch-stats'), el('span', 'batch-stats shifted'));
+        accuracy.append(
+          el('span', 'inference'),
+          el('span', 'batch-stats'),
+          el('span', 'batch-stats shifted'),
+          el('span', 'batch-stats adapted'),
+        );
         row.append(name, el('td'), el('td'), accuracy);
         return row;
       }),
@@ -94,9 +99,9 @@ export function showScoreboard(arms, metrics, { depth, shifted }) {
     cells[3].querySelector('.batch-stats').textContent = bn
       ? `batch stats ${percent(metrics.testAccuracyBatchStats[i])}`
       : '';
-    cells[3].querySelector('.shifted').textContent = shifted
-      ? `shifted ${percent(metrics.shiftedAccuracy[i])}${bn ? `, adapted ${percent(metrics.shiftedAccuracyAdapted[i])}` : ''}`
-      : '';
+    cells[3].querySelector('.shifted').textContent = shifted ? `shifted ${percent(metrics.shiftedAccuracy[i])}` : '';
+    cells[3].querySelector('.adapted').textContent =
+      shifted && bn ? `adapted ${percent(metrics.shiftedAccuracyAdapted[i])}` : '';
   });
 }
 

@@ -205,7 +205,10 @@ export class Training {
             claims: variantClaims(found, found.variants[variant]),
           }
         : null;
-    if (this.lesson) return { id: this.lesson.id, variant, pace: this.lesson.pace, horizon: this.lesson.horizon };
+    if (this.lesson) {
+      const { id, pace, horizon } = this.lesson;
+      return { id, variant, pace, horizon, layer: found.layer };
+    }
     return match.modifiedFrom ? { modifiedFrom: match.modifiedFrom.id } : null;
   }
 

@@ -7,13 +7,14 @@ import { withGlossary } from './glossary.js';
 
 // The list's items, not checked yet; `pending`: what the detail says meanwhile.
 export function renderClaims(list, claims, pending = '') {
+  const linked = new Set(); // each glossary term linked once in the list
   list.replaceChildren(
     ...claims.map((claim) => {
       const li = el('li', 'claim pending');
       const text = el('span', 'claim-text');
-      text.append(...withGlossary(claim.text));
+      text.append(...withGlossary(claim.text, linked));
       const seeds = el('span', 'claim-seeds');
-      seeds.append(...withGlossary(` (holds in ${claim.held} of seeds 1–${SEEDS})`));
+      seeds.append(...withGlossary(` (holds in ${claim.held} of seeds 1–${SEEDS})`, linked));
       li.append(el('span', 'mark', '⋯'), text, el('span', 'claim-detail', pending), seeds);
       return li;
     }),

@@ -22,6 +22,7 @@ const TERMS = [
   ['horizon', 'g-horizon'],
   ['mini-batch', 'g-minibatch'],
   ['landscape', 'g-landscape'],
+  ['per record', 'g-record'],
   ['x̂', 'g-xhat'],
   ['γ', 'g-gamma-beta'],
   ['β', 'g-gamma-beta'],
@@ -30,9 +31,9 @@ const TERMS = [
 const PATTERN = new RegExp(TERMS.map(([term]) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
 const ENTRY = new Map(TERMS);
 
-export function withGlossary(text) {
+// `linked`: the entries already linked nearby (a list of claims shares one), linked once.
+export function withGlossary(text, linked = new Set()) {
   const nodes = [];
-  const linked = new Set();
   let at = 0;
   for (const match of text.matchAll(PATTERN)) {
     const id = ENTRY.get(match[0]);

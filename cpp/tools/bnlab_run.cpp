@@ -182,25 +182,22 @@ void run_sweep(const Options& o) {
   write_sweep(sweep, bnlab::run_cells(sweep, cells, int(o.threads)), o.csv, shard);
 }
 
-// Joins the shards of one sweep. `where` follows the file being read, for error messages.
+// Joins the shards of one sweep. `where` follows the file at fault, for error messages.
 void merge_shards(const Options& o, std::string& where) {
-  bnlab::Sweep sweep;
-  std::string first;
-  std::vector<std::vector<bnlab::CellResult>> parts;
+  std::vector<bnlab::ShardDocument> shards;
   for (const std::string& path : o.paths) {
     where = path;
-    bnlab::Sweep part;
-    parts.push_back(bnlab::sweep_results_from_json(Json::parse(read_text(path)), part));
-    const std::string spec = bnlab::sweep_to_json(part).dump();
-    if (first.empty()) {
-      first = spec;
-      sweep = part;
-    } else if (spec != first) {
-      throw std::invalid_argument("a shard of another sweep than " + o.paths[0] + "'s");
-    }
+    shards.push_back({path, read_text(path)});
   }
+  bnlab::Sweep sweep;
   where = "--merge";
-  write_sweep(sweep, bnlab::merge_cells(sweep, std::move(parts)), o.csv, Json());
+  try {
+    const std::vector<bnlab::CellResult> cells = bnlab::merge_shard_documents(shards, sweep);
+    write_sweep(sweep, cells, o.csv, Json());
+  } catch (const bnlab::ShardError& e) {
+    where = o.paths[e.shard];
+    throw;
+  }
 }
 
 void print(const Json& json) { std::cout << json.dump() << "\n"; }

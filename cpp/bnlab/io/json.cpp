@@ -22,6 +22,15 @@ class Parser {
 
  private:
   [[noreturn]] void fail(const std::string& what) const { fail_at(pos_, what); }
+  // A byte as a message can show it: a printable ASCII character quoted, any other by its value
+  // (half a UTF-8 sequence or a control character would garble the message).
+  static std::string byte_text(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7F) return std::string("character '") + c + "'";
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "byte 0x%02X", u);
+    return hex;
+  }
   [[noreturn]] static void fail_at(std::size_t offset, const std::string& what) {
     throw JsonError("invalid JSON at offset " + std::to_string(offset) + ": " + what);
   }
@@ -55,7 +64,7 @@ class Parser {
     if (c == 'f') return expect_word("false"), Json(false);
     if (c == 'n') return expect_word("null"), Json();
     if (c == '-' || (c >= '0' && c <= '9')) return Json(parse_number());
-    fail(std::string("unexpected character '") + c + "'");
+    fail("unexpected " + byte_text(c));
   }
 
   Json parse_object(int depth) {
@@ -140,6 +149,35 @@ class Parser {
     return cp;
   }
 
+  // The rest of a UTF-8 character whose first byte, c, was just read, checked against RFC 3629's
+  // table (no overlong forms, no surrogates, nothing above U+10FFFF): JSON text is UTF-8, and
+  // every message that quotes a string must be too.
+  void take_utf8(char c, std::string& out) {
+    const std::size_t start = pos_ - 1;
+    const auto first = static_cast<unsigned char>(c);
+    int more = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range; later ones are 80..BF
+    if (first >= 0xC2 && first <= 0xDF) {
+      more = 1;
+    } else if (first >= 0xE0 && first <= 0xEF) {
+      more = 2;
+      if (first == 0xE0) lo = 0xA0;
+      if (first == 0xED) hi = 0x9F;
+    } else if (first >= 0xF0 && first <= 0xF4) {
+      more = 3;
+      if (first == 0xF0) lo = 0x90;
+      if (first == 0xF4) hi = 0x8F;
+    } else {
+      fail_at(start, "invalid UTF-8");
+    }
+    out += c;
+    for (int k = 0; k < more; ++k, lo = 0x80, hi = 0xBF) {
+      const auto next = pos_ < s_.size() ? static_cast<unsigned char>(s_[pos_]) : 0;
+      if (next < lo || next > hi) fail_at(start, "invalid UTF-8");
+      out += s_[pos_++];
+    }
+  }
+
   std::string parse_string() {
     ++pos_;  // opening quote
     std::string out;
@@ -148,6 +186,10 @@ class Parser {
       const char c = s_[pos_++];
       if (c == '"') return out;
       if (static_cast<unsigned char>(c) < 0x20) fail_at(pos_ - 1, "control character in string");
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        take_utf8(c, out);
+        continue;
+      }
       if (c != '\\') {
         out += c;
         continue;
@@ -179,7 +221,7 @@ class Parser {
           append_utf8(out, cp);
           break;
         }
-        default: fail_at(pos_ - 1, std::string("bad escape '\\") + e + "'");
+        default: fail_at(pos_ - 1, "bad escape after \\: " + byte_text(e));
       }
     }
   }
@@ -280,8 +322,11 @@ std::string Json::describe() const {
     case Type::Object: return "an object";
     default: {
       std::string text = dump();
-      if (text.size() > 40) text = text.substr(0, 37) + "...";
-      return text;
+      if (text.size() <= 40) return text;
+      // Cut at a character's first byte: a message must not end in half a UTF-8 sequence.
+      std::size_t cut = 37;
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+      return text.substr(0, cut) + "...";
     }
   }
 }

@@ -352,7 +352,7 @@ FieldError unknown_field(const std::string& name) {
   std::string known;
   for (const Field& field : fields())
     known += (known.empty() ? "" : ", ") + std::string(field.name);
-  return {name, "is not a configuration field (fields: " + known + ")"};
+  return {key_name(name), "is not a configuration field (fields: " + known + ")"};
 }
 
 // A field by name, or a ConfigError saying it is none.
@@ -386,6 +386,14 @@ void check_together(const Config& c, std::vector<FieldError>& errors) {
 }
 
 }  // namespace
+
+std::string key_name(const std::string& key) {
+  const bool plain =
+      !key.empty() && key.size() <= 40 && std::none_of(key.begin(), key.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+      });
+  return plain ? key : Json(key).describe();
+}
 
 bool Config::operator==(const Config& o) const {
   for (const Field& f : fields()) {

@@ -102,6 +102,10 @@ struct FieldError {
   std::string field;
   std::string message;
 };
+// A document's key as a refusal names it: as given when it reads as a name (1 to 40 bytes, no
+// control characters), else as JSON writes it, quoted and cut to 40 bytes ("", a newline, a
+// stranger's 10,000-byte key).
+std::string key_name(const std::string& key);
 
 // Thrown by parse_config: every invalid field, each with what it must be and what it got.
 class ConfigError : public std::invalid_argument {

@@ -67,7 +67,7 @@ BnCalculation parse_bn_calculation(const Json& json) {
                                          "inference", "runningMean", "runningVar"};
     bool known = false;
     for (const char* k : kKnown) known = known || member.first == k;
-    if (!known) errors.push_back({member.first, "is not a calculator field"});
+    if (!known) errors.push_back({key_name(member.first), "is not a calculator field"});
   }
   const double any = -std::numeric_limits<double>::infinity();
   read_values(json, c.values, errors);

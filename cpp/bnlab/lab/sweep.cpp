@@ -58,7 +58,8 @@ void read_axis(const Json& json, const char* key, std::vector<AxisText>& axes,
   }
   for (const auto& member : json.members())
     if (member.first != "field" && member.first != "values")
-      errors.push_back({k + "." + member.first, "is not an axis setting (field, values)"});
+      errors.push_back(
+          {k + "." + key_name(member.first), "is not an axis setting (field, values)"});
   const Json* field = json.find("field");
   const Json* values = json.find("values");
   AxisText axis;
@@ -119,7 +120,7 @@ void read_settings(const Json& json, Sweep& sweep, std::vector<FieldError>& erro
         errors.push_back(
             {"metric", "must be one of " + joined(sweep_metrics()) + "; got " + v.describe()});
     } else {
-      errors.push_back({key, "is not a sweep setting (base, x, y, steps, metric)"});
+      errors.push_back({key_name(key), "is not a sweep setting (base, x, y, steps, metric)"});
     }
   }
 }

@@ -6,6 +6,7 @@
 #include <emscripten/val.h>
 #include <malloc.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -59,11 +60,24 @@ auto guarded(F&& f) -> decltype(f()) {
 
 val from_json(const Json& json) { return val::global("JSON").call<val>("parse", json.dump()); }
 
-// A configuration given as an object, as JSON text, or not at all (the defaults).
+// A configuration (or a sweep, or a calculator's input) given as an object, as JSON text, or
+// not at all (the defaults). Text longer than the readers take is cut to one character more
+// before it is copied into wasm memory: the reader refuses it by its length, and a stranger's
+// 100 MB string never crosses (a character is at least one byte of UTF-8).
 std::string config_text(const val& config) {
   if (config.isUndefined() || config.isNull()) return "{}";
-  if (config.isString()) return config.as<std::string>();
-  return val::global("JSON").call<std::string>("stringify", config);
+  val text = config.isString() ? config : val::global("JSON").call<val>("stringify", config);
+  if (text.isString() && text["length"].as<double>() > double(kMaxDocumentBytes))
+    text = text.call<val>("slice", 0, double(kMaxDocumentBytes + 1));
+  return text.as<std::string>();
+}
+
+// A step count from JavaScript: an integer from 0 to 1e9, refused otherwise (NaN and Infinity
+// included) before it becomes a C++ integer.
+long step_count(double n) {
+  if (!(n >= 0 && n <= 1e9 && n == std::floor(n)))
+    throw std::invalid_argument("step(n): n must be an integer from 0 to 1e9");
+  return static_cast<long>(n);
 }
 
 template <class T>
@@ -106,9 +120,7 @@ class ExperimentHandle {
 
   double step(double n) {
     return guarded([&] {
-      if (!(n >= 0 && n <= 1e9 && n == static_cast<long>(n)))
-        throw std::invalid_argument("step(n): n must be an integer from 0 to 1e9");
-      exp_.step(static_cast<long>(n));
+      exp_.step(step_count(n));
       return double(exp_.steps());
     });
   }
@@ -402,7 +414,7 @@ class SweepCellRunHandle {
       : sweep_(guarded([&] { return sweep_of(spec); })),
         run_(guarded([&] { return CellRun(sweep_, index); })) {}
   double step(double n) {
-    return guarded([&] { return double(run_.step(static_cast<long>(n))); });
+    return guarded([&] { return double(run_.step(step_count(n))); });
   }
   val result() {
     return guarded([&] { return cell_value(sweep_, run_.result()); });

@@ -17,7 +17,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -126,24 +125,36 @@ std::string parse_args(int argc, char** argv, Options& o) {
   return "";
 }
 
-void load_digits(const std::string& dir) {
-  const std::string path = dir + "/digits.bin";
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error("cannot read " + path + " (see --data)");
-  const std::vector<std::uint8_t> bytes(std::istreambuf_iterator<char>(file), {});
-  bnlab::provide_digits(bnlab::decode_digits(bytes.data(), bytes.size()));
+// At most limit + 1 bytes of a file, or of stdin for "-": enough for its reader to refuse a
+// longer one by its limit, without reading a stranger's 100 GB first.
+std::string read_text(const std::string& path, std::size_t limit) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) throw std::runtime_error("cannot read " + path);
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  std::string text(limit + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
 }
 
-std::string read_text(const std::string& path) {
-  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  std::ifstream file(path);
-  if (!file) throw std::runtime_error("cannot read " + path);
-  return std::string(std::istreambuf_iterator<char>(file), {});
+void load_digits(const std::string& dir) {
+  const std::string path = dir + "/digits.bin";
+  std::string bytes;
+  try {
+    bytes = read_text(path, bnlab::Digits::kFileBytes);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(e.what() + std::string(" (see --data)"));
+  }
+  bnlab::provide_digits(
+      bnlab::decode_digits(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
 }
 
 // A configuration or sweep file's text; an empty one is the empty object (every default).
 std::string read_document(const std::string& path) {
-  const std::string text = read_text(path);
+  const std::string text = read_text(path, bnlab::kMaxDocumentBytes);
   return text.empty() ? std::string("{}") : text;
 }
 
@@ -187,7 +198,7 @@ void merge_shards(const Options& o, std::string& where) {
   std::vector<bnlab::ShardDocument> shards;
   for (const std::string& path : o.paths) {
     where = path;
-    shards.push_back({path, read_text(path)});
+    shards.push_back({path, read_text(path, Json::kMaxBytes)});
   }
   bnlab::Sweep sweep;
   where = "--merge";

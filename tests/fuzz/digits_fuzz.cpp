@@ -15,9 +15,8 @@ namespace {
 using bnlab::Digits;
 using bnlab::fuzz::check;
 
-constexpr std::size_t kHeader = 10;
-constexpr std::size_t kFileBytes =
-    kHeader + (std::size_t(Digits::kCount) * Digits::kFeatures * 5 + 7) / 8 + Digits::kCount;
+constexpr std::size_t kHeader = Digits::kHeaderBytes;
+constexpr std::size_t kFileBytes = Digits::kFileBytes;
 
 void decode(const std::uint8_t* bytes, std::size_t size) {
   Digits d;

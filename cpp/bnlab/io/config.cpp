@@ -403,14 +403,26 @@ bool Config::operator==(const Config& o) const {
   return true;
 }
 
+namespace {
+
+// The message of a ConfigError, its list first cut to kMaxErrors.
+std::string cut_and_describe(std::vector<FieldError>& errors) {
+  if (errors.size() > ConfigError::kMaxErrors) {
+    const std::size_t more = errors.size() - (ConfigError::kMaxErrors - 1);
+    errors.resize(ConfigError::kMaxErrors - 1);
+    errors.push_back({"(more)", "and " + std::to_string(more) + " more problems not listed"});
+  }
+  std::string message = "invalid configuration: ";
+  for (std::size_t i = 0; i < errors.size(); ++i)
+    message += (i ? "; " : "") + errors[i].field + ": " + errors[i].message;
+  return message;
+}
+
+}  // namespace
+
+// The base class is built first, from the list as cut_and_describe leaves it.
 ConfigError::ConfigError(std::vector<FieldError> errors)
-    : std::invalid_argument([&] {
-        std::string message = "invalid configuration: ";
-        for (std::size_t i = 0; i < errors.size(); ++i)
-          message += (i ? "; " : "") + errors[i].field + ": " + errors[i].message;
-        return message;
-      }()),
-      errors_(std::move(errors)) {}
+    : std::invalid_argument(cut_and_describe(errors)), errors_(std::move(errors)) {}
 
 Config parse_config(const Json& json) {
   if (!json.is_object())
@@ -432,7 +444,7 @@ Config parse_config(const Json& json) {
 
 Json parse_document(const std::string& json_text, const char* what) {
   try {
-    return Json::parse(json_text);
+    return Json::parse(json_text, kMaxDocumentBytes);
   } catch (const JsonError& e) {
     throw ConfigError(std::vector<FieldError>{{what, e.what()}});
   }

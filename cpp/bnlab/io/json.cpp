@@ -1,5 +1,6 @@
 #include "bnlab/io/json.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -7,13 +8,14 @@
 namespace bnlab {
 namespace {
 
-constexpr int kMaxDepth = 64;  // hostile input must not exhaust the stack
-
 class Parser {
  public:
   explicit Parser(const std::string& text) : s_(text) {}
 
-  Json parse_document() {
+  Json parse_document(std::size_t max_bytes) {
+    if (s_.size() > max_bytes)
+      fail_at(max_bytes,
+              "longer than " + std::to_string(max_bytes) + " bytes, this reader's limit");
     Json value = parse_value(0);
     skip_space();
     if (pos_ != s_.size()) fail("unexpected text after the JSON value");
@@ -53,7 +55,8 @@ class Parser {
   }
 
   Json parse_value(int depth) {
-    if (depth >= kMaxDepth) fail("nested more than 64 levels deep");
+    if (depth >= Json::kMaxDepth)  // hostile input must not exhaust the stack
+      fail("nested more than " + std::to_string(Json::kMaxDepth) + " levels deep");
     skip_space();
     if (pos_ >= s_.size()) fail("unexpected end of input");
     const char c = s_[pos_];
@@ -70,16 +73,39 @@ class Parser {
   Json parse_object(int depth) {
     ++pos_;
     Json obj = Json::object();
+    std::vector<std::size_t> key_offsets;
     if (consume('}')) return obj;
     do {
       skip_space();
       if (pos_ >= s_.size() || s_[pos_] != '"') fail("expected a string key");
+      key_offsets.push_back(pos_);
       std::string key = parse_string();
       if (!consume(':')) fail("expected ':'");
-      obj.set(key, parse_value(depth + 1));
+      obj.push_member(std::move(key), parse_value(depth + 1));
     } while (consume(','));
     if (!consume('}')) fail("expected ',' or '}'");
+    refuse_repeated_keys(obj, key_offsets);
     return obj;
+  }
+
+  // A key given twice makes an object mean different things to different readers (the first
+  // value or the last?): refused, at the second. Sorting finds it in n log n, where looking up
+  // each key among those before it would take a stranger's 100,000 keys 5 billion comparisons.
+  void refuse_repeated_keys(const Json& obj, const std::vector<std::size_t>& key_offsets) const {
+    const auto& members = obj.members();
+    if (members.size() < 2) return;
+    std::vector<std::size_t> order(members.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return members[a].first != members[b].first ? members[a].first < members[b].first : a < b;
+    });
+    std::size_t repeat = members.size();
+    for (std::size_t k = 1; k < order.size(); ++k)
+      if (members[order[k]].first == members[order[k - 1]].first)
+        repeat = std::min(repeat, order[k]);
+    if (repeat < members.size())
+      fail_at(key_offsets[repeat], "the key " + Json(members[repeat].first).describe() +
+                                       " is given twice in one object");
   }
 
   Json parse_array(int depth) {
@@ -254,7 +280,9 @@ void dump_string(const std::string& s, std::string& out) {
 
 }  // namespace
 
-Json Json::parse(const std::string& text) { return Parser(text).parse_document(); }
+Json Json::parse(const std::string& text, std::size_t max_bytes) {
+  return Parser(text).parse_document(max_bytes);
+}
 
 const Json* Json::find(const std::string& key) const {
   for (const auto& [k, v] : members_)

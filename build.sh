@@ -7,6 +7,7 @@
 #   ./build.sh figure1 [STEPS]   the BatchNorm paper's Figure 1 on the digits, docs/figure1.png
 #   ./build.sh bench [--rounds R] [--seconds S] [--heap-minutes M]   steps/s against native and TF.js,
 #                      bytes; bench/results.md
+#   ./build.sh fuzz [SECONDS]   each fuzz target for SECONDS (default 300), one at a time, niced
 #   ./build.sh deps    only install what is missing
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -33,7 +34,15 @@ APT_NEEDS=(
   "chromium:chromium"
   "firefox-esr:firefox-esr"
   "clang-format:clang-format"
+  "clang:clang++"
+  # libFuzzer and the sanitizers' runtimes (Debian only recommends them with clang)
+  "libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
 )
+# Seconds each fuzz target runs in ./build.sh test (after replaying every committed input).
+FUZZ_TEST_SECONDS=${FUZZ_TEST_SECONDS:-15}
+# The sanitizers stop at the first report, with a stack trace.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}
 
 missing_packages() {
   local entry package probe
@@ -81,6 +90,22 @@ build_wasm() {
   cmake --build build/wasm -j"$JOBS"
 }
 
+# The native suite again, built by clang with AddressSanitizer and UndefinedBehaviorSanitizer.
+build_sanitize() {
+  log "native build with ASan and UBSan (build/sanitize)"
+  cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ \
+    -DBNLAB_SANITIZE=ON >/dev/null
+  cmake --build build/sanitize -j"$JOBS"
+}
+
+# The libFuzzer targets of tests/fuzz/ (clang, with ASan and UBSan).
+build_fuzz() {
+  log "fuzz targets (build/fuzz)"
+  cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ \
+    -DBNLAB_FUZZ=ON >/dev/null
+  cmake --build build/fuzz -j"$JOBS"
+}
+
 # The page's modules bundled into classic scripts (pages opened from file:// cannot load ES
 # modules or module workers), Chart.js included from node_modules: no third-party host.
 build_web() {
@@ -114,6 +139,11 @@ run_tests() {
   check_format
   log "native tests (ctest)"
   ctest --test-dir build/native --output-on-failure -j"$JOBS"
+  log "native tests with ASan and UBSan (ctest in build/sanitize)"
+  ctest --test-dir build/sanitize --output-on-failure -j"$JOBS"
+  log "fuzz targets: every committed input, then ${FUZZ_TEST_SECONDS} s of fuzzing each"
+  bash tests/fuzz/run.sh replay
+  bash tests/fuzz/run.sh fuzz "$FUZZ_TEST_SECONDS"
   log "wasm tests (node --test)"
   node --test tests/wasm/
   log "page source tests (node --test tests/web)"
@@ -126,7 +156,13 @@ case ${1:-} in
   deps) install_deps ;;
   web) build_web ;;
   build) build_all ;;
-  test) build_all && run_tests ;;
+  test) build_all && build_sanitize && build_fuzz && run_tests ;;
+  fuzz)
+    install_deps
+    build_fuzz
+    bash tests/fuzz/run.sh replay
+    bash tests/fuzz/run.sh fuzz "${2:-300}"
+    ;;
   bench)
     build_all
     # The peers measured against (TensorFlow.js, ~290 MB) live in bench/'s own lockfile, so
@@ -148,5 +184,5 @@ case ${1:-} in
     log "serving dist/ at http://localhost:$PORT (Ctrl-C stops)"
     exec node web/serve.mjs dist "$PORT"
     ;;
-  *) die "usage: ./build.sh serve | test | build | web | figure1 [STEPS] | bench | deps" ;;
+  *) die "usage: ./build.sh serve | test | build | web | figure1 [STEPS] | bench | fuzz [SECONDS] | deps" ;;
 esac

@@ -1,5 +1,6 @@
 // The page in Firefox ESR (Debian's firefox-esr, driven by puppeteer-core over WebDriver BiDi):
-// it trains with no console error over http and from file://, the embed view works in a
+// it trains with no console error over http and from file://, under its Content-Security-Policy
+// (which refuses a script inserted into the page), the embed view works in a
 // 640x480 frame, a link gives the same numbers as in Chromium, bit for bit, and the one-file
 // page runs a sweep from file:// with the numbers bnlab-run --sweep writes.
 import assert from 'node:assert/strict';
@@ -80,6 +81,31 @@ test("Firefox: Inside a BN layer shows its formulas as MathML and the batch's nu
     timeout: 30000,
   });
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Firefox: the page trains under its Content-Security-Policy with no violation, and refuses a script inserted into it', async () => {
+  const page = await firefox.newPage();
+  await page.evaluateOnNewDocument(() => {
+    window.violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.effectiveDirective));
+  });
+  await page.goto(`${server.url}#lesson=${encodeURIComponent('<img src=x onerror="window.pwned=1">')}`);
+  await stepsAtLeast(page, 200);
+  assert.deepEqual(await page.evaluate(() => window.violations), []);
+  const refused = await page.evaluate(async () => {
+    const script = document.createElement('script');
+    script.textContent = 'window.pwned = 2';
+    document.body.append(script);
+    const button = document.createElement('button');
+    button.setAttribute('onclick', 'window.pwned = 3');
+    document.body.append(button);
+    button.click();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { pwned: window.pwned, violations: window.violations };
+  });
+  assert.equal(refused.pwned, undefined);
+  assert.deepEqual([...new Set(refused.violations)].sort(), ['script-src-attr', 'script-src-elem']);
   await page.close();
 });
 

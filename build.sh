@@ -118,7 +118,12 @@ build_web() {
                  --sourcemap --log-level=warning)
   "${esbuild[@]}" web/src/page/app.js --outfile=dist/app.js
   "${esbuild[@]}" web/src/worker/worker.js --outfile=dist/worker.js
-  node web/standalone.mjs dist build/wasm/bnlab-single.js
+  # The engine's glue minified too (emcc only minifies it with the closure compiler, which this
+  # machine lacks): 14.0 -> 10.5 KB gzipped. Running it again on its own output is harmless.
+  local minify=(node_modules/.bin/esbuild --minify --target=es2020 --log-level=warning --allow-overwrite)
+  "${minify[@]}" dist/bnlab.js --outfile=dist/bnlab.js
+  "${minify[@]}" build/wasm/bnlab-single.js --outfile=build/wasm/bnlab-single.min.js
+  node web/standalone.mjs dist build/wasm/bnlab-single.min.js
 }
 
 build_all() {

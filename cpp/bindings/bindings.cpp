@@ -31,16 +31,20 @@ EM_JS(void, throw_js_error, (const char* message, const char* fields_json), {
   throw error;
 });
 
-// Runs f, turning any C++ exception into a JavaScript Error with the same message.
-template <class F>
-auto guarded(F&& f) -> decltype(f()) {
-  // static: no C++ object is left to destroy when JavaScript throws
-  static std::string message, fields;
-  fields.clear();
+// The message (and a ConfigError's fields as JSON) of the exception being handled; read by
+// throw_js_error once the catch block is left, so that no C++ object is left to destroy when
+// JavaScript throws.
+std::string error_message, error_fields;
+
+// Called in a catch block: fills error_message and error_fields from the current exception.
+// One function, not a copy of the handlers in every guarded call (25 of them: 89 KB of wasm,
+// 15 KB gzipped, when each had its own).
+void describe_current_exception() {
+  error_fields.clear();
   try {
-    return f();
+    throw;
   } catch (const ConfigError& e) {
-    message = e.what();
+    error_message = e.what();
     Json list = Json::array();
     for (const FieldError& error : e.errors()) {
       Json entry = Json::object();
@@ -48,13 +52,23 @@ auto guarded(F&& f) -> decltype(f()) {
       entry.set("message", error.message);
       list.push_back(std::move(entry));
     }
-    fields = list.dump();
+    error_fields = list.dump();
   } catch (const std::exception& e) {
-    message = e.what();
+    error_message = e.what();
   } catch (...) {
-    message = "bnlab: unknown C++ error";
+    error_message = "bnlab: unknown C++ error";
   }
-  throw_js_error(message.c_str(), fields.c_str());
+}
+
+// Runs f, turning any C++ exception into a JavaScript Error with the same message.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (...) {
+    describe_current_exception();
+  }
+  throw_js_error(error_message.c_str(), error_fields.c_str());
   __builtin_unreachable();
 }
 

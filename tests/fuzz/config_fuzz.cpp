@@ -48,11 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     config = bnlab::parse_config(text);
   } catch (const bnlab::ConfigError& e) {
-    check(!e.errors().empty(), "a ConfigError names at least one field", e.what());
-    for (const bnlab::FieldError& f : e.errors())
-      check(!f.field.empty() && !f.message.empty(), "each refusal has a field and a message",
-            e.what());
-    check(bnlab::fuzz::valid_utf8(e.what()), "every refusal is UTF-8", e.what());
+    bnlab::fuzz::check_refusal(e);
     return 0;
   }
   bnlab::check_config(config);

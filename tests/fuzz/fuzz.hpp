@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "bnlab/io/config.hpp"
+
 namespace bnlab::fuzz {
 
 inline std::string text(const std::uint8_t* data, std::size_t size) {
@@ -53,6 +55,17 @@ inline bool valid_utf8(const std::string& s) {
     i += n + 1;
   }
   return true;
+}
+
+// A reader's refusal: at least one problem and at most ConfigError::kMaxErrors, each naming a
+// field and saying what is wrong, in UTF-8.
+inline void check_refusal(const ConfigError& e) {
+  check(!e.errors().empty() && e.errors().size() <= ConfigError::kMaxErrors,
+        "a refusal lists 1 to kMaxErrors problems", e.what());
+  for (const FieldError& f : e.errors())
+    check(!f.field.empty() && !f.message.empty(), "each problem has a field and a message",
+          e.what());
+  check(valid_utf8(e.what()), "every refusal is UTF-8", e.what());
 }
 
 }  // namespace bnlab::fuzz

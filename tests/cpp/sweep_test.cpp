@@ -338,6 +338,18 @@ TEST(Sweep, RepeatedValueIsRefusedNamingItAndBothItems) {
                     "x.values", {"item 3 repeats 0.1", "item 1"}));
 }
 
+// Found by the sweep fuzz target (regressions/sweep/minus-zero-repeats-a-seed): values were
+// compared as written, so seeds 0 and -0, one seed, made two cells of one run, and the sweep
+// written out was refused when read back.
+TEST(Sweep, AValueTheFieldTakesAsAnEarlierOneIsARepeat) {
+  EXPECT_TRUE(names(refusal(R"({"x": {"field": "seed", "values": [0, 1, -0]}})"), "x.values",
+                    {"item 3 repeats -0 (item 1)"}));
+  EXPECT_TRUE(names(refusal(R"({"x": {"field": "momentum", "values": [0.5, -0, 0]}})"), "x.values",
+                    {"item 3 repeats 0 (item 2)"}));
+  EXPECT_TRUE(names(refusal(R"({"x": {"field": "seed", "values": [2, 2.0]}})"), "x.values",
+                    {"item 2 repeats 2 (item 1)"}));
+}
+
 TEST(Sweep, EmptyOrOver24ValuesAreRefused) {
   EXPECT_TRUE(names(refusal(R"({"x": {"field": "seed", "values": []}})"), "x.values", {"1 to 24"}));
   std::string many = "[1";

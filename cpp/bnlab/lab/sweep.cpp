@@ -78,16 +78,7 @@ void read_axis(const Json& json, const char* key, std::vector<AxisText>& axes,
                                          (values ? values->describe() : "nothing")});
     return;
   }
-  const auto& items = values->items();
-  for (std::size_t i = 0; i < items.size(); ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (items[i].dump() == items[j].dump()) {
-        errors.push_back({k + ".values", "item " + std::to_string(i + 1) + " repeats " +
-                                             items[i].describe() + " (item " +
-                                             std::to_string(j + 1) + "): each value at most once"});
-        return;
-      }
-  axis.values = items;
+  axis.values = values->items();
   axes.push_back(std::move(axis));
 }
 
@@ -127,10 +118,12 @@ void read_settings(const Json& json, Sweep& sweep, std::vector<FieldError>& erro
 
 // Each value alone on its axis, with the base (rules between fields: a batch larger than
 // another value's training set): the typed axes, or each refusal naming the axis, the value
-// and the field.
+// and the field. A value the field takes as one before it is a repeat (1 and 1.0, and -0 and 0,
+// are one seed), which would make two cells one run.
 void read_values(const std::vector<AxisText>& text, Sweep& sweep, std::vector<FieldError>& errors) {
   for (std::size_t a = 0; a < text.size(); ++a) {
     SweepAxis axis{text[a].field, {}};
+    std::vector<std::size_t> items;  // the document's item of each value taken
     for (std::size_t i = 0; i < text[a].values.size(); ++i) {
       const Json& item = text[a].values[i];
       try {
@@ -138,7 +131,16 @@ void read_values(const std::vector<AxisText>& text, Sweep& sweep, std::vector<Fi
         Config alone = sweep.base;
         set_field(alone, axis.field, value);
         check_config(alone);
+        const auto seen = std::find(axis.values.begin(), axis.values.end(), value);
+        if (seen != axis.values.end()) {
+          errors.push_back({std::string(kAxisNames[a]) + ".values",
+                            "item " + std::to_string(i + 1) + " repeats " + item.describe() +
+                                " (item " + std::to_string(items[seen - axis.values.begin()] + 1) +
+                                "): each value at most once"});
+          continue;
+        }
         axis.values.push_back(value);
+        items.push_back(i);
       } catch (const ConfigError& e) {
         for (const FieldError& f : e.errors())
           errors.push_back({std::string(kAxisNames[a]) + ".values",

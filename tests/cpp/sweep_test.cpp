@@ -448,6 +448,35 @@ TEST(Sweep, ReadingBackRefusesADocumentWithoutCellsAndACellOutsideTheGrid) {
   }
 }
 
+// Found by the merge fuzz target: a cell index of 1e30 was converted to a C++ int before it was
+// checked, undefined behaviour that UBSan reported (regressions/merge/cell-index-1e30-...); a
+// divergedAt of 1e300 the same, to a long (regressions/merge/diverged-at-...); 0.5 was read as
+// cell 0. Each is now refused, as is a metric that is neither a number nor null.
+TEST(Sweep, ReadingBackRefusesAnIndexOrStepThatIsNoIntegerInRangeAndAMetricThatIsNoNumber) {
+  const std::string text = dump(grid(), grid_results());
+  const auto refusal = [&](const std::string& from, const std::string& to) {
+    std::string changed = text;
+    const std::size_t at = changed.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    changed.replace(at, from.size(), to);
+    Sweep back;
+    try {
+      sweep_results_from_json(Json::parse(changed), back);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refusal(R"("index":0,)", R"("index":1e300,)"), "cell index 1e+300 is outside the grid");
+  EXPECT_EQ(refusal(R"("index":0,)", R"("index":0.5,)"), "cell index 0.5 is outside the grid");
+  EXPECT_EQ(refusal(R"("divergedAt":null)", R"("divergedAt":1e300)"),
+            "a cell's divergedAt is 1e+300, not null or a step from 0 to 200");
+  EXPECT_EQ(refusal(R"("divergedAt":null)", R"("divergedAt":-3)"),
+            "a cell's divergedAt is -3, not null or a step from 0 to 200");
+  EXPECT_EQ(refusal(R"("testLoss":)", R"("testLoss":"x","was":)"),
+            "a cell's testLoss is \"x\", not a number or null");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Digits
 

@@ -354,9 +354,17 @@ std::vector<CellResult> sweep_results_from_json(const Json& json, Sweep& sweep) 
     throw std::invalid_argument("not a bnlab sweep result (needs sweep and cells)");
   sweep = parse_sweep(*spec);
   std::vector<CellResult> out;
-  const auto number = [](const Json* v) {
+  const auto number = [](const Json* v, const char* name) {
     if (!v) throw std::invalid_argument("a cell lacks a metric");
+    if (!v->is_null() && !v->is_number())
+      throw std::invalid_argument(std::string("a cell's ") + name + " is " + v->describe() +
+                                  ", not a number or null");
     return v->is_null() ? std::nanf("") : float(v->as_number());
+  };
+  // Checked before it becomes a C++ integer: 1e300 as an int is undefined behaviour.
+  const auto integer_in = [](const Json& v, double lo, double hi) {
+    return v.is_number() && v.as_number() == std::floor(v.as_number()) && v.as_number() >= lo &&
+           v.as_number() <= hi;
   };
   for (const Json& c : cells->items()) {
     CellResult cell;
@@ -365,15 +373,18 @@ std::vector<CellResult> sweep_results_from_json(const Json& json, Sweep& sweep) 
     if (!index || !index->is_number() || !arms || !arms->is_array() ||
         arms->items().size() != sweep.base.arms.size())
       throw std::invalid_argument("a cell lacks its index or its arms");
+    if (!integer_in(*index, 0, sweep.cells() - 1))
+      throw std::invalid_argument("cell index " + index->describe() + " is outside the grid");
     cell.index = static_cast<int>(index->as_number());
-    if (cell.index < 0 || cell.index >= sweep.cells())
-      throw std::invalid_argument("cell index " + std::to_string(cell.index) +
-                                  " is outside the grid");
     for (const Json& a : arms->items()) {
       CellArm arm;
-      for (const MetricInfo& m : kMetrics) arm.*m.member = number(a.find(m.name));
+      for (const MetricInfo& m : kMetrics) arm.*m.member = number(a.find(m.name), m.name);
       const Json* d = a.find("divergedAt");
-      arm.diverged_at = d && d->is_number() ? static_cast<long>(d->as_number()) : -1;
+      if (d && !d->is_null() && !integer_in(*d, 0, double(sweep.steps)))
+        throw std::invalid_argument("a cell's divergedAt is " + d->describe() +
+                                    ", not null or a step from 0 to " +
+                                    std::to_string(sweep.steps));
+      arm.diverged_at = d && !d->is_null() ? static_cast<long>(d->as_number()) : -1;
       cell.arms.push_back(arm);
     }
     out.push_back(std::move(cell));

@@ -86,7 +86,8 @@ build_wasm() {
 build_web() {
   log "page (dist/)"
   mkdir -p dist
-  cp web/index.html web/style.css web/data/digits.bin dist/
+  cp web/style.css web/data/digits.bin dist/
+  node web/render-math.mjs web/index.html dist/index.html
   rm -rf dist/src
   local esbuild=(node_modules/.bin/esbuild --bundle --format=iife --target=es2020 --minify
                  --sourcemap --log-level=warning)

@@ -6,7 +6,7 @@
 // minute. Measures and reports; the budgets are judged in run.mjs.
 import { frameTime, launchBrowser, serveDist } from '../tests/e2e/browser.mjs';
 
-export const VIEWS = ['view-boundary', 'view-loss', 'view-ics', 'view-gradients', 'view-noise'];
+export const VIEWS = ['view-boundary', 'view-layer', 'view-loss', 'view-ics', 'view-gradients', 'view-noise'];
 const median = (v) => {
   const s = [...v].sort((a, b) => a - b);
   return s[s.length >> 1];
@@ -112,7 +112,65 @@ export async function measurePage({ rates = [1, 4, 6], seconds = 4, heapMinutes 
   return out;
 }
 
-if (process.argv[1]?.endsWith('page.mjs')) {
+// Inside a BN layer on screen and off it, in interleaved rounds at max speed: the worker's steps
+// per second, and how often the view's numbers changed (the worker measures the opened unit's
+// batch only while the view can be seen). Medians over the rounds, and the median of the ratios
+// within a round.
+export async function measureLayerView({ rounds = 5, seconds = 4 } = {}) {
+  const server = await serveDist();
+  const browser = await launchBrowser();
+  try {
+    const page = await openPage(browser, server.url);
+    await page.evaluate(() => {
+      window.bench.layerUpdates = 0;
+      new MutationObserver(() => {
+        window.bench.layerUpdates += 1;
+      }).observe(document.getElementById('bn-mean'), { childList: true, characterData: true, subtree: true });
+    });
+    const measure = async (view) => {
+      await page.evaluate((id) => document.getElementById(id).scrollIntoView({ block: 'start' }), view);
+      await frameTime(page);
+      await new Promise((resolve) => {
+        setTimeout(resolve, 500); // the observer's report and the worker's next tick
+      });
+      await page.evaluate(() => {
+        window.bench.layerUpdates = 0;
+      });
+      const s0 = await steps(page);
+      const t0 = performance.now();
+      await new Promise((resolve) => {
+        setTimeout(resolve, seconds * 1000);
+      });
+      const elapsed = (performance.now() - t0) / 1000;
+      return {
+        stepsPerSecond: ((await steps(page)) - s0) / elapsed,
+        updatesPerSecond: (await page.evaluate(() => window.bench.layerUpdates)) / elapsed,
+      };
+    };
+    const visible = [];
+    const hidden = [];
+    for (let round = 0; round < rounds; ++round) {
+      visible.push(await measure('view-layer'));
+      hidden.push(await measure('view-sweep')); // far from the view: off screen by more than a screen
+    }
+    const pick = (list, key) => median(list.map((r) => r[key]));
+    return {
+      visible: { stepsPerSecond: pick(visible, 'stepsPerSecond'), updatesPerSecond: pick(visible, 'updatesPerSecond') },
+      hidden: {
+        stepsPerSecond: pick(hidden, 'stepsPerSecond'),
+        updatesPerSecond: Math.max(...hidden.map((r) => r.updatesPerSecond)),
+      },
+      ratio: median(visible.map((v, i) => v.stepsPerSecond / hidden[i].stepsPerSecond)),
+    };
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+if (process.argv[1]?.endsWith('page.mjs') && process.argv[2] === 'layer') {
+  console.log(JSON.stringify(await measureLayerView({ rounds: Number(process.argv[3] ?? 5) }), null, 1));
+} else if (process.argv[1]?.endsWith('page.mjs')) {
   const minutes = Number(process.argv[2] ?? 2);
   console.log(
     JSON.stringify(await measurePage({ heapMinutes: minutes, seconds: Number(process.argv[3] ?? 4) }), null, 1),

@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 
 import { root } from '../tests/e2e/browser.mjs';
 import { loadEngine } from '../tests/wasm/engine.mjs';
-import { measurePage } from './page.mjs';
+import { measureLayerView, measurePage } from './page.mjs';
 import { measureSweeps } from './sweep.mjs';
 import { createTfjsTrainer, selfCheck, setBackend } from './tfjs.mjs';
 
@@ -170,6 +170,10 @@ console.error(`the page in Chromium (about ${HEAP_MINUTES + 2} minutes)`);
 const page = await measurePage({ heapMinutes: HEAP_MINUTES });
 const atRate = (rate) => page.views.filter((v) => v.rate === rate);
 
+// Inside a BN layer on screen and off it, interleaved (page.mjs).
+console.error('Inside a BN layer on and off screen (Chromium)');
+const layerView = await measureLayerView({ rounds: ROUNDS });
+
 // Sweeps: the default sweep's cells per second on 1 and 2 workers (Chromium) and threads
 // (native), the page's own pool, and a cell's cost beyond its steps (sweep.mjs).
 console.error('sweeps (Chromium and native)');
@@ -272,6 +276,16 @@ lines.push(
 );
 lines.push(
   '',
+  '## Inside a BN layer, on screen and off it',
+  '',
+  `The default network at max speed, the view scrolled into place and then the Sweep view (far below it), ${ROUNDS} interleaved rounds: ` +
+    `the worker trained ${fmt(layerView.visible.stepsPerSecond)} steps/s with the view on screen, updating its numbers ` +
+    `${layerView.visible.updatesPerSecond.toFixed(1)} times a second, and ${fmt(layerView.hidden.stepsPerSecond)} steps/s with it off screen, ` +
+    `updating them ${layerView.hidden.updatesPerSecond.toFixed(1)} times a second at the most (the worker measures the batch only while the view can be seen); ` +
+    `on screen / off screen: ${layerView.ratio.toFixed(2)}×, the median of the rounds' ratios.`,
+);
+lines.push(
+  '',
   `## Sweeps (the default sweep: ${sweeps.cells} cells of 2 arms × ${sweeps.steps.toLocaleString('en')} steps, the default network)`,
   '',
   'Cells per second from Run to the last cell, medians over the rounds; the scaling from 1 to 2 is the median of the ratios measured within each round. ' +
@@ -334,6 +348,16 @@ const budgets = [
     nativeWorst >= 0.6,
   ],
   ['probes at the default interval ≤ 25% of a step', `${probeExtra.toFixed(1)}%`, probeExtra <= 25],
+  [
+    'Inside a BN layer off screen: the worker measures nothing for it (its numbers never change)',
+    `${layerView.hidden.updatesPerSecond.toFixed(1)} updates/s`,
+    layerView.hidden.updatesPerSecond === 0,
+  ],
+  [
+    'Inside a BN layer on screen: training at ≥ 0.9× the steps/s with it off screen',
+    `${layerView.ratio.toFixed(2)}×`,
+    layerView.ratio >= 0.9,
+  ],
   [
     'worker ≥ 1,000 steps/s in Chromium (1×, every view)',
     `${fmt(Math.min(...at1.map((v) => v.stepsPerSecond)))} steps/s at the least`,

@@ -83,6 +83,7 @@ struct ValWriter {
   void set(val& object, const char* key, val value) { object.set(key, value); }
   void push(val& array, val value) { array.call<void>("push", value); }
   val floats(const float* values, std::size_t n) { return typed_array_copy(values, n); }
+  val ints(const std::int32_t* values, std::size_t n) { return typed_array_copy(values, n); }
   val number(double v) { return val(v); }
   val boolean(bool b) { return val(b); }
   val text(const std::string& s) { return val(s); }
@@ -138,7 +139,8 @@ class ExperimentHandle {
     static const Metric kMetrics[] = {
         {"trainLoss", "trainAccuracy", Split::Train, Mode::Inference},
         {"testLoss", "testAccuracy", Split::Test, Mode::Inference},
-        {"testLossBatchStats", "testAccuracyBatchStats", Split::Test, Mode::BatchStats}};
+        {"testLossBatchStats", "testAccuracyBatchStats", Split::Test, Mode::BatchStats},
+        {"shiftedLoss", "shiftedAccuracy", Split::Shifted, Mode::Inference}};
     const int arms = exp_.arm_count();
     val out = val::object();
     std::vector<float> loss(arms), accuracy(arms);
@@ -151,6 +153,13 @@ class ExperimentHandle {
       out.set(m.loss, typed_array_copy(loss));
       out.set(m.accuracy, typed_array_copy(accuracy));
     }
+    for (int a = 0; a < arms; ++a) {
+      const Evaluation e = exp_.evaluate_adapted(a);
+      loss[a] = e.loss;
+      accuracy[a] = e.accuracy;
+    }
+    out.set("shiftedLossAdapted", typed_array_copy(loss));
+    out.set("shiftedAccuracyAdapted", typed_array_copy(accuracy));
     return out;
   }
 
@@ -191,6 +200,14 @@ class ExperimentHandle {
     return guarded([&] {
       ValWriter w;
       return jitter_value(w, exp_.same_example_jitter(arm, layer, repeats));
+    });
+  }
+
+  // One BN unit with the last mini-batch through it (results.hpp's bn_batch_value).
+  val bn_batch(int arm, int layer, int unit) {
+    return guarded([&] {
+      ValWriter w;
+      return bn_batch_value(w, exp_.bn_batch(arm, layer, unit));
     });
   }
 
@@ -246,6 +263,8 @@ class ExperimentHandle {
     out.set("trainY", typed_array_copy(d.train_y));
     out.set("testX", typed_array_copy(d.test_raw));
     out.set("testY", typed_array_copy(d.test_y));
+    out.set("shiftedX", typed_array_copy(d.shifted_raw));
+    out.set("shiftedY", typed_array_copy(d.shifted_y));
     return out;
   }
 
@@ -334,6 +353,14 @@ val validate_config(const val& config) {
   return guarded([&] { return from_json(config_to_json(parse_config(config_text(config)))); });
 }
 val default_config() { return from_json(config_to_json(Config{})); }
+// The calculator: a batch of one unit's values through the engine's BatchNorm.
+val batch_norm_calculator(const val& input) {
+  return guarded([&] {
+    ValWriter w;
+    return bn_calculated_value(
+        w, calculate_bn(parse_bn_calculation(parse_document(config_text(input), "(calculator)"))));
+  });
+}
 // The history's series names, per arm and per hidden layer: the one list the page and the
 // tests read.
 val history_series() {
@@ -412,6 +439,7 @@ EMSCRIPTEN_BINDINGS(bnlab) {
       .function("bnTrace", &ExperimentHandle::bn_trace)
       .function("batchMeanSpread", &ExperimentHandle::batch_mean_spread)
       .function("sameExampleJitter", &ExperimentHandle::same_example_jitter)
+      .function("bnBatch", &ExperimentHandle::bn_batch)
       .function("singleExample", &ExperimentHandle::single_example)
       .function("trackedUnit", &ExperimentHandle::tracked_unit);
 
@@ -434,6 +462,7 @@ EMSCRIPTEN_BINDINGS(bnlab) {
       .function("setBeta", &BatchNormHandle::set_beta);
 
   emscripten::function("validateConfig", &validate_config);
+  emscripten::function("batchNormCalculator", &batch_norm_calculator);
   emscripten::function("loadDigits", &load_digits);
   emscripten::function("digitsLoaded", &digits_loaded);
   emscripten::function("defaultConfig", &default_config);

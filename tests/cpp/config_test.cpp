@@ -22,6 +22,7 @@ void expect_same_config(const Config& a, const Config& b) {
   EXPECT_EQ(a.noise, b.noise);
   EXPECT_EQ(a.trainFraction, b.trainFraction);
   EXPECT_EQ(a.standardize, b.standardize);
+  EXPECT_EQ(a.covariateShift, b.covariateShift);
   EXPECT_EQ(a.hidden, b.hidden);
   EXPECT_EQ(a.activation, b.activation);
   EXPECT_EQ(a.init, b.init);
@@ -124,6 +125,7 @@ Config non_default_config() {
   c.noise = 0.1 + 0.2;  // 0.30000000000000004: needs 17 digits
   c.trainFraction = 0.7;
   c.standardize = true;
+  c.covariateShift = 0.25;
   c.hidden = {1, 128, 7};
   c.activation = Activation::Relu;
   c.init = Init::He;
@@ -175,7 +177,7 @@ TEST(Config, SchemaListsEveryFieldOfConfigToJsonInOrderWithNameTypeDefaultRequir
   const Json emitted = config_to_json(Config{});
   ASSERT_TRUE(schema.is_array());
   ASSERT_EQ(schema.items().size(), emitted.members().size());
-  EXPECT_EQ(emitted.members().size(), 28u);  // the members of struct Config
+  EXPECT_EQ(emitted.members().size(), 29u);  // the members of struct Config
   for (std::size_t i = 0; i < schema.items().size(); ++i) {
     const Json& entry = schema.items()[i];
     const std::string& name = emitted.members()[i].first;

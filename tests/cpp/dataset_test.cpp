@@ -364,3 +364,45 @@ TEST(Dataset, StandardizeKeepsRawPointsInOriginalUnits) {
 
 }  // namespace
 }  // namespace bnlab
+
+namespace bnlab {
+namespace {
+
+// Covariate shift: the same world, another part of it. With covariateShift 0.5 the training
+// world is the left half of a pool of points and the shifted test set comes from the right
+// half, both labelled by the data set's own rule (for the circle: inside radius 0.6 or not).
+TEST(CovariateShift, TheShiftedTestSetLiesRightOfTheTrainingWorldAndKeepsItsLabellingRule) {
+  const Config c = parse_config(
+      std::string(R"({"dataset": "circle", "samples": 400, "noise": 0, "covariateShift": 0.5})"));
+  const Dataset d = make_dataset(c);
+  ASSERT_EQ(d.shifted_x.rows(), d.test_x.rows());
+  ASSERT_EQ(d.shifted_y.size(), d.test_y.size());
+  const float right_of_world =
+      std::max(d.train_raw.col(0).maxCoeff(), d.test_raw.col(0).maxCoeff());
+  EXPECT_GE(d.shifted_raw.col(0).minCoeff(), right_of_world);
+  const auto rule = [](float x, float y) { return std::sqrt(x * x + y * y) < 0.6f ? 1 : 0; };
+  for (Eigen::Index i = 0; i < d.shifted_raw.rows(); ++i)
+    EXPECT_EQ(d.shifted_y[i], rule(d.shifted_raw(i, 0), d.shifted_raw(i, 1))) << i;
+  for (Eigen::Index i = 0; i < d.train_raw.rows(); ++i)
+    EXPECT_EQ(d.train_y[i], rule(d.train_raw(i, 0), d.train_raw(i, 1))) << i;
+}
+
+TEST(CovariateShift, ASmallerShiftOverlapsTheTwoPartsAndNoShiftHasNoShiftedSet) {
+  const Config c = parse_config(std::string(R"({"dataset": "xor", "covariateShift": 0.2})"));
+  const Dataset d = make_dataset(c);
+  EXPECT_LT(d.shifted_raw.col(0).minCoeff(), d.train_raw.col(0).maxCoeff());
+  EXPECT_EQ(make_dataset(parse_config(std::string("{}"))).shifted_x.rows(), 0);
+}
+
+TEST(CovariateShift, TheDigitsRefuseIt) {
+  try {
+    parse_config(std::string(R"({"dataset": "digits", "covariateShift": 0.3})"));
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.errors().size(), 1u);
+    EXPECT_EQ(e.errors()[0].field, "covariateShift");
+  }
+}
+
+}  // namespace
+}  // namespace bnlab

@@ -546,7 +546,9 @@ TEST(Experiment, TheSeriesEnumsNameTheColumnsTheTablesName) {
   EXPECT_STREQ(Experiment::kLayerSeries[Experiment::RelativeShift], "relativeShift");
   EXPECT_STREQ(Experiment::kLayerSeries[Experiment::Saturation], "saturation");
   EXPECT_STREQ(Experiment::kLayerSeries[Experiment::JitterStd], "jitterStd");
-  EXPECT_STREQ(Experiment::kLayerSeries[Experiment::kSeriesPerLayer - 1], "jitterStd");
+  EXPECT_STREQ(Experiment::kLayerSeries[Experiment::Gamma], "gamma");
+  EXPECT_STREQ(Experiment::kLayerSeries[Experiment::BatchVar], "batchVar");
+  EXPECT_STREQ(Experiment::kLayerSeries[Experiment::kSeriesPerLayer - 1], "undoShift");
 }
 
 TEST(Experiment, ArmIndexOutOfRangeIsAnError) {

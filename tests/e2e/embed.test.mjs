@@ -14,6 +14,7 @@ const CASES = [
   ['views=boundary,loss,ics', ['view-boundary', 'view-loss', 'view-ics']],
   ['views=noise', ['view-noise']],
   ['views=gradients', ['view-gradients']],
+  ['views=layer', ['view-layer']],
   ['arms=plain,bn-before,bn-after', ['view-boundary', 'view-loss']],
   ['arms=plain,bn-before,ln-before,dropout', ['view-boundary', 'view-loss']],
   ['dataset=digits&hidden=16', ['view-boundary', 'view-loss']],
@@ -24,6 +25,7 @@ const CASES = [
 ];
 const NAMES = {
   'view-boundary': 'predictions',
+  'view-layer': 'inside a BN layer',
   'view-loss': 'loss',
   'view-ics': 'covariate shift',
   'view-gradients': 'gradients',

@@ -66,6 +66,23 @@ test('Firefox: the page trains over http with no console error', async () => {
   await page.close();
 });
 
+test("Firefox: Inside a BN layer shows its formulas as MathML and the batch's numbers, and the calculator answers", async () => {
+  const { page, errors } = await open(server.url);
+  await stepsAtLeast(page, 50);
+  await page.$eval('#view-layer', (e) => e.scrollIntoView({ block: 'start' }));
+  await page.waitForFunction(() => /^μ_B = -?[0-9]/.test(document.getElementById('bn-mean').textContent), {
+    timeout: 30000,
+  });
+  // Firefox draws MathML itself: the formulas have a height of their own.
+  const formula = await page.$eval('#bn-algorithm .formula math', (m) => m.getBoundingClientRect().height);
+  assert.ok(formula > 15, `the first formula is ${formula} px high`);
+  await page.waitForFunction(() => /μ_B = 3 /.test(document.getElementById('calc-result').textContent), {
+    timeout: 30000,
+  });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('Firefox: the one-file page trains from file://', async () => {
   const { page, errors } = await open(pathToFileURL(join(root, 'dist', 'bnlab-standalone.html')).href);
   await stepsAtLeast(page, 200);

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 
 import { evaluateClaims, makeRun } from '../../web/src/lessons/claims.js';
 import { configToFragment } from '../../web/src/shared/link.js';
-import { DEFAULT_LESSON, LESSONS, variantClaims } from '../../web/src/lessons/lessons.js';
+import { bottomLine, DEFAULT_LESSON, LESSONS, variantClaims } from '../../web/src/lessons/lessons.js';
 import { loadEngine } from '../wasm/engine.mjs';
 import { root, screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
 
@@ -39,6 +39,31 @@ async function open(fragment, viewport = { width: 1280, height: 800 }) {
   const errors = watchErrors(page);
   await page.goto(`${session.url()}${fragment}`);
   return { page, errors };
+}
+
+// The vanishing gradients lesson's point is plain's first-layer bar, its smallest: on the log
+// axis it must be drawn, not sit at the axis's floor with no height. Plain's colour in the
+// chart's left fifth (the axis and layer 1's bars) says it is there.
+// Plain's colour in the left fifth of the gradient norm chart (the axis and layer 1's bars), when
+// more than `min` pixels have it (else false).
+function plainInFirstSlot(min) {
+  const canvas = document.getElementById('chart-gradnorm');
+  const { data } = canvas.getContext('2d').getImageData(0, 0, Math.round(canvas.width / 5), canvas.height);
+  let plain = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (Math.abs(data[i] - 0xcc) + Math.abs(data[i + 1] - 0x66) + Math.abs(data[i + 2] - 0x77) < 40) plain++;
+  }
+  return plain > min ? plain : false;
+}
+
+async function assertEveryGradientBarDrawn(page) {
+  await page.evaluate(() => document.getElementById('chart-gradnorm').scrollIntoView({ block: 'center' }));
+  // Drawn at the frames after it comes into view: wait for it, or say what was there.
+  const pixels = await page.waitForFunction(plainInFirstSlot, 30, { timeout: 20000 }).then(
+    (handle) => handle.jsonValue(),
+    () => page.evaluate(plainInFirstSlot, -1),
+  );
+  assert.ok(pixels > 30, `plain's layer-1 gradient bar: ${pixels} pixels of its colour`);
 }
 
 const atHorizon = (page, timeout) =>
@@ -79,6 +104,9 @@ for (const lesson of [DEFAULT_LESSON, ...LESSONS])
           `shown "${claim.detail}", computed "${expected[i].detail}"`,
         );
       });
+      // The lesson ends with its bottom line, made from the same verdicts.
+      assert.equal(await page.locator('#lesson-bottom-line span').textContent(), bottomLine(lesson, variant, expected));
+      if (lesson.id === 'vanishing') await assertEveryGradientBarDrawn(page);
       // Still paused: the horizon stops the run until Play.
       await page.waitForTimeout(300);
       assert.equal(await steps(page), lesson.horizon);

@@ -380,6 +380,11 @@ test("the robustness lesson's link (tanh) shows its three claims with ✓ after 
     assert.match(claim, /^✓/);
     assert.ok(claim.endsWith('(holds in 20 of seeds 1–20)'), claim);
   }
+  // The bottom line quotes the three verdicts' numbers and makes the lesson's point.
+  const line = await page.locator('#sweep-bottom-line span').textContent();
+  const details = await page.locator('#sweep-claims .claim-detail').allTextContents();
+  for (const detail of details) assert.ok(line.includes(detail.replace(/^: /, '')), `${line} lacks ${detail}`);
+  assert.match(line, /as Ioffe & Szegedy's abstract says/);
   assert.match(await progress(page), /^Done: 32 of 32 cells/);
   const hash = new URLSearchParams(new URL(page.url()).hash.slice(1));
   assert.equal(hash.get('lesson'), 'robustness');

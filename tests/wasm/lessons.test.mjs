@@ -8,7 +8,8 @@ import { test } from 'node:test';
 
 import { evaluateClaims, makeRun } from '../../web/src/lessons/claims.js';
 import { watch } from '../../web/src/lessons/readouts.js';
-import { DEFAULT_LESSON, LESSONS, SEEDS, variantClaims } from '../../web/src/lessons/lessons.js';
+import { bottomLine, DEFAULT_LESSON, LESSONS, SEEDS, variantClaims } from '../../web/src/lessons/lessons.js';
+import { checkBottomLine } from './bottom-line.mjs';
 import { loadEngine, root } from './engine.mjs';
 
 const m = await loadEngine();
@@ -35,7 +36,7 @@ test('every lesson has a pace, a horizon reached in 10 to 60 s at that pace, and
 
 for (const lesson of ALL_LESSONS) {
   for (const variant of lesson.variants) {
-    test(`${lesson.id} / ${variant.label}: each claim holds in as many of seeds 1-${SEEDS} as it says`, () => {
+    test(`${lesson.id} / ${variant.label}: each claim holds in as many of seeds 1-${SEEDS} as it says, and the bottom line quotes them`, () => {
       const claims = variantClaims(lesson, variant);
       const held = claims.map(() => 0);
       const failures = claims.map(() => []);
@@ -43,10 +44,16 @@ for (const lesson of ALL_LESSONS) {
         const exp = new m.Experiment({ ...variant.config, seed });
         try {
           exp.step(lesson.horizon);
-          evaluateClaims(claims, makeRun(exp)).forEach((result, i) => {
+          const results = evaluateClaims(claims, makeRun(exp));
+          results.forEach((result, i) => {
             if (result.ok) held[i]++;
             else failures[i].push(`seed ${seed}: ${result.detail}`);
           });
+          checkBottomLine(
+            (rs) => bottomLine(lesson, variant, rs),
+            results,
+            `${lesson.id}/${variant.label} seed ${seed}`,
+          );
         } finally {
           exp.delete();
         }

@@ -63,6 +63,8 @@ test('the README shows the two setup commands and every JavaScript API name', ()
     'defaultSweep()',
     'sweepCell(',
     'sweepMetrics()',
+    'bnBatch(',
+    'batchNormCalculator(',
     'bnlab-run --sweep',
     '--shard',
     '--merge',

@@ -9,6 +9,7 @@ import { evaluateClaims } from '../../web/src/lessons/claims.js';
 import { SEEDS } from '../../web/src/lessons/lessons.js';
 import { emptyGrid, placeCell } from '../../web/src/shared/sweep-grid.js';
 import { SWEEP_LESSONS, lessonSweep } from '../../web/src/lessons/sweep-lessons.js';
+import { checkBottomLine } from './bottom-line.mjs';
 import { loadEngine, root } from './engine.mjs';
 
 const m = await loadEngine();
@@ -23,14 +24,16 @@ export function runGrid(engine, spec) {
 
 for (const lesson of SWEEP_LESSONS) {
   for (const variant of lesson.variants) {
-    test(`${lesson.id} / ${variant.label}: each claim holds in as many of seeds 1-${SEEDS} as it says`, () => {
+    test(`${lesson.id} / ${variant.label}: each claim holds in as many of seeds 1-${SEEDS} as it says, and the bottom line quotes them`, () => {
       const held = variant.claims.map(() => 0);
       const failures = variant.claims.map(() => []);
       for (let seed = 1; seed <= SEEDS; ++seed) {
-        evaluateClaims(variant.claims, runGrid(m, lessonSweep(variant, seed))).forEach((result, i) => {
+        const results = evaluateClaims(variant.claims, runGrid(m, lessonSweep(variant, seed)));
+        results.forEach((result, i) => {
           if (result.ok) held[i]++;
           else failures[i].push(`seed ${seed}: ${result.detail}`);
         });
+        checkBottomLine(variant.bottomLine, results, `${lesson.id}/${variant.label} seed ${seed}`);
       }
       variant.claims.forEach((claim, i) => {
         assert.equal(

@@ -122,6 +122,8 @@ function randomConfig(r) {
   const train = Math.floor((c.dataset === 'digits' ? 1797 : c.samples) * c.trainFraction);
   c.batchSize = drawInteger(r, field.batchSize.min, Math.min(field.batchSize.max, train));
   c.loss = r.pick(field.loss.choices.filter((loss) => loss !== 'bce' || twoClass.has(c.dataset)));
+  // Covariate shift needs a 2-D data set.
+  if (c.dataset === 'digits') c.covariateShift = 0;
   return Object.fromEntries(names.map((name) => [name, c[name]]));
 }
 

@@ -126,6 +126,12 @@ const std::vector<Field>& fields() {
       {"standardize", Kind::Boolean, &Config::standardize, 0, 0, 0, 0, training(),
        "Shift and scale each input feature to mean 0 and standard deviation 1, with statistics "
        "computed on the training set."},
+      {"covariateShift", Kind::Number, &Config::covariateShift, 0, 0.9, 0, 0, training(),
+       "0: every example from the whole plane. Above 0, covariate shift: the training and test "
+       "examples come from the left of the plane (the lowest first feature) and a second, "
+       "shifted test set from the right, labelled by the same rule; each part is 1 - "
+       "covariateShift of the plane (0.5: the left half and the right half). 2-D data sets "
+       "only."},
       {"hidden", Kind::IntegerList, &Config::hidden, 1, 128, 0, 10, training(),
        "Width of each hidden layer, input side first."},
       {"activation", Kind::Choice, &Config::activation, 0, 0, 0, 0, training(),
@@ -369,6 +375,9 @@ void check_together(const Config& c, std::vector<FieldError>& errors) {
                                        std::to_string(train) + " examples (" +
                                        (c.dataset == DatasetKind::Digits ? "1797" : "samples") +
                                        " x trainFraction); got " + std::to_string(c.batchSize)});
+  if (c.covariateShift > 0 && c.dataset == DatasetKind::Digits)
+    errors.push_back({"covariateShift", "needs a 2-D data set (the digits are images); got " +
+                                            Json(c.covariateShift).dump()});
   const int classes = dataset_classes(c.dataset);
   if (c.loss == Loss::Bce && classes != 2)
     errors.push_back({"loss", "\"bce\" needs a two-class data set; " +

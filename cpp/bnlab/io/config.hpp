@@ -29,6 +29,7 @@ struct Config {
   double noise = 0.05;
   double trainFraction = 0.5;
   bool standardize = false;
+  double covariateShift = 0;
   std::vector<int> hidden = {32, 32, 32, 32};
   Activation activation = Activation::Sigmoid;
   Init init = Init::Gaussian;

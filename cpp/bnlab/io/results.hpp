@@ -3,7 +3,8 @@
 // reader sees is here (and in the series tables of experiment.cpp), once.
 //
 // A Writer has a Value type and: object(), array(), set(Value& object, const char* key, Value),
-// push(Value& array, Value), floats(const float*, std::size_t), number(double), boolean(bool),
+// push(Value& array, Value), floats(const float*, std::size_t), ints(const std::int32_t*,
+// std::size_t), number(double), boolean(bool),
 // text(std::string), null(); experiment_results_value also needs json(const Json&) for the
 // configuration.
 #pragma once
@@ -13,6 +14,7 @@
 
 #include "bnlab/io/config.hpp"
 #include "bnlab/io/json.hpp"
+#include "bnlab/lab/calculator.hpp"
 #include "bnlab/lab/experiment.hpp"
 
 namespace bnlab {
@@ -96,6 +98,42 @@ typename W::Value jitter_value(W& w, const Jitter& j) {
   return out;
 }
 
+// { unit, examples, labels, z, xHat, y, yInference, yUndo, mean, var, eps, gamma, beta,
+//   runningMean, runningVar, undoGap }: one BN unit with the last mini-batch through it.
+template <class W>
+typename W::Value bn_batch_value(W& w, const BnBatch& b) {
+  auto out = w.object();
+  w.set(out, "unit", w.number(b.unit));
+  w.set(out, "examples", w.ints(b.examples.data(), b.examples.size()));
+  w.set(out, "labels", w.ints(b.labels.data(), b.labels.size()));
+  w.set(out, "z", floats_value(w, b.z));
+  w.set(out, "xHat", floats_value(w, b.x_hat));
+  w.set(out, "y", floats_value(w, b.y));
+  w.set(out, "yInference", floats_value(w, b.y_inference));
+  w.set(out, "yUndo", floats_value(w, b.y_undo));
+  const std::pair<const char*, float> numbers[] = {{"mean", b.mean},
+                                                   {"var", b.var},
+                                                   {"eps", b.eps},
+                                                   {"gamma", b.gamma},
+                                                   {"beta", b.beta},
+                                                   {"runningMean", b.running_mean},
+                                                   {"runningVar", b.running_var},
+                                                   {"undoGap", b.undo_gap}};
+  for (const auto& [key, v] : numbers) w.set(out, key, w.number(double(v)));
+  return out;
+}
+
+// The calculator's answer: { mean, var, xHat, y }.
+template <class W>
+typename W::Value bn_calculated_value(W& w, const BnCalculated& c) {
+  auto out = w.object();
+  w.set(out, "mean", w.number(double(c.mean)));
+  w.set(out, "var", w.number(double(c.var)));
+  w.set(out, "xHat", floats_value(w, c.x_hat));
+  w.set(out, "y", floats_value(w, c.y));
+  return out;
+}
+
 // { label, train: { bnOutputs: [...], probabilities }, inference: { ... }, beta: [...] }
 template <class W>
 typename W::Value single_example_value(W& w, const SingleExample& e) {
@@ -151,6 +189,7 @@ typename W::Value layer_measurements_value(W& w, Experiment& e, int arm, int lay
   w.set(out, "bnTrace", trace_value(w, e.bn_trace(arm, layer)));
   w.set(out, "sameExampleJitter",
         jitter_value(w, e.same_example_jitter(arm, layer, kFinalJitterRepeats)));
+  w.set(out, "bnBatch", bn_batch_value(w, e.bn_batch(arm, layer, e.tracked_unit(layer))));
   return out;
 }
 
@@ -165,6 +204,10 @@ typename W::Value arm_results_value(W& w, Experiment& e, int arm, int spread_bat
   w.set(final_metrics, "test", evaluation_value(w, e.evaluate(arm, Split::Test)));
   w.set(final_metrics, "testBatchStats",
         evaluation_value(w, e.evaluate(arm, Split::Test, Mode::BatchStats)));
+  if (e.config().covariateShift > 0) {
+    w.set(final_metrics, "shifted", evaluation_value(w, e.evaluate(arm, Split::Shifted)));
+    w.set(final_metrics, "shiftedAdapted", evaluation_value(w, e.evaluate_adapted(arm)));
+  }
   w.set(out, "final", std::move(final_metrics));
   w.set(out, "history", arm_history_value(w, e, arm));
   if (!e.config().probes || e.diverged(arm)) return out;
@@ -197,6 +240,11 @@ struct JsonWriter {
   void set(Json& object, const char* key, Json value) { object.set(key, std::move(value)); }
   void push(Json& array, Json value) { array.push_back(std::move(value)); }
   Json floats(const float* values, std::size_t n) {
+    Json out = Json::array();
+    for (std::size_t i = 0; i < n; ++i) out.push_back(Json(double(values[i])));
+    return out;
+  }
+  Json ints(const std::int32_t* values, std::size_t n) {
     Json out = Json::array();
     for (std::size_t i = 0; i < n; ++i) out.push_back(Json(double(values[i])));
     return out;

@@ -1,5 +1,6 @@
 #include "bnlab/lab/dataset.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -14,7 +15,7 @@ constexpr double kPi = 3.14159265358979323846;
 
 // Independent generator streams, so changing one setting (say the noise) leaves the
 // others' draws (the split, the weights, the batch order) unchanged.
-enum Stream : std::uint64_t { kPointsStream = 1, kSplitStream = 2 };
+enum Stream : std::uint64_t { kPointsStream = 1, kSplitStream = 2, kShiftStream = 3 };
 
 }  // namespace
 
@@ -95,13 +96,47 @@ void digit_points(double noise, std::uint64_t seed, Matrix<double>& points,
   labels = digits->labels;
 }
 
+// Covariate shift by selection on the inputs, which leaves the labelling rule as it was: from a
+// pool of points of the whole plane, the `samples` with the lowest first feature are the
+// training world (train and test), and the shifted test set is drawn from as many with the
+// highest. The pool holds samples / (1 - shift) points, so each part is (1 - shift) of it.
+void shifted_points(const Config& config, int shifted_count, Matrix<double>& points,
+                    std::vector<std::int32_t>& labels, Matrix<double>& shifted,
+                    std::vector<std::int32_t>& shifted_labels) {
+  const int pool = static_cast<int>(std::ceil(config.samples / (1 - config.covariateShift)));
+  Matrix<double> all;
+  std::vector<std::int32_t> all_labels;
+  generate_points(config.dataset, pool, config.noise, config.seed, all, all_labels);
+  std::vector<std::uint32_t> rank(pool);
+  std::iota(rank.begin(), rank.end(), 0u);
+  std::stable_sort(rank.begin(), rank.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return all(a, 0) < all(b, 0); });
+  points.resize(config.samples, 2);
+  labels.resize(config.samples);
+  for (int i = 0; i < config.samples; ++i) {
+    points.row(i) = all.row(rank[i]);
+    labels[i] = all_labels[rank[i]];
+  }
+  std::vector<std::uint32_t> right(rank.end() - config.samples, rank.end());
+  Rng(config.seed, kShiftStream).shuffle(right.begin(), static_cast<std::uint32_t>(right.size()));
+  shifted.resize(shifted_count, 2);
+  shifted_labels.resize(shifted_count);
+  for (int i = 0; i < shifted_count; ++i) {
+    shifted.row(i) = all.row(right[i]);
+    shifted_labels[i] = all_labels[right[i]];
+  }
+}
+
 }  // namespace
 
 Dataset make_dataset(const Config& config) {
-  Matrix<double> points;
-  std::vector<std::int32_t> labels;
+  Matrix<double> points, shifted;
+  std::vector<std::int32_t> labels, shifted_labels;
   if (config.dataset == DatasetKind::Digits)
     digit_points(config.noise, config.seed, points, labels);
+  else if (config.covariateShift > 0)
+    shifted_points(config, config.samples - train_size(config), points, labels, shifted,
+                   shifted_labels);
   else
     generate_points(config.dataset, config.samples, config.noise, config.seed, points, labels);
 
@@ -144,6 +179,10 @@ Dataset make_dataset(const Config& config) {
   };
   d.train_x = standardize(d.train_raw);
   d.test_x = standardize(d.test_raw);
+  if (shifted.rows() == 0) shifted.resize(0, d.features);  // no shifted set: 0 rows, same columns
+  d.shifted_raw = shifted.cast<float>();
+  d.shifted_y = shifted_labels;
+  d.shifted_x = standardize(d.shifted_raw);
   return d;
 }
 

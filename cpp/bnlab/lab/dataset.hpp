@@ -17,8 +17,11 @@ struct Dataset {
   // Model inputs (standardized when the configuration asks), one example per row.
   Matrix<float> train_x, test_x;
   std::vector<std::int32_t> train_y, test_y;
+  // With covariateShift: a second test set from the shifted part of the plane (empty without).
+  Matrix<float> shifted_x;
+  std::vector<std::int32_t> shifted_y;
   // The same examples in their original units, for plotting.
-  Matrix<float> train_raw, test_raw;
+  Matrix<float> train_raw, test_raw, shifted_raw;
   // Model input = (raw - input_mean) / input_std; 0 and 1 when not standardized.
   RowVector<float> input_mean, input_std;
 };

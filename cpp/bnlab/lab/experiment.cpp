@@ -26,9 +26,10 @@ const char* const Experiment::kArmSeries[kSeriesPerArm] = {
     "testAccuracy",     "testLossBatchStats", "testAccuracyBatchStats", "landscapeLossMin",
     "landscapeLossMax", "landscapeGradMin",   "landscapeGradMax",       "landscapeBeta"};
 const char* const Experiment::kLayerSeries[kSeriesPerLayer] = {
-    "p15",        "p50",          "p85",       "meanOfMeans",   "spreadOfMeans",
-    "meanOfStds", "spreadOfStds", "shift",     "relativeShift", "gradientNorm",
-    "saturation", "icsDistance",  "icsCosine", "jitterStd"};
+    "p15",          "p50",       "p85",           "meanOfMeans",  "spreadOfMeans", "meanOfStds",
+    "spreadOfStds", "shift",     "relativeShift", "gradientNorm", "saturation",    "icsDistance",
+    "icsCosine",    "jitterStd", "gamma",         "beta",         "gammaSpread",   "betaSpread",
+    "batchMean",    "batchVar",  "undoScale",     "undoShift"};
 const char* const Experiment::kTraceNames[kTraceSeries] = {"step", "batchMean", "batchVar",
                                                            "runningMean", "runningVar"};
 
@@ -68,6 +69,7 @@ Experiment::Experiment(const Config& config)
       cursor_(order_.size()),
       batch_x_(config.batchSize, data_.features),
       batch_y_(config.batchSize),
+      batch_index_(config.batchSize),
       history_(1 + columns_per_arm_ * static_cast<int>(config.arms.size()), kHistoryCapacity) {
   if (config.batchSize > static_cast<int>(order_.size()))
     throw std::invalid_argument("batchSize: larger than the training set");
@@ -106,11 +108,11 @@ Experiment::Experiment(const Config& config)
     init_probes(arm);
   }
 
-  // The grid spans both splits with a margin of a tenth of the range on every side.
+  // The grid spans every split with a margin of a tenth of the range on every side.
   if (data_.features == 2) {
     const int g = config.gridSize;
-    Matrix<float> all(data_.train_raw.rows() + data_.test_raw.rows(), 2);
-    all << data_.train_raw, data_.test_raw;
+    Matrix<float> all(data_.train_raw.rows() + data_.test_raw.rows() + data_.shifted_raw.rows(), 2);
+    all << data_.train_raw, data_.test_raw, data_.shifted_raw;
     const RowVector<float> lo = all.colwise().minCoeff(), hi = all.colwise().maxCoeff();
     const RowVector<float> pad = 0.1f * (hi - lo);
     grid_info_ = {g, lo(0) - pad(0), hi(0) + pad(0), lo(1) - pad(1), hi(1) + pad(1)};
@@ -176,18 +178,22 @@ std::string Experiment::message(int arm_index) const {
 
 // Shuffled epochs without replacement; the last partial batch of an epoch is dropped so
 // every batch has batchSize rows (BatchNorm's statistics depend on it).
-void Experiment::next_batch() {
+void Experiment::next_batch() { draw_batch(batch_rng_, order_, cursor_); }
+
+// The next batch of the sequence (rng, order, cursor) into batch_x_, batch_y_, batch_index_.
+void Experiment::draw_batch(Rng& rng, std::vector<std::uint32_t>& order, std::size_t& cursor) {
   const std::size_t b = batch_y_.size();
-  if (cursor_ + b > order_.size()) {
-    batch_rng_.shuffle(order_.begin(), static_cast<std::uint32_t>(order_.size()));
-    cursor_ = 0;
+  if (cursor + b > order.size()) {
+    rng.shuffle(order.begin(), static_cast<std::uint32_t>(order.size()));
+    cursor = 0;
   }
   for (std::size_t i = 0; i < b; ++i) {
-    const auto src = order_[cursor_ + i];
+    const auto src = order[cursor + i];
     batch_x_.row(i) = data_.train_x.row(src);
     batch_y_[i] = data_.train_y[src];
+    batch_index_[i] = src;
   }
-  cursor_ += b;
+  cursor += b;
 }
 
 void Experiment::step(long n) {
@@ -268,16 +274,24 @@ void Experiment::bn_inputs(Arm& arm, const Matrix<float>& x, int layer, std::vec
   });
 }
 
-Evaluation Experiment::evaluate(int arm_index, Split split, Mode mode) {
-  if (mode == Mode::Train)
-    throw std::invalid_argument("evaluate: training mode would move the running statistics");
-  Arm& arm = at(arm_index);
-  const bool train = split == Split::Train;
-  const Matrix<float>& x = train ? data_.train_x : data_.test_x;
-  const std::int32_t* y = train ? data_.train_y.data() : data_.test_y.data();
+// The inputs and labels of a split.
+std::pair<const Matrix<float>*, const std::int32_t*> Experiment::split_data(Split split) const {
+  switch (split) {
+    case Split::Train: return {&data_.train_x, data_.train_y.data()};
+    case Split::Test: return {&data_.test_x, data_.test_y.data()};
+    case Split::Shifted: return {&data_.shifted_x, data_.shifted_y.data()};
+  }
+  throw std::invalid_argument("evaluate: no such split");
+}
+
+// Mean loss and accuracy over logits of every row of x, given chunk by chunk.
+template <class Chunks>
+Evaluation Experiment::score(Arm& arm, const Matrix<float>& x, const std::int32_t* y,
+                             Chunks chunks) {
+  if (x.rows() == 0) return {std::nanf(""), std::nanf("")};
   double loss = 0;
   long correct = 0;
-  infer(arm, x, mode, [&](Eigen::Index start, const TopRows<float>& logits) {
+  chunks([&](Eigen::Index start, const TopRows<float>& logits) {
     const Eigen::Index rows = logits.rows();
     loss +=
         double(loss_forward_backward<float>(loss_, logits, y + start, arm.dlogits.topRows(rows))) *
@@ -287,6 +301,32 @@ Evaluation Experiment::evaluate(int arm_index, Split split, Mode mode) {
   });
   const double n = double(x.rows());
   return {float(loss / n), float(correct / n)};
+}
+
+Evaluation Experiment::evaluate(int arm_index, Split split, Mode mode) {
+  if (mode == Mode::Train)
+    throw std::invalid_argument("evaluate: training mode would move the running statistics");
+  Arm& arm = at(arm_index);
+  const auto data = split_data(split);
+  const Matrix<float>& x = *data.first;
+  return score(arm, x, data.second, [&](auto per_chunk) { infer(arm, x, mode, per_chunk); });
+}
+
+Evaluation Experiment::evaluate_adapted(int arm_index) {
+  Arm& arm = at(arm_index);
+  const Norm norm = arm.net.shape().norm;
+  const Matrix<float>& x = data_.shifted_x;
+  if ((norm != Norm::BnBefore && norm != Norm::BnAfter) || x.rows() == 0)
+    return evaluate(arm_index, Split::Shifted);
+  Mlp<float> adapted = arm.net;  // the arm's own buffers keep their sizes
+  adapted.reserve(static_cast<int>(x.rows()));
+  const auto logits = adapted.forward(x, Mode::BatchStats);
+  Matrix<float> dlogits(x.rows(), logits.cols());
+  const float loss = loss_forward_backward<float>(loss_, logits, data_.shifted_y.data(), dlogits);
+  long correct = 0;
+  for (Eigen::Index i = 0; i < logits.rows(); ++i)
+    correct += predict_class<float>(loss_, logits.row(i)) == data_.shifted_y[i];
+  return {loss, float(double(correct) / double(x.rows()))};
 }
 
 void Experiment::predict(int arm_index, Split split, std::int32_t* out) {

@@ -20,7 +20,8 @@
 
 namespace bnlab {
 
-enum class Split { Train, Test };
+// Shifted: the second test set of a run with covariateShift (empty without).
+enum class Split { Train, Test, Shifted };
 
 struct Evaluation {
   float loss = 0;
@@ -47,6 +48,22 @@ struct SingleExample {
   int label = 0;
   std::vector<std::vector<float>> bn_output_train, bn_output_inference, beta;  // per BN layer
   std::vector<float> probabilities_train, probabilities_inference;             // per class
+};
+
+// One unit of a BN layer with the last mini-batch through it (before the first step: the first
+// mini-batch), on the network as it is now (after the step's update), with batch statistics and
+// without noise, the running statistics untouched: Ioffe & Szegedy's Algorithm 1 with its numbers.
+// z is BN's input (the Dense output for BN before the nonlinearity, the nonlinearity's output for
+// BN after it), y = gamma x_hat + beta; y_inference is what the running statistics make of the same
+// z, and y_undo what BN outputs with gamma = sqrt(var + eps) and beta = mean in every unit of the
+// layer, which undoes the normalization: undo_gap is the largest |y_undo - z| over the batch and
+// the layer's units.
+struct BnBatch {
+  int unit = 0;
+  std::vector<std::int32_t> examples, labels;  // per batch row: training-set index and class
+  std::vector<float> z, x_hat, y, y_inference, y_undo;  // (B)
+  float mean = 0, var = 0, eps = 0, gamma = 0, beta = 0, running_mean = 0, running_var = 0;
+  float undo_gap = 0;
 };
 
 // Santurkar et al. (2018) Fig. 4 at one step: with g the gradient of the step's batch loss and
@@ -94,6 +111,18 @@ class Experiment {
     IcsDistance,
     IcsCosine,
     JitterStd,
+    // BN layers: gamma and beta of the tracked unit, their spreads over the layer's units, the
+    // tracked unit's batch mean and (biased) variance of the step, and how far the layer is
+    // from undoing its normalization: the mean over units of |ln(|gamma| / sqrt(var + eps))|
+    // and of |beta - mean| / sqrt(var + eps), both 0 when gamma and beta undo it.
+    Gamma,
+    Beta,
+    GammaSpread,
+    BetaSpread,
+    BatchMean,
+    BatchVar,
+    UndoScale,
+    UndoShift,
     kLayerSeriesCount
   };
   static constexpr int kSeriesPerLayer = kLayerSeriesCount;
@@ -131,6 +160,10 @@ class Experiment {
   // statistics (torch's model.eval()); BatchStats normalizes each mini-batch of batchSize
   // examples with its own statistics, as training does.
   Evaluation evaluate(int arm, Split split, Mode mode = Mode::Inference);
+  // The shifted test set with every BN layer's statistics estimated on it, all of it in one
+  // batch (AdaBN, Li et al. 2016): what BN's statistics can do about covariate shift. Without
+  // BN, as evaluate(arm, Split::Shifted); NaN without a shifted set.
+  Evaluation evaluate_adapted(int arm);
 
   // The class each example of a split is predicted to be, in inference mode.
   void predict(int arm, Split split, std::int32_t* out);
@@ -160,6 +193,8 @@ class Experiment {
   // BN input over `batches` mini-batches drawn without replacement from the training set, for
   // batch sizes 4 to 128, next to sigma / sqrt(B) * sqrt((N - B) / (N - 1)).
   std::vector<BatchMeanSpread> batch_mean_spread(int arm, int layer, int batches);
+  // The last mini-batch through one unit of a BN layer (BnBatch above).
+  BnBatch bn_batch(int arm, int layer, int unit);
   // The same-example jitter of a layer, measured now with batches of batchSize.
   Jitter same_example_jitter(int arm, int layer, int repeats);
   SingleExample single_example(int arm, int test_index);
@@ -205,6 +240,8 @@ class Experiment {
     long landscape_step = -1;                     // the step it was measured at
     std::vector<float> weights, gradient, moved;  // flat W, g and W - eta g (or its gradient)
     std::vector<Ring> traces;
+    // BN layers: every unit's batch mean and variance of the latest step (empty elsewhere).
+    std::vector<RowVector<float>> step_means, step_vars;
     Rng probe_rng{0};  // the arm's own, so no arm's measurements depend on the others
     Rng noise_rng{0};  // the arm's training noise
   };
@@ -214,12 +251,16 @@ class Experiment {
   void check_layer(int layer) const;
   void require_bn(int arm, int layer) const;  // throws when the arm has no BN in the layer
   void next_batch();
+  void draw_batch(Rng& rng, std::vector<std::uint32_t>& order, std::size_t& cursor);
   void train_step(Arm& arm, bool recorded);
   void before_update(Arm& arm, bool recorded);  // measurement hooks of train_step
   void after_update(Arm& arm, bool recorded);
   void record();
   template <class PerChunk>
   void infer(Arm& arm, const Matrix<float>& x, Mode mode, PerChunk per_chunk);
+  std::pair<const Matrix<float>*, const std::int32_t*> split_data(Split split) const;
+  template <class Chunks>
+  Evaluation score(Arm& arm, const Matrix<float>& x, const std::int32_t* y, Chunks chunks);
   // The tracked unit's BN input of hidden layer `layer` for every row of x, inference mode.
   void bn_inputs(Arm& arm, const Matrix<float>& x, int layer, std::vector<float>& out);
 
@@ -229,6 +270,7 @@ class Experiment {
   void measure_gradient_shift(Arm& arm);
   void measure_landscape(Arm& arm);
   void probe_layers(Arm& arm, float* row);  // row: the arm's part of a kept history row, or null
+  void write_bn_parameters(const Arm& arm, int layer, float* out) const;
 
   Config config_;
   Dataset data_;
@@ -239,10 +281,11 @@ class Experiment {
   int columns_per_arm_;
 
   Rng batch_rng_;
-  std::vector<std::uint32_t> order_;   // permutation of the training examples
-  std::size_t cursor_ = 0;             // next unused position in order_
-  Matrix<float> batch_x_;              // (batchSize, features)
-  std::vector<std::int32_t> batch_y_;  // (batchSize)
+  std::vector<std::uint32_t> order_;        // permutation of the training examples
+  std::size_t cursor_ = 0;                  // next unused position in order_
+  Matrix<float> batch_x_;                   // (batchSize, features)
+  std::vector<std::int32_t> batch_y_;       // (batchSize)
+  std::vector<std::uint32_t> batch_index_;  // (batchSize) the rows' indices into train
 
   GridInfo grid_info_;
   Matrix<float> grid_x_;  // (grid_size^2, features) model inputs

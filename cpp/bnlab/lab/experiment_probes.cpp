@@ -18,7 +18,10 @@ void Experiment::init_probes(Arm& arm) {
     const int width = config_.hidden[l];
     for (auto* v : {&arm.means, &arm.stds, &arm.previous_means, &arm.previous_stds})
       v->push_back(RowVector<float>::Zero(width));
-    arm.traces.emplace_back(kTraceSeries, arm.net.hidden(l).bn ? kTraceCapacity : 1);
+    const bool bn = arm.net.hidden(l).bn.has_value();
+    arm.traces.emplace_back(kTraceSeries, bn ? kTraceCapacity : 1);
+    arm.step_means.emplace_back(RowVector<float>::Zero(bn ? width : 0));
+    arm.step_vars.emplace_back(RowVector<float>::Zero(bn ? width : 0));
   }
   arm.gradient_shift.assign(depth(), GradientShift{kNaN, kNaN});
   if (config_.probes && config_.gradientIcs) arm.before.emplace(arm.net);
@@ -29,11 +32,15 @@ void Experiment::init_probes(Arm& arm) {
   }
 }
 
-// After a training step: the tracked unit's batch statistics next to its running ones.
+// After a training step: the tracked unit's batch statistics next to its running ones, and
+// every unit's batch statistics of the step (an evaluation with batch statistics overwrites
+// the layer's own before the probes read them).
 void Experiment::trace_batch_statistics(Arm& arm) {
   for (int l = 0; l < depth(); ++l) {
     const auto& bn = arm.net.hidden(l).bn;
     if (!bn) continue;
+    arm.step_means[l] = bn->batch_mean;
+    arm.step_vars[l] = bn->batch_var;
     const int unit = tracked_unit(l);
     float* row = arm.traces[l].push();
     row[0] = float(steps_ + 1);
@@ -156,8 +163,92 @@ void Experiment::probe_layers(Arm& arm, float* row) {
     out[IcsDistance] = measured_now ? arm.gradient_shift[l].distance : kNaN;
     out[IcsCosine] = measured_now ? arm.gradient_shift[l].cosine : kNaN;
     out[JitterStd] = jitter;
+    write_bn_parameters(arm, l, out);
   }
   arm.have_previous = true;
+}
+
+// A BN layer's gamma and beta beside the statistics of the step's batch (NaN for a layer
+// without BN, and before the first step, which has no batch).
+void Experiment::write_bn_parameters(const Arm& arm, int l, float* out) const {
+  const auto& bn = arm.net.hidden(l).bn;
+  for (int s : {Gamma, Beta, GammaSpread, BetaSpread, BatchMean, BatchVar, UndoScale, UndoShift})
+    out[s] = kNaN;
+  if (!bn) return;
+  const int unit = tracked_unit(l);
+  const auto spread = [](const RowVector<float>& v) {
+    return float(std::sqrt((v.cast<double>().array() - v.cast<double>().mean()).square().mean()));
+  };
+  out[Gamma] = bn->gamma(unit);
+  out[Beta] = bn->beta(unit);
+  out[GammaSpread] = spread(bn->gamma);
+  out[BetaSpread] = spread(bn->beta);
+  if (steps_ == 0) return;
+  const RowVector<float>& mean = arm.step_means[l];
+  const RowVector<float>& var = arm.step_vars[l];
+  out[BatchMean] = mean(unit);
+  out[BatchVar] = var(unit);
+  double scale = 0, shift = 0;
+  for (Eigen::Index u = 0; u < mean.size(); ++u) {
+    const double sd = std::sqrt(double(var(u)) + config_.bnEps);
+    scale += std::abs(std::log(std::abs(double(bn->gamma(u))) / sd));
+    shift += std::abs(double(bn->beta(u)) - double(mean(u))) / sd;
+  }
+  out[UndoScale] = float(scale / double(mean.size()));
+  out[UndoShift] = float(shift / double(mean.size()));
+}
+
+BnBatch Experiment::bn_batch(int arm_index, int layer, int unit) {
+  require_bn(arm_index, layer);
+  if (unit < 0 || unit >= config_.hidden[layer])
+    throw std::out_of_range("bnBatch: unit " + std::to_string(unit) + " of layer " +
+                            std::to_string(layer) + " out of range (the layer has " +
+                            std::to_string(config_.hidden[layer]) + " units)");
+  Arm& arm = at(arm_index);
+  if (steps_ == 0) {
+    // The batch the first step will train on, drawn from copies: the sequence is untouched.
+    Rng rng = batch_rng_;
+    std::vector<std::uint32_t> order = order_;
+    std::size_t cursor = cursor_;
+    draw_batch(rng, order, cursor);
+  }
+  arm.net.forward(batch_x_, Mode::BatchStats);  // no noise, running statistics untouched
+  const Matrix<float> z = arm.net.bn_input(layer).topRows(batch_x_.rows());
+  BatchNorm<float>& bn = *arm.net.hidden(layer).bn;
+  const Eigen::Index rows = z.rows();
+  Matrix<float> y(rows, z.cols()), inference(rows, z.cols()), undo(rows, z.cols());
+  bn.forward(z, y, Mode::BatchStats);
+  BnBatch b;
+  const auto column = [&](const auto& m) {
+    std::vector<float> out(static_cast<std::size_t>(rows));
+    for (Eigen::Index i = 0; i < rows; ++i) out[i] = m(i, unit);
+    return out;
+  };
+  b.unit = unit;
+  b.z = column(z);
+  b.x_hat = column(bn.x_hat());
+  b.y = column(y);
+  b.mean = bn.batch_mean(unit);
+  b.var = bn.batch_var(unit);
+  b.eps = bn.eps;
+  b.gamma = bn.gamma(unit);
+  b.beta = bn.beta(unit);
+  b.running_mean = bn.running_mean(unit);
+  b.running_var = bn.running_var(unit);
+  bn.forward(z, inference, Mode::Inference);
+  b.y_inference = column(inference);
+  // The same layer with gamma and beta that undo its normalization.
+  BatchNorm<float> undoing = bn;
+  undoing.gamma = (bn.batch_var.array() + bn.eps).sqrt();
+  undoing.beta = bn.batch_mean;
+  undoing.forward(z, undo, Mode::BatchStats);
+  b.y_undo = column(undo);
+  b.undo_gap = (undo - z).cwiseAbs().maxCoeff();
+  for (Eigen::Index i = 0; i < rows; ++i) {
+    b.examples.push_back(static_cast<std::int32_t>(batch_index_[i]));
+    b.labels.push_back(batch_y_[i]);
+  }
+  return b;
 }
 
 const Ring& Experiment::bn_trace(int arm_index, int layer) const {

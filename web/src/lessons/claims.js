@@ -98,11 +98,18 @@ export function accuracyAtMost(name, max, what = 'stays near chance') {
   };
 }
 
+// A claim about the run from a step it has not reached yet: not measured, so it does not hold.
+const notYet = (run, step) => ({
+  ok: false,
+  detail: `not measured before step ${step.toLocaleString('en')} (now at step ${run.steps.toLocaleString('en')})`,
+});
+
 // "... and stays learned": the lowest recorded test accuracy from step `from` on.
 export function staysAbove(name, min, from) {
   return {
     text: `${label(name)} stays learned: test accuracy at least ${pct(min)} at every record from step ${from.toLocaleString('en')} on`,
     check: (run) => {
+      if (run.steps < from) return notYet(run, from);
       const v = minFrom(run, name, 'testAccuracy', from);
       return {
         ok: v >= min,
@@ -251,6 +258,7 @@ export function accuracyAtStep(name, step, { min = -Infinity, max = Infinity }) 
   return {
     text: `At step ${step.toLocaleString('en')}, ${label(name)}'s test accuracy is ${bound}`,
     check: (run) => {
+      if (run.steps < step) return notYet(run, step);
       const v = accuracyAt(run, name, step);
       return { ok: v >= min && v <= max, detail: `${label(name)} ${pct(v)} at step ${step.toLocaleString('en')}` };
     },
@@ -291,6 +299,120 @@ export function jitterFollowsBatchSize(name) {
       return {
         ok: v >= predicted / 2 && v <= 2 * predicted,
         detail: `last layer, mean over the second half of the run ${num(v)}; 1/√B·√((N−B)/(N−1)) = ${num(predicted)} (B = ${B}, N = ${N})`,
+      };
+    },
+  };
+}
+
+// ---- What BN computes: x̂'s spread, γ and β ----------------------------------------------
+
+const layerName = (run, name, layer) => {
+  const depth = run.history.arms[armIndex(run, name)].layers.length;
+  return layer < 0 ? (depth + layer === 0 ? 'the first layer' : 'the last layer') : `layer ${layer + 1}`;
+};
+
+// The spread over the batch of the tracked unit's x̂ at the horizon: √(σ²_B / (σ²_B + ε)), from
+// the step's batch variance. 1 when ε is negligible, towards 0 when ε dominates.
+export const xHatSpread = (run, name, layer) => {
+  const v = latest(run, name, 'batchVar', layer);
+  return Math.sqrt(v / (v + run.config.bnEps));
+};
+
+export function xHatSpreadAtLeast(name, min, layer = 0) {
+  return {
+    text: `${label(name)}'s x̂ keeps its unit scale: in the first layer the tracked unit's x̂ spreads √(σ²_B / (σ²_B + ε)) = ${min} or more at the horizon`,
+    check: (run) => {
+      const v = xHatSpread(run, name, layer);
+      return { ok: v >= min, detail: `${num(v)}, σ²_B = ${num(latest(run, name, 'batchVar', layer))}${atStep(run)}` };
+    },
+  };
+}
+
+export function xHatSpreadAtMost(name, max, layer = 0) {
+  return {
+    text: `${label(name)}'s x̂ is squashed towards 0: in the first layer the tracked unit's x̂ spreads √(σ²_B / (σ²_B + ε)) = ${max} or less at the horizon`,
+    check: (run) => {
+      const v = xHatSpread(run, name, layer);
+      return { ok: v <= max, detail: `${num(v)}, σ²_B = ${num(latest(run, name, 'batchVar', layer))}${atStep(run)}` };
+    },
+  };
+}
+
+// SGD moves γ away from 1: the spread of γ over a layer's units at the horizon.
+export function gammaMoves(name, min, layer = -1) {
+  return {
+    text: `SGD moves ${label(name)}'s γ: its spread over the units of the last layer is at least ${min} at the horizon (all start at 1)`,
+    check: (run) => {
+      const v = latest(run, name, 'gammaSpread', layer);
+      return {
+        ok: v >= min,
+        detail: `γ's spread over the units of ${layerName(run, name, layer)} ${num(v)}${atStep(run)}`,
+      };
+    },
+  };
+}
+
+// SGD does not undo the normalization: γ far from √(σ²_B + ε), β far from μ_B, on average over a
+// layer's units (undoScale: mean |ln(|γ| / √(σ²_B + ε))|; undoShift: mean |β − μ_B| / √(σ²_B + ε)).
+export function scaleNotUndone(name, min, layer = -1) {
+  return {
+    text: `SGD does not undo ${label(name)}'s scaling: over the last layer's units, γ differs from the batch's √(σ²_B + ε) by a factor of e^${min} or more on average (mean |ln(|γ| / √(σ²_B + ε))| ≥ ${min})`,
+    check: (run) => {
+      const v = latest(run, name, 'undoScale', layer);
+      return {
+        ok: v >= min,
+        detail: `mean |ln(|γ| / √(σ²_B + ε))| ${num(v)}: γ a factor of ${num(Math.exp(v))} from the batch spread${atStep(run)}`,
+      };
+    },
+  };
+}
+
+export function shiftNotUndone(name, min, layer = -1) {
+  return {
+    text: `Nor its centring: over the last layer's units, β lies ${min} or more of the batch's √(σ²_B + ε) away from μ_B on average`,
+    check: (run) => {
+      const v = latest(run, name, 'undoShift', layer);
+      return { ok: v >= min, detail: `β ${num(v)} batch spreads from μ_B on average${atStep(run)}` };
+    },
+  };
+}
+
+// ---- Covariate shift: the shifted test set ---------------------------------------------
+
+// The world a network was trained on against the other part of the plane: test accuracy minus
+// accuracy on the shifted test set, at least `points`.
+export function shiftCosts(name, points) {
+  return {
+    text: `${label(name)} loses at least ${(100 * points).toFixed(0)} points of accuracy on the shifted test set (the orange cats) against the test set of its own world`,
+    check: (run) => {
+      const test = final(run, name, 'testAccuracy');
+      const shifted = final(run, name, 'shiftedAccuracy');
+      return { ok: test - shifted >= points, detail: `test ${pct(test)}, shifted ${pct(shifted)}${atStep(run)}` };
+    },
+  };
+}
+
+export function shiftedHigher(better, worse) {
+  return {
+    text: `On the shifted test set ${label(better)} is more accurate than ${label(worse)}`,
+    check: (run) => {
+      const a = final(run, better, 'shiftedAccuracy');
+      const b = final(run, worse, 'shiftedAccuracy');
+      return { ok: a > b, detail: `${label(better)} ${pct(a)}, ${label(worse)} ${pct(b)}${atStep(run)}` };
+    },
+  };
+}
+
+// AdaBN (Li et al. 2016): BN's statistics estimated on the shifted inputs themselves.
+export function adaptingHurts(name) {
+  return {
+    text: `Re-estimating ${label(name)}'s statistics on the shifted inputs (AdaBN, Li et al. 2016) makes it less accurate on them, not more`,
+    check: (run) => {
+      const adapted = final(run, name, 'shiftedAccuracyAdapted');
+      const shifted = final(run, name, 'shiftedAccuracy');
+      return {
+        ok: adapted < shifted,
+        detail: `adapted ${pct(adapted)}, with its training statistics ${pct(shifted)}${atStep(run)}`,
       };
     },
   };

@@ -4,6 +4,8 @@
 // on the grid (sweep-claims.js), and `held` is how many of seeds 1-20 each holds for, as
 // tests/wasm/sweep_lessons.test.mjs recomputes. Where the claim fails (tiny batches, BN after
 // the activation) the variant says so with its count rather than leaving it out.
+import { armLabel } from '../shared/arms.js';
+import { clause, point } from './bottom-line.js';
 import { reachesAtMoreValues, reachesHigher, reachesInMoreCells } from './sweep-claims.js';
 
 const LEARNING_RATES = [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30];
@@ -20,6 +22,14 @@ const robust = (bn, held) => [
   { ...reachesHigher(bn, 'plain', 0.9, 'x', 'learning rate'), held: held[1] },
   { ...reachesAtMoreValues(bn, 'plain', 0.9, 'y', 'initial weight scales (initStd)'), held: held[2] },
 ];
+// Their bottom line, from the three verdicts on the finished grid.
+const robustLine = (bn) => (r) =>
+  `Across the grid, ${clause(r[0], `${armLabel(bn)} reached 90% test accuracy in more cells than plain`, `${armLabel(bn)} did not reach 90% in more cells than plain`)}, ` +
+  `${clause(r[1], 'at a higher learning rate', 'but not at a higher learning rate')}, and ${clause(r[2], 'from more scales of the initial weights', 'not from more scales of the initial weights')}. ` +
+  point(
+    r,
+    "BN let the network train at higher learning rates and from worse initial weights, as Ioffe & Szegedy's abstract says.",
+  );
 const CIRCLE = { dataset: 'circle', hidden: [16, 16, 16], activation: 'tanh' };
 
 export const SWEEP_LESSONS = [
@@ -37,6 +47,7 @@ export const SWEEP_LESSONS = [
         config: CIRCLE,
         sweep: grid(1500),
         claims: robust('bn-before', [20, 20, 20]),
+        bottomLine: robustLine('bn-before'),
       },
       {
         label: 'ReLU',
@@ -44,6 +55,7 @@ export const SWEEP_LESSONS = [
         config: { ...CIRCLE, activation: 'relu' },
         sweep: grid(1500),
         claims: robust('bn-before', [20, 19, 20]),
+        bottomLine: robustLine('bn-before'),
       },
       {
         label: 'batches of 4',
@@ -53,6 +65,7 @@ export const SWEEP_LESSONS = [
         config: { ...CIRCLE, batchSize: 4 },
         sweep: grid(1500),
         claims: robust('bn-before', [7, 6, 13]),
+        bottomLine: robustLine('bn-before'),
       },
       {
         label: 'BN after the activation',
@@ -62,6 +75,7 @@ export const SWEEP_LESSONS = [
         config: { ...CIRCLE, arms: ['plain', 'bn-before', 'bn-after'] },
         sweep: grid(1500),
         claims: robust('bn-after', [20, 0, 13]),
+        bottomLine: robustLine('bn-after'),
       },
       {
         label: 'digits',
@@ -71,6 +85,7 @@ export const SWEEP_LESSONS = [
         config: { dataset: 'digits', hidden: [32, 32, 32], batchSize: 60 },
         sweep: grid(500, [0.03, 0.1, 0.3, 1, 3, 10, 30], [0.01, 0.1, 1]),
         claims: robust('bn-before', [20, 20, 20]),
+        bottomLine: robustLine('bn-before'),
       },
     ],
   },

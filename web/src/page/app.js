@@ -2,7 +2,9 @@
 // the address bar, the views and the buttons. It only displays; the engine in the worker
 // computes and validates everything.
 import { VIEWS } from '../shared/link.js';
+import { createBnLayer } from '../views/bn-layer.js';
 import { createBoundaries, drawProbabilityScale } from '../views/boundary.js';
+import { createCalculator } from '../views/calculator.js';
 import { createCharts } from '../views/charts.js';
 import { createDigits } from '../views/digits.js';
 import { $ } from '../views/kit/dom.js';
@@ -37,7 +39,10 @@ const views = {
   charts: createCharts(),
   boundaries: createBoundaries($('boundaries')),
   digits: createDigits($('boundaries')),
+  // The unit opened up: the worker measures its batch only while the view can be seen.
+  bnLayer: createBnLayer({ onInspect: (choice) => worker.postMessage({ type: 'inspect', ...choice }) }),
 };
+const calculator = createCalculator({ onCompute: (input) => worker.postMessage({ type: 'calculate', input }) });
 const run = new RunController({
   worker,
   views,
@@ -121,17 +126,20 @@ const handlers = {
     renderLessonMenu(message.schema, message.defaults);
     sweep.init(message);
     panel.enableControls();
+    calculator.start();
     openLink();
   },
   ready: (message) => run.ready(message),
   snapshot: (message) => run.snapshot(message),
   configChanged: (message) => run.configChanged(message),
   sweep: (message) => sweep.validated(message, address.options.lesson),
+  calculated: ({ result }) => calculator.show(result),
   export: ({ json }) => download(`bnlab-${run.accepted.dataset}-seed${run.accepted.seed}.json`, json),
   error(message) {
     const { where, fields } = message;
     if (where === 'load') panel.setStatus(`The WebAssembly engine failed to load: ${message.message}`, true);
     else if (where === 'sweep') sweep.refused(message);
+    else if (where === 'calculate') calculator.showErrors(fields ?? [{ field: 'values', message: message.message }]);
     else if (fields) run.refused(fields, message.id);
     else panel.setStatus(`Could not ${where === 'start' ? 'start the experiment' : where}: ${message.message}`, true);
   },
@@ -165,10 +173,33 @@ window.addEventListener('resize', () => layoutEmbed(page.embedViews));
 // the change and this event (a link pasted while the first run starts), and the link must win.
 window.addEventListener('hashchange', (event) => {
   const fragment = new URL(event.newURL).hash;
+  if (inPageTarget(fragment)) {
+    // An anchor typed or followed (#glossary): the run is not a link; the address keeps the run.
+    goTo(inPageTarget(fragment));
+    showAddress();
+    return;
+  }
   if (run.schema && !address.wrote(fragment)) {
     window.history.replaceState(null, '', fragment);
     openLink(fragment, true);
   }
+});
+// Links within the page (#glossary, #g-band-width, #view-noise) move to their target and leave
+// the run and its address alone: the address is always the run's share link.
+const inPageTarget = (fragment) =>
+  /^#[A-Za-z][\w-]*$/.test(fragment) ? document.getElementById(fragment.slice(1)) : null;
+function goTo(target) {
+  target.scrollIntoView({ block: 'start' });
+  // Keyboard users land where they went.
+  if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+  target.focus({ preventScroll: true });
+}
+document.addEventListener('click', (event) => {
+  const a = event.target.closest?.('a[href^="#"]');
+  const target = a && inPageTarget(a.getAttribute('href'));
+  if (!target) return;
+  event.preventDefault();
+  goTo(target);
 });
 // A page opened from a file (the one-file page) has a file:// address that works on this
 // computer only: the dialogs say so rather than offer it as if it could be shared.

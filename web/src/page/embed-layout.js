@@ -90,7 +90,7 @@ export function applyEmbed(options, fullUrl) {
   document.body.classList.toggle('embed', embed);
   const chosen = embed ? (options.views?.length ? options.views : DEFAULT_EMBED_VIEWS) : VIEWS;
   for (const view of VIEWS) $(sectionId(view)).hidden = !chosen.includes(view);
-  $('notes').hidden = embed;
+  for (const section of document.querySelectorAll('.notes')) section.hidden = embed;
   document.body.dataset.views = String(chosen.length);
   const link = $('open-full');
   link.hidden = !embed;

@@ -110,6 +110,7 @@ export class RunController {
   ready(message) {
     const latest = message.id === this.lastStart;
     this.accepted = message.config;
+    this.depth = message.depth;
     this.runningStart = message.id;
     if (latest) {
       // A live edit made while this start was on its way applies to the new run too.
@@ -118,8 +119,13 @@ export class RunController {
     }
     this.setLesson(message.lesson); // before the address is written: it names the lesson or not
     this.onRunChanged();
-    // A lesson's texts speak of the last layer; another run keeps the layer the user chose.
-    panel.fillLayers(message.depth, message.lesson?.id ? message.depth - 1 : panel.chosenLayer());
+    // A lesson's texts speak of its layer (the last unless it says); another run keeps the layer
+    // the user chose.
+    const lessonLayer = message.lesson?.layer ?? -1; // from the last layer back, or an index
+    panel.fillLayers(
+      message.depth,
+      message.lesson?.id ? (lessonLayer < 0 ? message.depth + lessonLayer : lessonLayer) : panel.chosenLayer(),
+    );
     this.worker.postMessage({ type: 'focus', layer: panel.chosenLayer() || 0 });
     panel.clearScoreboard();
     for (const view of Object.values(this.views)) view.reset(message);
@@ -152,13 +158,16 @@ export class RunController {
       this.setPlaying(false);
       this.horizonPause = true;
       panel.setStatus(
-        `Paused at step ${message.steps.toLocaleString('en')}, the lesson's horizon: its claims are checked above the charts. Play goes on.`,
+        `Paused at step ${message.steps.toLocaleString('en')}, the lesson's horizon: its claims are checked in the lesson's box. Play goes on.`,
       );
     }
     showClaims(message.claims, message.steps);
     panel.showReadouts(message.readouts);
     panel.showArmStates(message.arms, message.watches);
-    panel.showScoreboard(message.arms, message.metrics);
+    panel.showScoreboard(message.arms, message.metrics, {
+      depth: this.depth,
+      shifted: this.accepted.covariateShift > 0,
+    });
     for (const view of Object.values(this.views)) view.update(message);
   }
 

@@ -10,6 +10,7 @@ export const pct = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '�
 export function num(v) {
   if (!Number.isFinite(v)) return '—';
   const a = Math.abs(v);
+  if (a >= 100 && a < 1e4) return Number(v.toPrecision(2)).toLocaleString('en'); // 4,300, not 4.3e+3
   if (a === 0 || (a >= 0.01 && a < 1e4)) return v.toPrecision(2);
   const [mantissa, exponent] = v.toExponential(1).split('e');
   return `${mantissa}×10${superscript(Number(exponent))}`;

@@ -14,6 +14,7 @@ const OLD_KEYS = { scenario: 'lesson' };
 // section of a view is #view-<name>.
 export const VIEW_NAMES = {
   boundary: 'predictions',
+  layer: 'inside a BN layer',
   loss: 'loss',
   ics: 'covariate shift',
   gradients: 'gradients',

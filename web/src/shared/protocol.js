@@ -26,5 +26,18 @@ export const ARM_SERIES = [
   'landscapeGradMin',
   'landscapeGradMax',
 ];
-export const LAYER_SERIES = ['p15', 'p50', 'p85', 'shift', 'relativeShift', 'icsDistance'];
+export const LAYER_SERIES = [
+  'p15',
+  'p50',
+  'p85',
+  'shift',
+  'relativeShift',
+  'icsDistance',
+  'gamma',
+  'beta',
+  'gammaSpread',
+  'betaSpread',
+  'batchMean',
+  'batchVar',
+];
 export const LATEST_SERIES = ['gradientNorm', 'saturation'];

@@ -160,14 +160,23 @@ function drawAxes(ctx, frame, side, view) {
 }
 
 // Training points as circles with a white rim, test points as squares of about the same area
-// with a dark rim: the shape and the rim tell the splits apart, the fill is the true class.
+// with a dark rim, and a shifted test set's points (covariate shift) as diamonds: the shape and
+// the rim tell the sets apart, the fill is the true class.
 function drawPoints(ctx, frame, view) {
   const { px, py } = frame;
   const r = Math.min(4, Math.max(2, frame.size / 90));
   const half = r * 0.89;
+  const diamond = (x, y) => {
+    ctx.moveTo(x, y - 1.3 * r);
+    ctx.lineTo(x + 1.3 * r, y);
+    ctx.lineTo(x, y + 1.3 * r);
+    ctx.lineTo(x - 1.3 * r, y);
+    ctx.closePath();
+  };
   const sets = [
     [view.data.trainX, view.data.trainY, '#ffffff', (x, y) => ctx.arc(x, y, r, 0, 2 * Math.PI)],
     [view.data.testX, view.data.testY, view.colors.ink, (x, y) => ctx.rect(x - half, y - half, 2 * half, 2 * half)],
+    [view.data.shiftedX ?? [], view.data.shiftedY ?? [], view.colors.ink, diamond],
   ];
   ctx.lineWidth = 1;
   for (const [xs, ys, rim, shape] of sets) {

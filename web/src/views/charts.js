@@ -7,6 +7,7 @@ import Chart from 'chart.js/auto';
 import { hasBn } from '../shared/arms.js';
 import { $ } from './kit/dom.js';
 import { appendHistory, createHistory } from './kit/page-history.js';
+import { betaView, gammaView } from './gamma-beta.js';
 import { gradientNormView, icsView, landscapeGradientView, landscapeLossView, saturationView } from './gradients.js';
 import { percentileView, SHIFT_UNITS, shiftView } from './ics.js';
 import { lossView } from './loss.js';
@@ -15,6 +16,8 @@ import { batchMeanView, batchVarView, jitterView, modesView, singleExampleView, 
 // Every chart view: the element it draws in, and the function that makes it for a run.
 const VIEWS = [
   ['chart-loss', lossView],
+  ['chart-gamma', gammaView],
+  ['chart-beta', betaView],
   ['percentile-charts', percentileView],
   ['chart-shift', shiftView],
   ['chart-gradnorm', gradientNormView],

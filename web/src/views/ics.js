@@ -77,13 +77,21 @@ export function percentileView(container, state) {
 
 export const SHIFT_UNITS = { relativeShift: 'shift (own spreads, log scale)', shift: 'shift (input units, log scale)' };
 
+// Which units to read: the subtitle says it for the units shown.
+const SHIFT_NOTES = {
+  relativeShift: "Compare the networks in these units: each unit's move is divided by its own spread.",
+  shift:
+    "Input units favour the network whose inputs vary least (BN's scale is whatever γ learned): " +
+    'compare the networks in their own spreads.',
+};
+
 export function shiftView(canvas, state) {
   const units = state.options.shiftUnits;
-  const view = layerLineView(canvas, state, {
+  return layerLineView(canvas, state, {
     series: units,
     title: `How far the input distribution moved in ${state.config.recordEvery} steps`,
     // From the first steps' jumps to a settled network's drift: orders of magnitude.
     y: logAxis(SHIFT_UNITS[units]),
+    note: () => probesNote(state) || SHIFT_NOTES[state.options.shiftUnits],
   });
-  return view;
 }

@@ -2,11 +2,12 @@
 // each with ✓ or ✗ and the numbers behind it for this run. The verdicts come from the worker
 // (claims.js evaluated on the run); this module only displays them. Every text goes in with
 // textContent, never as markup.
-import { findLesson, LESSONS, variantClaims } from '../lessons/lessons.js';
+import { bottomLine, findLesson, LESSONS, variantClaims } from '../lessons/lessons.js';
 import { SWEEP_LESSONS } from '../lessons/sweep-lessons.js';
 import { configToFragment } from '../shared/link.js';
-import { renderClaims, showVerdict } from './kit/claim-list.js';
+import { renderClaims, showBottomLine, showVerdict } from './kit/claim-list.js';
 import { $, el } from './kit/dom.js';
+import { withGlossary } from './kit/glossary.js';
 
 // A lesson variant's share link (a sweep lesson's carries its sweep).
 function variantHref(lesson, variant, schema, defaults) {
@@ -26,9 +27,12 @@ function variantLinks(lesson, schema, defaults) {
   });
 }
 
+// The menu of lessons, and every link to a lesson in the page's texts (data-lesson-link: its id).
 export function renderLessonMenu(schema, defaults) {
-  const first = SWEEP_LESSONS[0];
-  $('sweep-lesson-link').href = variantHref(first, first.variants[0], schema, defaults);
+  for (const a of document.querySelectorAll('a[data-lesson-link]')) {
+    const lesson = findLesson(a.dataset.lessonLink) ?? SWEEP_LESSONS.find((l) => l.id === a.dataset.lessonLink);
+    a.href = variantHref(lesson, lesson.variants[0], schema, defaults);
+  }
   $('lesson-list').replaceChildren(
     ...[...LESSONS, ...SWEEP_LESSONS].map((lesson) => {
       const li = el('li');
@@ -61,6 +65,7 @@ export function showLesson(info, schema, defaults) {
   banner.classList.toggle('modified', Boolean(info?.modifiedFrom));
   shown = info?.id ? { lesson, variant: lesson.variants[info.variant] } : null;
   $('claims').replaceChildren();
+  showBottomLine($('lesson-bottom-line'), null);
   if (!lesson) {
     markRunning(null);
     return;
@@ -73,9 +78,12 @@ export function showLesson(info, schema, defaults) {
     $('lesson-variants').replaceChildren(...variantLinks(lesson, schema, defaults));
   } else {
     $('lesson-title').textContent = lesson.title;
-    $('lesson-text').textContent =
-      `${lesson.text} It runs at ${info.pace.toLocaleString('en')} steps a second ` +
-      `and pauses at step ${info.horizon.toLocaleString('en')}, where its claims are checked:`;
+    $('lesson-text').replaceChildren(
+      ...withGlossary(
+        `${lesson.text} It runs at ${info.pace.toLocaleString('en')} steps a second ` +
+          `and pauses at step ${info.horizon.toLocaleString('en')}, where its claims are checked:`,
+      ),
+    );
     $('lesson-variants').replaceChildren(...(lesson.variants.length > 1 ? variantLinks(lesson, schema, defaults) : []));
     renderClaims($('claims'), variantClaims(lesson, shown.variant));
   }
@@ -99,6 +107,11 @@ export function showClaims(claims, steps) {
     }
     showVerdict(li, verdict, detail);
   });
+  showBottomLine(
+    $('lesson-bottom-line'),
+    claims.atHorizon ? bottomLine(shown.lesson, shown.variant, claims.atHorizon) : null,
+    `at step ${at}, once the claims are checked.`,
+  );
 }
 
 // Brings the banner into view (after a lesson was chosen from the menu).

@@ -1,7 +1,7 @@
 // The panel beside the views: the transport (play, step, speed), the step counter, the status
 // line, the scoreboard, what happened to the networks, what reading a link ignored, and the
 // layer menu. It only displays; page/run-controller.js decides what.
-import { armAbout, armColor, armLabel } from '../shared/arms.js';
+import { armAbout, armColor, armLabel, hasBn } from '../shared/arms.js';
 import { $, el } from './kit/dom.js';
 
 const buttons = { play: $('play'), step: $('step'), reset: $('reset'), speed: $('speed') };
@@ -59,8 +59,11 @@ export function showArmStates(arms, watches = []) {
 
 export const clearScoreboard = () => $('scoreboard').tBodies[0].replaceChildren();
 
-// One row per arm: the losses and accuracy the engine just measured.
-export function showScoreboard(arms, metrics) {
+// One row per arm: the losses and accuracy the engine just measured. A network with BN also
+// shows its test accuracy with each mini-batch's own statistics, as in training (lessons speak
+// of both, and they can differ by many points); with covariate shift, every network its
+// accuracy on the shifted test set (and BN's with statistics re-estimated on it).
+export function showScoreboard(arms, metrics, { depth, shifted }) {
   const body = $('scoreboard').tBodies[0];
   if (body.rows.length !== arms.length) {
     body.replaceChildren(
@@ -73,19 +76,32 @@ export function showScoreboard(arms, metrics) {
         swatch.style.background = armColor(arm.name);
         name.title = armAbout(arm.name);
         name.append(swatch, armLabel(arm.name));
-        row.append(name, el('td'), el('td'), el('td'));
+        const accuracy = el('td');
+        accuracy.append(
+          el('span', 'inference'),
+          el('span', 'batch-stats'),
+          el('span', 'batch-stats shifted'),
+          el('span', 'batch-stats adapted'),
+        );
+        row.append(name, el('td'), el('td'), accuracy);
         return row;
       }),
     );
   }
   const format = (v, digits) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
+  const percent = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
   arms.forEach((arm, i) => {
     const cells = body.rows[i].cells;
     cells[1].textContent = format(metrics.trainLoss[i], 3);
     cells[2].textContent = format(metrics.testLoss[i], 3);
-    cells[3].textContent = Number.isFinite(metrics.testAccuracy[i])
-      ? `${(100 * metrics.testAccuracy[i]).toFixed(1)}%`
-      : '—';
+    cells[3].querySelector('.inference').textContent = percent(metrics.testAccuracy[i]);
+    const bn = hasBn(arm.name, depth);
+    cells[3].querySelector('.batch-stats').textContent = bn
+      ? `batch stats ${percent(metrics.testAccuracyBatchStats[i])}`
+      : '';
+    cells[3].querySelector('.shifted').textContent = shifted ? `shifted ${percent(metrics.shiftedAccuracy[i])}` : '';
+    cells[3].querySelector('.adapted').textContent =
+      shifted && bn ? `adapted ${percent(metrics.shiftedAccuracyAdapted[i])}` : '';
   });
 }
 

@@ -6,7 +6,7 @@ import { valueFromText } from '../shared/schema-text.js';
 
 // Fields in the order and groups the page shows them; the rest go under "Measurement".
 const GROUPS = [
-  ['Data', ['dataset', 'samples', 'noise', 'trainFraction', 'standardize']],
+  ['Data', ['dataset', 'samples', 'noise', 'trainFraction', 'standardize', 'covariateShift']],
   ['Network', ['arms', 'hidden', 'activation', 'init', 'initStd']],
   ['Training', ['batchSize', 'learningRate', 'momentum', 'bnMomentum', 'bnEps', 'seed']],
   ['Noise', ['dropout', 'bnNoiseShift', 'bnNoiseScale']],
@@ -18,6 +18,7 @@ export const LABELS = {
   noise: 'Noise',
   trainFraction: 'Training fraction',
   standardize: 'Standardize inputs',
+  covariateShift: 'Covariate shift',
   arms: 'Networks',
   hidden: 'Hidden layers',
   activation: 'Activation',

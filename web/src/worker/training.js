@@ -13,6 +13,7 @@ const SNAPSHOT_MS = 100; // at least 10 snapshots a second
 const JITTER_REPEATS = 32;
 const SPREAD_BATCHES = 400;
 const SPREAD_EVERY = 10; // snapshots: the batch-mean spread about once a second
+const INSPECT_EVERY = 4; // snapshots: the opened BN unit's batch, while training, 2.5 times a second
 
 // Rows of the history the page has not seen (sent: { rows, stride } already sent). When the
 // bounded history compacted (its stride grew), the page's copy is stale: send it whole.
@@ -69,6 +70,25 @@ export class Training {
     this.startId = 0; // the id of the start that built the experiment
     this.inFlight = false; // it is not drawn yet
     this.wanted = false; // another snapshot is due once it is
+    this.inspected = { arm: -1, layer: 0, unit: 0, visible: false }; // the BN unit opened up
+  }
+
+  // The unit the Inside a BN layer view opens, and whether it can be seen.
+  inspect(choice) {
+    this.inspected = choice;
+    if (!this.running) this.sendSnapshot();
+  }
+
+  // The opened unit's last mini-batch through BN (the engine's bnBatch), when the view can be
+  // seen and the choice is a BN layer: every snapshot while paused, every INSPECT_EVERY-th while
+  // training, so the dots can be read.
+  bnLayer(names, depth) {
+    const { arm, layer, unit, visible } = this.inspected;
+    // A choice made for the previous run may not fit this one until the page sends another.
+    const fits = hasBn(names[arm], depth) && layer < depth && unit < this.experiment.config().hidden[layer];
+    if (!visible || !fits) return null;
+    if (this.running && this.snapshots % INSPECT_EVERY !== 0) return null;
+    return { arm, layer, ...this.experiment.bnBatch(arm, layer, unit) };
   }
 
   get started() {
@@ -106,6 +126,8 @@ export class Training {
       jitter: bnArms((a) => experiment.sameExampleJitter(a, focusLayer, JITTER_REPEATS)),
       // One test example alone, in training mode and in inference mode.
       single: now.single,
+      inspect: this.inspected.arm >= 0 ? { arm: this.inspected.arm, layer: this.inspected.layer } : null,
+      bnLayer: this.bnLayer(names, depth),
       // The spread of the batch mean against sigma / sqrt(B), now and then.
       spread:
         depth > 0 && this.snapshots++ % SPREAD_EVERY === 0
@@ -183,7 +205,10 @@ export class Training {
             claims: variantClaims(found, found.variants[variant]),
           }
         : null;
-    if (this.lesson) return { id: this.lesson.id, variant, pace: this.lesson.pace, horizon: this.lesson.horizon };
+    if (this.lesson) {
+      const { id, pace, horizon } = this.lesson;
+      return { id, variant, pace, horizon, layer: found.layer };
+    }
     return match.modifiedFrom ? { modifiedFrom: match.modifiedFrom.id } : null;
   }
 

@@ -23,6 +23,9 @@
 //   { type: 'drawn', seq }           the page has drawn snapshot seq: the next may come
 //   { type: 'sweep', sweep, id }     validate a sweep (answered by 'sweep' or an error with fields)
 //   { type: 'cell', sweep, index, id }  train one cell of a sweep
+//   { type: 'inspect', arm, layer, unit, visible }  the BN unit the Inside a BN layer view shows;
+//                                    snapshots carry its batch (bnLayer) while visible
+//   { type: 'calculate', input }     the calculator's batch through the engine's BatchNorm
 // Worker -> page
 //   { type: 'loaded', schema, defaults, sweepDefaults, sweepMetrics, sweepFields }  the engine is ready
 //   { type: 'ready', id, config, notes, arms, depth, grid, data, lesson }  an experiment was
@@ -32,6 +35,7 @@
 //   { type: 'export', json }
 //   { type: 'sweep', id, sweep }                               the sweep, normalized
 //   { type: 'cell', id, cell }                                 a cell's numbers (sweep-grid.js)
+//   { type: 'calculated', result }                             the calculator's answer
 //   { type: 'snapshot', ... }                                  see training.js's snapshot(); at
 //                                    the lesson's horizon, horizonReached: true (once)
 //   { type: 'error', where, message, fields?, id? }            where: load | start | step | ...
@@ -72,6 +76,8 @@ const handlers = {
   export: () => post({ type: 'export', json: training.exportJson() }),
   drawn: ({ seq }) => training.drawn(seq),
   focus: ({ layer }) => training.focus(layer),
+  inspect: (choice) => training.inspect(choice),
+  calculate: ({ input }) => post({ type: 'calculated', result: engine.batchNormCalculator(input) }),
   sweep: ({ sweep, id }) => post({ type: 'sweep', id, sweep: engine.parseSweep(sweep) }),
   // One cell after another: the pool keeps a second cell queued here, so the worker never
   // waits for the page between two cells.
@@ -85,7 +91,7 @@ const handlers = {
 
 // The speed is a setting of the worker, kept for the experiments to come; a sweep and its
 // cells stand alone; everything else needs an experiment.
-const ALONE = ['start', 'speed', 'sweep', 'cell'];
+const ALONE = ['start', 'speed', 'sweep', 'cell', 'calculate'];
 
 self.onmessage = async ({ data }) => {
   if (!engine) {

@@ -180,7 +180,18 @@ const NEAREST_X = { mode: 'nearest', axis: 'x', intersect: false };
 
 export function createChart(
   canvas,
-  { type = 'line', title = '', subtitle = '', x, y, datasets, parsing = false, labels, interaction = NEAREST_X },
+  {
+    type = 'line',
+    title = '',
+    subtitle = '',
+    x,
+    y,
+    datasets,
+    parsing = false,
+    labels,
+    interaction = NEAREST_X,
+    plugins = [],
+  },
 ) {
   // The y axis only ever widens: tick labels changing width ("0.5", "0.45") would otherwise
   // shift the plot sideways at every snapshot.
@@ -216,7 +227,7 @@ export function createChart(
         },
       },
     },
-    plugins: [pagePlugin],
+    plugins: [pagePlugin, ...plugins],
   });
   visibility.observe(canvas);
   fullText.set(chart, { title, subtitle });

@@ -49,6 +49,38 @@ export function layerLineView(canvas, state, { series: initial, title, y, note =
   };
 }
 
+// On a logarithmic axis a bar starts at the axis's floor, and Chart.js puts the floor at the
+// smallest value, whose bar then has no height: the floor goes a decade below the smallest
+// positive value, and a value of zero (below any floor) gets a mark ▼ at the bottom instead of
+// no bar at all.
+const logFloor = (values) => {
+  const positive = values.filter((v) => v > 0);
+  return positive.length ? 10 ** (Math.floor(Math.log10(Math.min(...positive))) - 1) : undefined;
+};
+const belowMarks = {
+  id: 'bnlabBelow',
+  afterDatasetsDraw(chart) {
+    if (chart.options.scales.y.type !== 'logarithmic') return;
+    const { ctx, chartArea } = chart;
+    chart.data.datasets.forEach((dataset, d) => {
+      const meta = chart.getDatasetMeta(d);
+      if (meta.hidden) return;
+      (dataset.below ?? []).forEach((below, i) => {
+        const bar = meta.data[i];
+        if (!below || !bar) return;
+        ctx.save();
+        ctx.fillStyle = dataset.backgroundColor;
+        ctx.beginPath();
+        ctx.moveTo(bar.x - 5, chartArea.bottom - 9);
+        ctx.lineTo(bar.x + 5, chartArea.bottom - 9);
+        ctx.lineTo(bar.x, chartArea.bottom - 1);
+        ctx.fill();
+        ctx.restore();
+      });
+    });
+  },
+};
+
 // A bar per hidden layer and network of the layer's latest value (gradient norm, saturation).
 // Bars have a handful of values: Chart.js parses them itself.
 export function layerBarView(canvas, state, { series, title, y, transform = (v) => v }) {
@@ -63,16 +95,22 @@ export function layerBarView(canvas, state, { series, title, y, transform = (v) 
     datasets: state.arms.map((name) => ({
       label: armLabel(name),
       data: [],
+      below: [],
       backgroundColor: armColor(name),
       pointStyle: 'rect',
     })),
     interaction: { mode: 'index', intersect: false }, // one tooltip lists every network
+    plugins: [belowMarks],
   });
   return {
     update(_, fresh) {
       if (!fresh) return;
-      state.arms.forEach((_, a) => {
-        chart.data.datasets[a].data = state.history[a].layers.map((layer) => transform(layer.latest[series]));
+      const raw = state.arms.map((_, a) => state.history[a].layers.map((layer) => layer.latest[series]));
+      const log = chart.options.scales.y.type === 'logarithmic';
+      if (log) chart.options.scales.y.min = logFloor(raw.flat());
+      raw.forEach((values, a) => {
+        chart.data.datasets[a].data = values.map(transform);
+        chart.data.datasets[a].below = values.map((v) => log && v === 0);
       });
       draw(chart);
     },

@@ -3,18 +3,19 @@
 // numbers behind the verdict, and how many of seeds 1-20 it held in.
 import { SEEDS } from '../../lessons/lessons.js';
 import { el } from './dom.js';
+import { withGlossary } from './glossary.js';
 
 // The list's items, not checked yet; `pending`: what the detail says meanwhile.
 export function renderClaims(list, claims, pending = '') {
+  const linked = new Set(); // each glossary term linked once in the list
   list.replaceChildren(
     ...claims.map((claim) => {
       const li = el('li', 'claim pending');
-      li.append(
-        el('span', 'mark', '⋯'),
-        el('span', 'claim-text', claim.text),
-        el('span', 'claim-detail', pending),
-        el('span', 'claim-seeds', ` (holds in ${claim.held} of seeds 1–${SEEDS})`),
-      );
+      const text = el('span', 'claim-text');
+      text.append(...withGlossary(claim.text, linked));
+      const seeds = el('span', 'claim-seeds');
+      seeds.append(...withGlossary(` (holds in ${claim.held} of seeds 1–${SEEDS})`, linked));
+      li.append(el('span', 'mark', '⋯'), text, el('span', 'claim-detail', pending), seeds);
       return li;
     }),
   );
@@ -27,4 +28,11 @@ export function showVerdict(li, verdict, detail) {
   mark.textContent = verdict ? (verdict.ok ? '✓' : '✗') : '⋯';
   mark.setAttribute('aria-label', verdict ? (verdict.ok ? 'holds' : 'does not hold') : 'not checked yet');
   li.querySelector('.claim-detail').textContent = detail;
+}
+
+// The lesson's bottom line under its claims (text: null before the claims are checked, when
+// `pending` says when they will be).
+export function showBottomLine(element, text, pending = '') {
+  element.hidden = text === null && pending === '';
+  element.querySelector('span').textContent = text ?? pending;
 }

@@ -4,8 +4,9 @@
 // sweep lesson's claims. It only displays: the engine validates the sweep (the worker) and
 // trains the cells (the pool); page/sweep-controller.js wires them.
 import { gridDone } from '../../shared/sweep-grid.js';
-import { renderClaims, showVerdict } from '../kit/claim-list.js';
+import { renderClaims, showBottomLine, showVerdict } from '../kit/claim-list.js';
 import { $ } from '../kit/dom.js';
+import { withGlossary } from '../kit/glossary.js';
 import { createSweepForm, fieldLabel } from './form.js';
 import { createMaps, describeCell } from './maps.js';
 import { createScale, isAccuracy, METRIC_NAMES } from './scale.js';
@@ -129,8 +130,13 @@ export function createSweepView({
       box.hidden = !lesson;
       if (!lesson) return;
       $('sweep-lesson-title').textContent = lesson.title;
-      $('sweep-lesson-text').textContent = [lesson.text, variant.note].filter(Boolean).join(' ');
+      $('sweep-lesson-text').replaceChildren(...withGlossary([lesson.text, variant.note].filter(Boolean).join(' ')));
       renderClaims($('sweep-claims'), variant.claims, ': checked when every cell is trained');
+      showBottomLine(
+        $('sweep-bottom-line'),
+        results ? variant.bottomLine(results) : null,
+        'once every cell is trained.',
+      );
       if (!results) return;
       [...$('sweep-claims').children].forEach((li, i) => showVerdict(li, results[i], `: ${results[i].detail}`));
     },

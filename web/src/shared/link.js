@@ -86,7 +86,9 @@ export function parseFragment(fragment, schema) {
   const data = /(?:^|&)data=([^&]*)/.exec(text)?.[1] ?? '';
   if (text.length - data.length > MAX_FRAGMENT || data.length > MAX_DATA) {
     notes.push(
-      `The link's settings are ${text.length} characters long (at most ${MAX_FRAGMENT}, and ${MAX_DATA} of data): ignored.`,
+      data.length > MAX_DATA
+        ? `The link's data is ${data.length} characters long (at most ${MAX_DATA}): the link is ignored.`
+        : `The link's settings are ${text.length - data.length} characters long (at most ${MAX_FRAGMENT}): ignored.`,
     );
     return { config, options, notes };
   }

@@ -125,6 +125,7 @@ test('the one-file page reads a CSV from file:// and trains on it', async () => 
 test('Open in PyTorch downloads the run as a script and as a notebook', async () => {
   const { page, errors } = await openPage(session.url());
   await stepsAbove(page, 0);
+  await page.click('#pytorch-export summary');
   const [script] = await Promise.all([page.waitForEvent('download'), page.click('#pytorch-pytorch')]);
   assert.equal(script.suggestedFilename(), 'bnlab-spiral-seed1.py');
   const text = readFileSync(await script.path(), 'utf8');

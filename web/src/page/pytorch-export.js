@@ -8,18 +8,17 @@ const FORMATS = [
   { format: 'notebook', label: 'Jupyter notebook', extension: 'ipynb', type: 'application/x-ipynb+json' },
 ];
 
+// container: a <details> in the share row; its summary opens the two choices.
 export function createPytorchExport(container, worker) {
-  const group = el('div', 'share pytorch');
-  group.setAttribute('role', 'group');
-  group.setAttribute('aria-label', 'Open in PyTorch');
-  group.append(el('span', '', 'Open in PyTorch:'));
+  const summary = el('summary', '', 'PyTorch');
+  summary.title = 'Open in PyTorch: the run as torch.nn modules, the same weights, the same mini-batches';
+  const choices = el('span', 'choices');
   for (const { format, label } of FORMATS) {
     const button = Object.assign(el('button', '', label), { type: 'button', id: `pytorch-${format}` });
-    button.title = 'The same networks in torch.nn, from the same weights on the same mini-batches';
     button.addEventListener('click', () => worker.postMessage({ type: 'pytorch', format }));
-    group.append(button);
+    choices.append(button);
   }
-  container.replaceChildren(group);
+  container.replaceChildren(summary, choices);
 }
 
 // The worker's export: { format, text, config }.

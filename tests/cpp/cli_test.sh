@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bnlab-run's conventions: --help prints the usage with every option on a line of its own and
 # exits 0; --version prints package.json's version; a wrong option exits 2 with the usage;
-# --data-csv trains on a table, is the data set when the configuration names none and is
-# refused beside another data set; a refused table names the file, the row and the column
+# --data-csv trains on a table (a run and a sweep), is the data set when the configuration
+# names none and is refused beside another data set; a refused table names the file, the row and the column
 # (exit 1); --export writes a script Python compiles and a notebook that is JSON.
 #
 #   cli_test.sh PATH/TO/bnlab-run SOURCE_DIR
@@ -43,6 +43,11 @@ status=0
 "$run" --data-csv bad.csv config.json 2>err.txt >/dev/null || status=$?
 [[ $status == 1 ]] || fail "a refused table exits $status"
 [[ $(cat err.txt) == "bnlab-run: bad.csv: row 2, column b: \"x\" is not a number" ]] || fail "$(cat err.txt)"
+
+# A sweep on the table: its base names no data set, so the table is it.
+echo '{"base": {"hidden": [4]}, "x": {"field": "learningRate", "values": [0.1, 1]}, "steps": 20}' >sweep.json
+"$run" --sweep sweep.json --threads 1 --data-csv "$csv" >grid.json || fail "--sweep --data-csv exits $?"
+grep -q '"dataset":"csv"' grid.json && grep -q '"index":1' grid.json || fail "no grid on the table"
 
 "$run" --export pytorch --steps 5 config.json >run.py
 python3 -m py_compile run.py || fail "the exported script does not compile"

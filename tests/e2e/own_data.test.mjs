@@ -1,5 +1,5 @@
 // Your own data on the page: a CSV dropped on the file field trains (its columns name the map's
-// axes, the link carries it), a refused file is shown at the field with the reader's row and
+// axes, the link carries it, a sweep from the link trains on it in the pool's workers), a refused file is shown at the field with the reader's row and
 // column while the run goes on, a link whose table was too large asks for the file by name and
 // waits, the one-file page reads a CSV from file://, and Open in PyTorch downloads the script.
 import assert from 'node:assert/strict';
@@ -72,7 +72,16 @@ test('a dropped CSV trains, its columns name the map, and the link carries it', 
   assert.equal(await again.locator('#field-dataset').inputValue(), 'csv');
   assert.match(await again.locator('#table-status').textContent(), /200 rows/);
   assert.equal(await again.locator('#table-error').textContent(), '');
-  assert.deepEqual([...errors, ...againErrors], []);
+
+  // A sweep on the table, from a link, in two pool workers: each is sent the table with its
+  // first cell, and every cell trains (a worker without it would refuse the data set).
+  const sweepLink = link.replace('#', '?sweepWorkers=2#') + '&sweepX=learningRate:0.1,0.3,1,3&sweepSteps=50';
+  const { page: grid, errors: gridErrors } = await openPage(sweepLink);
+  await grid.waitForFunction(() => document.getElementById('sweep-progress').textContent.startsWith('Done'), null, {
+    timeout: 60000,
+  });
+  assert.match(await grid.locator('#sweep-progress').textContent(), /^Done: 4 of 4 cells/);
+  assert.deepEqual([...errors, ...againErrors, ...gridErrors], []);
 });
 
 test('a refused file is shown at the file field, with its row and column; the run goes on', async () => {

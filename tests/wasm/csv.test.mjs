@@ -143,6 +143,20 @@ test('a table too large for a link leaves its name and fingerprint there, not it
   await assert.rejects(decodeTable('AAAA'), /damaged/);
 });
 
+test("a sweep's cell on a table equals bnlab-run --sweep --data-csv's", () => {
+  const file = join(dir, 'example.csv');
+  writeFileSync(file, example);
+  m.loadCsv(example, '');
+  const sweep = { base: { dataset: 'csv', hidden: [4] }, x: { field: 'learningRate', values: [0.1, 1] }, steps: 30 };
+  const native = JSON.parse(
+    execFileSync(run, ['--sweep', '--threads', '1', '--data-csv', file, '-'], {
+      input: JSON.stringify(sweep),
+      encoding: 'utf8',
+    }),
+  );
+  for (const index of [0, 1]) assert.deepEqual(m.sweepCell(sweep, index), native.cells[index]);
+});
+
 test('the export is the same text from the bindings and from bnlab-run', () => {
   const config = { hidden: [8], arms: ['plain', 'bn-noisy'] };
   for (const format of ['pytorch', 'notebook']) {

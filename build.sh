@@ -21,7 +21,8 @@ export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 log() { printf '\n== %s\n' "$*"; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
-# Debian packages this project needs, each with a command or file that shows it is there.
+# Debian packages this project needs, each with a command, a file, or a Python import (run by
+# Debian's /usr/bin/python3: the python3 on PATH may be another) that shows it is there.
 APT_NEEDS=(
   "cmake:cmake"
   "g++:g++"
@@ -37,6 +38,9 @@ APT_NEEDS=(
   "clang:clang++"
   # libFuzzer and the sanitizers' runtimes (Debian only recommends them with clang)
   "libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
+  "parallel:parallel"
+  "python3-numpy:import numpy"
+  "python3-torch:import torch"
 )
 # Seconds each fuzz target runs in ./build.sh test (after replaying every committed input).
 FUZZ_TEST_SECONDS=${FUZZ_TEST_SECONDS:-15}
@@ -50,6 +54,7 @@ missing_packages() {
     package=${entry%%:*}
     probe=${entry#*:}
     if [[ $probe == /* ]]; then [[ -e $probe ]] && continue
+    elif [[ $probe == "import "* ]]; then /usr/bin/python3 -c "$probe" >/dev/null 2>&1 && continue
     else command -v "$probe" >/dev/null 2>&1 && continue
     fi
     printf '%s ' "$package"

@@ -194,9 +194,10 @@ export function linkKit(m) {
   const names = schema.map((f) => f.name);
   const field = Object.fromEntries(schema.map((f) => [f.name, f]));
 
-  // Which data sets have two classes, asked of the engine rather than assumed (the digits
-  // must be loaded for an experiment on them).
+  // Which data sets have two classes, asked of the engine rather than assumed (the digits and a
+  // table must be loaded for an experiment on them; the table is the one randomConfig counts).
   if (!m.digitsLoaded()) m.loadDigits(new Uint8Array(readFileSync(`${root}web/data/digits.bin`)));
+  m.loadCsv(new Uint8Array(readFileSync(`${root}examples/heights-weights.csv`)), '');
   const twoClass = new Set(
     field.dataset.choices.filter(
       (dataset) =>
@@ -266,12 +267,14 @@ export function linkKit(m) {
           throw new Error(`no generator for ${f.name}: ${f.type}`);
       }
     }
-    // The digits always use all 1797 examples; the 2-D sets generate `samples`.
-    const train = Math.floor((c.dataset === 'digits' ? 1797 : c.samples) * c.trainFraction);
+    // The digits always use all 1797 examples, the table loaded above its 200 rows; the 2-D sets
+    // generate `samples`.
+    const examples = { digits: 1797, csv: 200 }[c.dataset] ?? c.samples;
+    const train = Math.floor(examples * c.trainFraction);
     c.batchSize = drawInteger(r, field.batchSize.min, Math.min(field.batchSize.max, train));
     c.loss = r.pick(field.loss.choices.filter((loss) => loss !== 'bce' || twoClass.has(c.dataset)));
-    // Covariate shift needs a 2-D data set.
-    if (c.dataset === 'digits') c.covariateShift = 0;
+    // Covariate shift needs a generated 2-D data set.
+    if (c.dataset === 'digits' || c.dataset === 'csv') c.covariateShift = 0;
     return Object.fromEntries(names.map((name) => [name, c[name]]));
   }
 

@@ -141,7 +141,8 @@ TEST(Limits, TheLargestSweepOf24By24CellsIsValidatedQuicklyAnd25ValuesAreRefused
 }
 
 TEST(Limits, AShardOfTheLargestGridFitsHalfTheReadersLimitAndReadsBackQuickly) {
-  // 576 cells of four arms, every number with 17 digits: the largest shard bnlab-run writes.
+  // 576 cells of four arms, every number with 17 digits, each arm diverged at the last of the
+  // most steps a sweep takes: the largest shard bnlab-run writes.
   std::string xs, ys;
   for (int i = 0; i < Sweep::kMaxValues; ++i) {
     xs += (i ? "," : "") + Json(0.1234567890123456 + i).dump();
@@ -150,11 +151,13 @@ TEST(Limits, AShardOfTheLargestGridFitsHalfTheReadersLimitAndReadsBackQuickly) {
   const Sweep sweep =
       parse_sweep(R"({"base": {"arms": ["plain", "bn-before", "bn-noisy", "dropout"]},)"
                   R"( "x": {"field": "learningRate", "values": [)" +
-                  xs + R"(]}, "y": {"field": "initStd", "values": [)" + ys + "]}}");
+                  xs + R"(]}, "y": {"field": "initStd", "values": [)" + ys + R"(]}, "steps": )" +
+                  std::to_string(Sweep::kMaxSteps) + "}");
   std::vector<CellResult> cells(static_cast<std::size_t>(sweep.cells()));
   for (int c = 0; c < sweep.cells(); ++c) {
     cells[c].index = c;
-    cells[c].arms.assign(4, {0.123456789f, 1.23456789e-7f, 0.987654321f, 12345.6789f, 999999});
+    cells[c].arms.assign(
+        4, {0.123456789f, 1.23456789e-7f, 0.987654321f, 12345.6789f, Sweep::kMaxSteps});
   }
   const std::string text = sweep_results_json(sweep, cells).dump();
   EXPECT_LT(text.size(), Json::kMaxBytes / 2);

@@ -155,7 +155,8 @@ export function recordViolations() {
 
 // Run in a page (evaluate): inserts what the policy must refuse, had the page ever inserted markup
 // (an inline script, an inline event handler, clicked, an inline style and another origin's
-// script), and returns what came of it 300 ms later: { pwned, color, violations }.
+// script), and returns what came of it once the policy has refused all four, or something ran,
+// or 10 s passed: { pwned, color, violations }.
 export async function insertForbidden() {
   const script = document.createElement('script');
   script.textContent = 'window.pwned = "inline script"';
@@ -170,9 +171,16 @@ export async function insertForbidden() {
   const foreign = document.createElement('script');
   foreign.src = 'https://example.com/x.js';
   document.body.append(foreign);
-  await new Promise((resolve) => {
-    setTimeout(resolve, 300);
-  });
+  const settled = () =>
+    window.pwned !== undefined ||
+    (['script-src-elem', 'script-src-attr', 'style-src-attr'].every((kind) =>
+      window.violations.some((v) => v.startsWith(`${kind} `)),
+    ) &&
+      window.violations.some((v) => v.includes('https://example.com/x.js')));
+  for (const deadline = performance.now() + 10000; !settled() && performance.now() < deadline; )
+    await new Promise((resolve) => {
+      requestAnimationFrame(resolve);
+    });
   return { pwned: window.pwned, color: getComputedStyle(styled).color, violations: window.violations };
 }
 

@@ -108,19 +108,43 @@ test('the one-file page names its inline script and style by hash, and trains fr
   await page.close();
 });
 
-test('a script in a link or a field does not run; one inserted into the page is refused by the policy', async () => {
-  const attempt = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>';
+// A script in every place a stranger's text reaches the page: a link's values, a typed field, a
+// table's column and class names (Your own data), and a lesson's text (the bundle served with a
+// lesson's title and text replaced, as a careless edit of lessons.js could). Each is shown as
+// text; no element is made of it.
+const attempt = '<img src=x onerror=window.pwned=1><script>window.pwned=2</script>';
+const noMarkup = (page) => page.evaluate(() => document.querySelectorAll('img, script:not([src])').length);
+
+test('a script in a link, a field or a table does not run; one inserted into the page is refused by the policy', async () => {
   const { page, errors } = await openPage(
     `${session.url()}#dataset=${encodeURIComponent(attempt)}&lesson=${encodeURIComponent(attempt)}&views=${encodeURIComponent(attempt)}`,
   );
   await stepsAbove(page, 0);
+  // A table whose column names and classes are the attempt: read, named in the status line and
+  // on the map's axes, trained on.
+  const rows = Array.from(
+    { length: 100 },
+    (_, i) => `${i % 7},${(i * 3) % 5},"${attempt.replaceAll('"', '""')}${i % 2}"`,
+  );
+  await page.setInputFiles('#table-file', {
+    name: `${attempt}.csv`,
+    mimeType: 'text/csv',
+    buffer: Buffer.from([`"${attempt}",b${attempt},label${attempt}`, ...rows].join('\n')),
+  });
+  await page.waitForFunction(() => document.getElementById('table-status').textContent.includes('<script>'), null, {
+    timeout: 20000,
+  });
+  await page.waitForFunction(() => document.getElementById('field-dataset').value === 'csv', null, { timeout: 15000 });
+  await stepsAbove(page, 0);
+  assert.match(await page.locator('#boundaries canvas').first().getAttribute('aria-label'), /<img src=x/);
   // A field: the validator quotes the text back, as text.
   await page.locator('#field-hidden').fill(attempt);
   await page.locator('#field-hidden').dispatchEvent('change');
   await page.waitForFunction(() => document.getElementById('error-hidden').textContent.includes('<img'), null, {
     timeout: 20000,
   });
-  assert.equal(await page.evaluate(() => document.querySelectorAll('img, script:not([src])').length), 0);
+  assert.equal(await noMarkup(page), 0);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
   assert.deepEqual(await page.evaluate(() => window.violations), [], 'nothing was even tried');
 
   // Had the page inserted markup, the policy would refuse it: an inline script, an inline event
@@ -132,5 +156,35 @@ test('a script in a link or a field does not run; one inserted into the page is 
     errors.every((e) => /Content Security Policy/.test(e)),
     errors.join('\n'),
   );
+  await page.close();
+});
+
+test("a script in a lesson's title or text is shown as text and does not run", async () => {
+  const page = await session.browser().newPage({ viewport: { width: 1280, height: 800 } });
+  await page.addInitScript(recordViolations);
+  const errors = watchErrors(page);
+  const bundle = readFileSync(join(dist, 'app.js'), 'utf8');
+  for (const text of ['Plain against BN on the spiral', 'A 4-layer sigmoid network'])
+    assert.ok(bundle.includes(text), `the bundle holds the default lesson's "${text}"`);
+  await page.route('**/app.js', (route) =>
+    route.fulfill({
+      contentType: 'text/javascript',
+      body: bundle
+        .replace('Plain against BN on the spiral', attempt)
+        .replace('A 4-layer sigmoid network', `${attempt} A 4-layer sigmoid network`),
+    }),
+  );
+  await page.goto(session.url());
+  await page.waitForFunction(() => document.getElementById('lesson-title').textContent.includes('<script>'), null, {
+    timeout: 20000,
+  });
+  await page.waitForFunction(() => document.getElementById('lesson-text').textContent.includes('<img'), null, {
+    timeout: 20000,
+  });
+  await stepsAbove(page, 100);
+  assert.equal(await noMarkup(page), 0);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  assert.deepEqual(await page.evaluate(() => window.violations), []);
+  assert.deepEqual(errors, []);
   await page.close();
 });

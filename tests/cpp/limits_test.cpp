@@ -1,6 +1,7 @@
 // The most each reader of outside bytes accepts, and that beyond it a stranger's input is
 // refused at once: the JSON reader's text length, nesting and keys; the configuration, sweep
-// and calculator documents; a sweep's cells; a shard of the largest grid. Each reader is timed
+// and calculator documents; a sweep's cells; a shard of the largest grid; a CSV table's bytes,
+// rows and columns. Each reader is timed
 // at its limit with its worst shape of input (README, "Limits"); the bounds are many times the
 // time measured here, so a busy machine passes and a reader that is quadratic or reads the
 // whole of a huge text does not (a 1 MiB object of 96,335 keys, each looked up among those
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "bnlab/io/config.hpp"
+#include "bnlab/io/csv.hpp"
 #include "bnlab/io/json.hpp"
 #include "bnlab/lab/calculator.hpp"
 #include "bnlab/lab/sweep.hpp"
@@ -182,6 +184,52 @@ TEST(Limits, TheCalculatorTakes1024ValuesAndRefuses1025) {
   const std::string over = R"({"values": [)" + values + R"(,1], "gamma": 1, "beta": 0, "eps": 1})";
   EXPECT_EQ(refusal<ConfigError>([&] { parse_bn_calculation(Json::parse(over)); }),
             "invalid configuration: values: must be 1 to 1024 numbers; got an array of 1025 items");
+}
+
+// A table of `rows` rows of `features` values written as `value`, and a label of two classes.
+std::string table(int rows, int features, const std::string& value) {
+  std::string text;
+  for (int j = 0; j < features; ++j) text += "f" + std::to_string(j) + ",";
+  text += "label\n";
+  for (int i = 0; i < rows; ++i) {
+    for (int j = 0; j < features; ++j) text += value + ",";
+    text += i % 2 ? "yes\n" : "no\n";
+  }
+  return text;
+}
+
+TEST(Limits, TheLargestCsvTableIsReadQuicklyAndMoreRowsColumnsOrBytesAreRefusedAtOnce) {
+  // 5,000 rows of 64 features, each value with 17 digits: 3.6 MB, under the 4 MB limit.
+  const std::string largest = table(CsvTable::kMaxRows, CsvTable::kMaxFeatures,
+                                    Json(-0.12345678901234567).dump().substr(0, 11));
+  ASSERT_LT(largest.size(), CsvTable::kMaxBytes);
+  EXPECT_GT(largest.size(), CsvTable::kMaxBytes * 4 / 5);
+  CsvTable t;
+  EXPECT_LT(seconds([&] { t = read_csv(largest); }), 2.0);
+  EXPECT_EQ(t.rows(), 5000);
+  EXPECT_EQ(t.features(), 64);
+
+  EXPECT_EQ(refusal<CsvError>([&] { read_csv(table(CsvTable::kMaxRows + 1, 2, "1")); }),
+            "row 5002: more than 5000 rows of data; bnlab reads at most 5000");
+  EXPECT_EQ(refusal<CsvError>([&] { read_csv(table(10, CsvTable::kMaxFeatures + 1, "1")); }),
+            "row 1: 65 feature columns besides the label; at most 64");
+  const std::string over = largest + std::string(CsvTable::kMaxBytes + 1 - largest.size(), '\n');
+  EXPECT_LT(seconds([&] { EXPECT_NE(refusal<CsvError>([&] { read_csv(over); }), ""); }), 0.01);
+
+  // A header of 800,000 distinct names (4 MB): its columns are counted before its names are
+  // compared with each other, which would take hours.
+  std::string wide;
+  for (int j = 0; wide.size() < CsvTable::kMaxBytes - 8; ++j) wide += std::to_string(j) + "x,";
+  std::string message;
+  EXPECT_LT(seconds([&] { message = refusal<CsvError>([&] { read_csv(wide + "y\n"); }); }), 1.0);
+  EXPECT_EQ(message.substr(0, 7), "row 1: ");
+  // A label named by a stranger (bnlab-run --label) is shown briefly, as UTF-8: 100,000 bytes
+  // that are not UTF-8 as twelve U+FFFD (36 bytes) and an ellipsis.
+  std::string replacements;
+  for (int i = 0; i < 12; ++i) replacements += "\xEF\xBF\xBD";
+  EXPECT_EQ(
+      refusal<CsvError>([&] { read_csv(table(10, 2, "1"), std::string(100000, '\xA8')); }),
+      "the label column \"" + replacements + "...\" is not in the header (columns: f0, f1, label)");
 }
 
 }  // namespace

@@ -3,12 +3,14 @@
 // never an exception, and configuration -> link -> configuration is the identity for every
 // valid configuration the seeded generator of url_state.test.mjs can make (the same rules,
 // drawn by fast-check, which shrinks a failing case to a small one). Each run draws new
-// cases; a failure prints its seed and path, and FC_SEED=<seed> replays it.
+// cases; a failure prints its seed and path, and FC_SEED=<seed> replays it. A table's data= in
+// a link (table-link.js) likewise: any text gives a table within the limit or a named Error.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 
 import { PAGE_OPTIONS, VIEWS, configToFragment } from '../../web/src/shared/link.js';
+import { MAX_DATA, MAX_TABLE_BYTES, decodeTable, encodeTable } from '../../web/src/shared/table-link.js';
 import { MAX_LIST, axisValuesFromText, number, valueFromText, wellFormed } from '../../web/src/shared/schema-text.js';
 import { loadEngine } from './engine.mjs';
 import { ALPHABET, HOSTILE_KEY_TEXTS, HOSTILE_VALUES, drawsFrom, linkKit } from './links.mjs';
@@ -109,5 +111,44 @@ test('wellFormed leaves no lone surrogate, changes nothing else, and equals Stri
       assert.equal(wellFormed(out), out);
     }),
     runs(3000),
+  );
+});
+
+// A table in a link (table-link.js): any data= text gives the bytes of a table of at most the
+// engine's limit and a byte, or an Error saying the data is damaged or too long; and any text
+// small enough to ride in a link comes back from it byte for byte.
+const base64url = fc.string({
+  unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'),
+});
+test("any data= gives a table's bytes within the limit or an Error naming the damage, never another failure", async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.oneof(anyText, base64url), async (data) => {
+      try {
+        const bytes = await decodeTable(data);
+        assert.ok(bytes instanceof Uint8Array && bytes.length <= MAX_TABLE_BYTES);
+      } catch (err) {
+        assert.ok(err instanceof Error);
+        assert.match(err.message, /^the link's data is damaged \(|^the data is \d+ characters long/);
+      }
+    }),
+    runs(300),
+  );
+  // A deflate bomb: 4 MB and more of one byte deflates to a few KB; it inflates to the limit.
+  const bomb = await encodeTable('1'.repeat(8 * 1024 * 1024));
+  assert.ok(bomb !== null && bomb.length < 16000, `${bomb?.length} characters`);
+  const started = performance.now();
+  assert.equal((await decodeTable(bomb)).length, MAX_TABLE_BYTES);
+  assert.ok(performance.now() - started < 2000);
+});
+
+test('any text that fits a link comes back from data= byte for byte', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 2000 }), async (text) => {
+      const data = await encodeTable(text);
+      if (data === null) return;
+      assert.ok(data.length <= MAX_DATA);
+      assert.deepEqual(await decodeTable(data), new TextEncoder().encode(text));
+    }),
+    runs(300),
   );
 });

@@ -97,18 +97,10 @@ build_wasm() {
 
 # The native suite again, built by clang with AddressSanitizer and UndefinedBehaviorSanitizer.
 build_sanitize() {
-  log "native build with ASan and UBSan (build/sanitize)"
+  log "native build with ASan and UBSan, and the fuzz targets (build/sanitize)"
   cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ \
     -DBNLAB_SANITIZE=ON >/dev/null
   cmake --build build/sanitize -j"$JOBS"
-}
-
-# The libFuzzer targets of tests/fuzz/ (clang, with ASan and UBSan).
-build_fuzz() {
-  log "fuzz targets (build/fuzz)"
-  cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ \
-    -DBNLAB_FUZZ=ON >/dev/null
-  cmake --build build/fuzz -j"$JOBS"
 }
 
 # The page's modules bundled into classic scripts (pages opened from file:// cannot load ES
@@ -138,38 +130,57 @@ build_all() {
   build_web
 }
 
-# The code's form: Biome formats and lints the JavaScript (biome.json), clang-format the C++
-# (.clang-format, checked by a CTest test). A change that is not formatted fails here first.
-check_format() {
-  log "formatting and lint (biome ci)"
-  node_modules/.bin/biome ci --reporter=summary --colors=off
+# Each suite's wall time, printed at the end (and when one fails).
+SUITE_TIMES=()
+print_times() {
+  log "time per step (wall clock; the machine's other work included)"
+  printf '%s\n' "${SUITE_TIMES[@]}"
+}
+# suite NAME COMMAND...: runs COMMAND as the suite NAME and records its time; a failure ends
+# the run after printing the times so far.
+suite() {
+  local name=$1 start=$SECONDS status=0
+  shift
+  log "$name"
+  "$@" || status=$?
+  SUITE_TIMES+=("$(printf '%-58s %5d s' "$name" $((SECONDS - start)))")
+  if ((status)); then
+    print_times
+    die "$name failed (exit $status)"
+  fi
 }
 
 run_tests() {
-  check_format
-  log "native tests (ctest)"
-  ctest --test-dir build/native --output-on-failure -j"$JOBS"
-  log "native tests with ASan and UBSan (ctest in build/sanitize)"
-  ctest --test-dir build/sanitize --output-on-failure -j"$JOBS"
-  log "fuzz targets: every committed input, then ${FUZZ_TEST_SECONDS} s of fuzzing each"
-  bash tests/fuzz/run.sh replay
-  bash tests/fuzz/run.sh fuzz "$FUZZ_TEST_SECONDS"
-  log "wasm tests (node --test)"
-  node --test tests/wasm/
-  log "page source tests (node --test tests/web)"
-  node --test tests/web/
-  log "browser tests (headless Chromium)"
-  node --test --test-concurrency=1 tests/e2e/
+  # The code's form first: Biome formats and lints the JavaScript (biome.json), clang-format the
+  # C++ (.clang-format, checked by a CTest test). A change that is not formatted fails here.
+  suite "formatting and lint (biome ci)" node_modules/.bin/biome ci --reporter=summary --colors=off
+  suite "native tests (ctest)" ctest --test-dir build/native --output-on-failure -j"$JOBS"
+  suite "native tests with ASan and UBSan (ctest in build/sanitize)" \
+    ctest --test-dir build/sanitize --output-on-failure -j"$JOBS"
+  # Two targets at a time: each fuzzes for a fixed time on one core.
+  suite "fuzz targets: every committed input" env FUZZ_JOBS="$JOBS" bash tests/fuzz/run.sh replay
+  suite "fuzz targets: ${FUZZ_TEST_SECONDS} s of fuzzing each" \
+    env FUZZ_JOBS="$JOBS" bash tests/fuzz/run.sh fuzz "$FUZZ_TEST_SECONDS"
+  suite "wasm tests (node --test tests/wasm)" node --test tests/wasm/
+  suite "page source tests (node --test tests/web)" node --test tests/web/
+  suite "browser tests (Chromium and Firefox, node --test tests/e2e)" \
+    node --test --test-concurrency=1 tests/e2e/
+  print_times
 }
 
 case ${1:-} in
   deps) install_deps ;;
   web) build_web ;;
   build) build_all ;;
-  test) build_all && build_sanitize && build_fuzz && run_tests ;;
+  test)
+    install_deps # not timed: a fresh machine's installs take what the network gives
+    suite "build: native, wasm and the page" build_all
+    suite "build: ASan and UBSan, the fuzz targets" build_sanitize
+    run_tests
+    ;;
   fuzz)
     install_deps
-    build_fuzz
+    build_sanitize
     bash tests/fuzz/run.sh replay
     bash tests/fuzz/run.sh fuzz "${2:-300}"
     ;;

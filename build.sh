@@ -87,7 +87,7 @@ build_web() {
   log "page (dist/)"
   mkdir -p dist
   cp web/style.css web/data/digits.bin dist/
-  node web/render-math.mjs web/index.html dist/index.html
+  node web/render-math.mjs web/index.html dist/index.html dist/style.css
   rm -rf dist/src
   local esbuild=(node_modules/.bin/esbuild --bundle --format=iife --target=es2020 --minify
                  --sourcemap --log-level=warning)

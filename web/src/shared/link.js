@@ -6,7 +6,8 @@
 import { axisValuesFromText, number, valueFromText, wellFormed } from './schema-text.js';
 
 export const MAX_FRAGMENT = 4096; // longer fragments are refused whole
-export const PAGE_OPTIONS = ['embed', 'views', 'paused', 'lesson'];
+export const PAGE_OPTIONS = ['embed', 'views', 'paused', 'lesson', 'theme'];
+export const THEMES = ['light', 'dark', 'auto'];
 // Links written before the lessons had one name called a lesson a scenario: such a link still
 // opens its lesson.
 const OLD_KEYS = { scenario: 'lesson' };
@@ -90,6 +91,9 @@ export function parseFragment(fragment, schema) {
       config[key] = valueFromText(fields.get(key), value);
     } else if (key === 'embed' || key === 'paused') {
       options[key] = value === '' || value === '1' || value === 'true';
+    } else if (key === 'theme') {
+      if (THEMES.includes(value)) options.theme = value;
+      else notes.push(`theme: ignored "${clip(value)}" (known: ${THEMES.join(', ')}).`);
     } else if (Object.hasOwn(SWEEP_KEYS, key)) {
       const name = SWEEP_KEYS[key];
       options.sweep ??= {};

@@ -107,11 +107,24 @@ export function showClaims(claims, steps) {
     }
     showVerdict(li, verdict, detail);
   });
-  showBottomLine(
-    $('lesson-bottom-line'),
-    claims.atHorizon ? bottomLine(shown.lesson, shown.variant, claims.atHorizon) : null,
-    `at step ${at}, once the claims are checked.`,
-  );
+  const line = claims.atHorizon ? bottomLine(shown.lesson, shown.variant, claims.atHorizon) : null;
+  showBottomLine($('lesson-bottom-line'), line, `at step ${at}, once the claims are checked.`);
+  announceVerdicts(claims, line);
+}
+
+// Screen readers hear a lesson's verdicts once, when they are checked, not at every snapshot.
+let announced = null;
+function announceVerdicts(claims, line) {
+  if (!claims.atHorizon) {
+    announced = null;
+    return;
+  }
+  const key = `${shown.lesson.id} ${claims.horizon}`;
+  if (announced === key) return;
+  announced = key;
+  const held = claims.atHorizon.filter((c) => c.ok).length;
+  $('announcer').textContent =
+    `${shown.lesson.title}, at step ${claims.horizon.toLocaleString('en')}: ${held} of ${claims.atHorizon.length} claims hold. Bottom line: ${line}`;
 }
 
 // Brings the banner into view (after a lesson was chosen from the menu).

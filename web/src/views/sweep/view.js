@@ -17,7 +17,7 @@ import { createScale, isAccuracy, METRIC_NAMES } from './scale.js';
 const REDRAW_MS = 250;
 
 const HOVER_HINT =
-  "Point at a cell (or tap it) for its numbers; click it (tap again) to open that run in the views above, paused at the grid's step.";
+  "Point at a cell (or tap it, or Tab to a map and move with the arrow keys) for its numbers; click it (tap again, or press Enter) to open that run in the views above, paused at the grid's step.";
 
 // Calls draw now, and again once REDRAW_MS has passed if it was asked for meanwhile.
 function throttled(draw) {

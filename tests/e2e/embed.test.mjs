@@ -97,3 +97,58 @@ for (const [query, chosen] of CASES) {
     await page.close();
   });
 }
+
+// The Embed dialog's snippet, pasted into a blog column 320, 640 and 960 px wide: the frame posts
+// the height its views want at that width and the snippet's few lines size the iframe to it,
+// so nothing scrolls inside the frame and no blank space is left below.
+for (const width of [320, 640, 960]) {
+  test(`the embed snippet sizes its iframe to its content in a ${width} px column, with no scrollbar`, async () => {
+    const source = await session.browser().newPage({ viewport: { width: 1100, height: 900 } });
+    await source.goto(session.url());
+    await source.locator('#embed:not([disabled])').waitFor({ timeout: 30000 });
+    await source.click('#embed');
+    const snippet = await source.locator('#share-text').inputValue();
+    await source.close();
+    assert.match(snippet, /^<iframe [^>]*height="480"[^>]*data-bnlab><\/iframe>\n<script>/);
+    const page = await session.browser().newPage({ viewport: { width: 1100, height: 900 } });
+    const errors = watchErrors(page);
+    await page.setContent(
+      `<!doctype html><body style="margin:0"><div style="width:${width}px">${snippet}</div></body>`,
+    );
+    const iframe = page.locator('iframe');
+    await page.waitForFunction(() => document.querySelector('iframe').style.height !== '', null, { timeout: 30000 });
+    const frame = page.frames()[1];
+    await frame.waitForFunction(
+      () => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 50,
+      null,
+      {
+        timeout: 30000,
+      },
+    );
+    const box = await iframe.boundingBox();
+    const inside = await frame.evaluate(() => {
+      const d = document.documentElement;
+      const pictures = [
+        ...document.querySelectorAll('.view:not([hidden]) .chart canvas, .view:not([hidden]) .boundary canvas'),
+      ].map((c) => c.getBoundingClientRect());
+      return {
+        scroll: [d.scrollWidth - d.clientWidth, d.scrollHeight - d.clientHeight],
+        lowest: Math.max(...pictures.map((r) => r.bottom)),
+        smallest: Math.min(...pictures.map((r) => Math.min(r.width, r.height))),
+        height: innerHeight,
+      };
+    });
+    assert.ok(Math.abs(box.width - width) <= 1, `iframe ${box.width} px wide`);
+    assert.notEqual(Math.round(box.height), 480, 'the snippet sized the frame');
+    assert.deepEqual(inside.scroll, [0, 0], 'no scrollbars inside the frame');
+    assert.ok(
+      inside.lowest <= inside.height + 0.5,
+      `a picture ends at ${inside.lowest}, below the frame's ${inside.height}`,
+    );
+    assert.ok(inside.height - inside.lowest < 120, `${inside.height - inside.lowest} px blank below the pictures`);
+    assert.ok(inside.smallest >= 90, `the smallest picture side is ${inside.smallest} px`);
+    await page.screenshot({ path: join(screenshotDir, `embed-snippet-${width}.png`), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

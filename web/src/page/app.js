@@ -16,6 +16,7 @@ import { applyEmbed, DEFAULT_EMBED_VIEWS, layoutEmbed } from './embed-layout.js'
 import { download, embedSnippet, initShareDialog, openShareDialog } from './share.js';
 import { RunController } from './run-controller.js';
 import { SweepController } from './sweep-controller.js';
+import { applyTheme } from './theme.js';
 import { makeWorker } from './workers.js';
 
 const worker = makeWorker();
@@ -101,9 +102,14 @@ function openLink(fragment = window.location.hash, reveal = false) {
   const link = address.read(fragment, run.schema);
   const { options } = address;
   page.linkNotes = link.notes;
-  // A link opened plays, unless it says paused=1.
-  run.setPlaying(!options.paused);
+  // A link opened plays, unless it says paused=1 or the reader's system asks for reduced motion:
+  // then nothing moves until Play.
+  const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  run.setPlaying(!options.paused && !still);
+  run.pausedWhy =
+    still && !options.paused ? 'Paused: your system asks for reduced motion. Play trains the networks.' : null;
   page.embedViews = applyEmbed(options, window.location.href);
+  applyTheme(options.theme, () => run.restyle());
   const linkSweep = options.sweep;
   run.start(link.config, {
     lenient: true,
@@ -218,12 +224,18 @@ $('copy-link').addEventListener('click', () =>
 $('embed').addEventListener('click', () => {
   const views = address.options.views?.length ? address.options.views : DEFAULT_EMBED_VIEWS;
   const { accepted } = run;
-  const url = address.url(accepted, run.schema, { embed: true, views, sweep: sweep.spec });
+  const snippet = (chosen, width) =>
+    embedSnippet(
+      address.url(accepted, run.schema, { embed: true, views: chosen, sweep: sweep.spec }),
+      `bnlab: ${accepted.dataset}, ${accepted.arms.join(' vs ')}`,
+      width,
+    );
   openShareDialog(
     'Embed this run',
-    `Paste this into a page. It shows the ${views.join(' and ')} views ` +
-      `with a play/pause button; views= in the address picks others (${VIEWS.join(', ')}).${LOCAL_NOTE}`,
-    embedSnippet(url, `bnlab: ${accepted.dataset}, ${accepted.arms.join(' vs ')}`),
+    'Paste this into a page: the frame sizes itself to what it shows (its few lines of script listen to the ' +
+      `embed only; without them it is 480 px high). Choose its views and width here.${LOCAL_NOTE}`,
+    snippet(views, '100%'),
+    { views, all: VIEWS, snippet },
   );
 });
 $('download').addEventListener('click', () => worker.postMessage({ type: 'export' }));

@@ -20,7 +20,8 @@ export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 log() { printf '\n== %s\n' "$*"; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
-# Debian packages this project needs, each with a command or file that shows it is there.
+# Debian packages this project needs, each with a command, a file, or a Python import (run by
+# Debian's /usr/bin/python3: the python3 on PATH may be another) that shows it is there.
 APT_NEEDS=(
   "cmake:cmake"
   "g++:g++"
@@ -33,6 +34,9 @@ APT_NEEDS=(
   "chromium:chromium"
   "firefox-esr:firefox-esr"
   "clang-format:clang-format"
+  "parallel:parallel"
+  "python3-numpy:import numpy"
+  "python3-torch:import torch"
 )
 
 missing_packages() {
@@ -41,6 +45,7 @@ missing_packages() {
     package=${entry%%:*}
     probe=${entry#*:}
     if [[ $probe == /* ]]; then [[ -e $probe ]] && continue
+    elif [[ $probe == "import "* ]]; then /usr/bin/python3 -c "$probe" >/dev/null 2>&1 && continue
     else command -v "$probe" >/dev/null 2>&1 && continue
     fi
     printf '%s ' "$package"

@@ -431,6 +431,16 @@ lines.push(
   '| a training step allocates nothing | tests/cpp/no_alloc_test.cpp (malloc counter and EIGEN_RUNTIME_NO_MALLOC), run by `./build.sh test` | test |',
   '',
 );
+// bench/torch.mjs's section (bnlab-run against the PyTorch export) is measured apart: kept.
+const previous = (() => {
+  try {
+    return readFileSync(join(root, 'bench/results.md'), 'utf8');
+  } catch {
+    return '';
+  }
+})();
+const torch = /<!-- torch:begin -->[\s\S]*<!-- torch:end -->/.exec(previous)?.[0];
+if (torch) lines.push(torch, '');
 writeFileSync(join(root, 'bench/results.md'), lines.join('\n'));
 writeFileSync(
   join(root, 'bench/results.json'),

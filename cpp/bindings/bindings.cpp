@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "bnlab/io/config.hpp"
+#include "bnlab/io/csv.hpp"
+#include "bnlab/io/export_pytorch.hpp"
 #include "bnlab/io/results.hpp"
 #include "bnlab/lab/digits.hpp"
 #include "bnlab/lab/experiment.hpp"
@@ -265,6 +267,8 @@ class ExperimentHandle {
     out.set("testY", typed_array_copy(d.test_y));
     out.set("shiftedX", typed_array_copy(d.shifted_raw));
     out.set("shiftedY", typed_array_copy(d.shifted_y));
+    if (!d.feature_names.empty())
+      out.set("featureNames", from_json(Json::array_of(d.feature_names)));
     return out;
   }
 
@@ -348,6 +352,48 @@ void load_digits(const val& bytes) {
   });
 }
 bool digits_loaded() { return loaded_digits() != nullptr; }
+
+// The table loaded, in words: { rows, features, classes, featureNames, labelName, classNames,
+// text (csv_text: what a share link carries), fingerprint }.
+val csv_summary(const CsvTable& t) {
+  Json out = Json::object();
+  out.set("rows", t.rows());
+  out.set("features", t.features());
+  out.set("classes", t.classes());
+  out.set("featureNames", Json::array_of(t.feature_names));
+  out.set("labelName", t.label_name);
+  out.set("classNames", Json::array_of(t.class_names));
+  out.set("text", csv_text(t));
+  out.set("fingerprint", csv_fingerprint(t));
+  return from_json(out);
+}
+
+// Your own table (a CSV file's bytes) for experiments on "csv": read by the one reader, whose
+// refusals arrive as Errors naming the row and the column. label: the label column's name, or
+// empty for the last column.
+val load_csv(const val& bytes, const std::string& label) {
+  return guarded([&] {
+    if (!val::global("ArrayBuffer").call<bool>("isView", bytes))
+      throw std::invalid_argument("loadCsv: expected a Uint8Array of the file's bytes");
+    const std::vector<std::uint8_t> data =
+        emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
+    provide_csv(
+        read_csv(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()), label));
+    return csv_summary(*loaded_csv());
+  });
+}
+// The table loaded (as loadCsv describes it), or null.
+val loaded_table() { return loaded_csv() ? csv_summary(*loaded_csv()) : val::null(); }
+
+// The run a configuration describes as a PyTorch script ("pytorch") or notebook ("notebook").
+std::string export_run(const val& config, const std::string& format, double steps) {
+  return guarded([&] {
+    if (!(steps >= 0 && steps <= 1e9 && steps == static_cast<long>(steps)))
+      throw std::invalid_argument("exportRun: steps must be an integer from 0 to 1e9");
+    return export_pytorch(parse_config(config_text(config)), export_format_named(format),
+                          static_cast<long>(steps));
+  });
+}
 
 val validate_config(const val& config) {
   return guarded([&] { return from_json(config_to_json(parse_config(config_text(config)))); });
@@ -465,6 +511,9 @@ EMSCRIPTEN_BINDINGS(bnlab) {
   emscripten::function("batchNormCalculator", &batch_norm_calculator);
   emscripten::function("loadDigits", &load_digits);
   emscripten::function("digitsLoaded", &digits_loaded);
+  emscripten::function("loadCsv", &load_csv);
+  emscripten::function("loadedTable", &loaded_table);
+  emscripten::function("exportRun", &export_run);
   emscripten::function("defaultConfig", &default_config);
   emscripten::function("historySeries", &history_series);
   emscripten::function("configSchema", &config_schema_js);

@@ -29,6 +29,7 @@ test('the page trains: the step counter advances, no console error', async () =>
     'spiral',
     'scales',
     'digits',
+    'csv',
   ]);
   await page.screenshot({ path: join(screenshotDir, 'smoke-1280x800.png') });
   assert.deepEqual(errors, []);

@@ -53,9 +53,10 @@ function prng(seed) {
   return { next, unit, int, pick, shuffle, chance: (p) => unit() < p };
 }
 
-// Which data sets have two classes, asked of the engine rather than assumed (the digits
-// must be loaded for an experiment on them).
+// Which data sets have two classes, asked of the engine rather than assumed (the digits and a
+// table must be loaded for an experiment on them).
 m.loadDigits(new Uint8Array(readFileSync(`${root}web/data/digits.bin`)));
+m.loadCsv(new Uint8Array(readFileSync(`${root}examples/heights-weights.csv`)), '');
 const twoClass = new Set(
   field.dataset.choices.filter(
     (dataset) =>
@@ -118,12 +119,14 @@ function randomConfig(r) {
         throw new Error(`no generator for ${f.name}: ${f.type}`);
     }
   }
-  // The digits always use all 1797 examples; the 2-D sets generate `samples`.
-  const train = Math.floor((c.dataset === 'digits' ? 1797 : c.samples) * c.trainFraction);
+  // The digits always use all 1797 examples, the table loaded above its 200 rows; the 2-D sets
+  // generate `samples`.
+  const examples = { digits: 1797, csv: 200 }[c.dataset] ?? c.samples;
+  const train = Math.floor(examples * c.trainFraction);
   c.batchSize = drawInteger(r, field.batchSize.min, Math.min(field.batchSize.max, train));
   c.loss = r.pick(field.loss.choices.filter((loss) => loss !== 'bce' || twoClass.has(c.dataset)));
-  // Covariate shift needs a 2-D data set.
-  if (c.dataset === 'digits') c.covariateShift = 0;
+  // Covariate shift needs a generated 2-D data set.
+  if (c.dataset === 'digits' || c.dataset === 'csv') c.covariateShift = 0;
   return Object.fromEntries(names.map((name) => [name, c[name]]));
 }
 

@@ -7,6 +7,8 @@
 #include <type_traits>
 #include <variant>
 
+#include "bnlab/io/csv.hpp"
+
 namespace bnlab {
 
 template <>
@@ -14,7 +16,8 @@ const std::vector<Named<DatasetKind>>& names<DatasetKind>() {
   static const std::vector<Named<DatasetKind>> table = {
       {"circle", DatasetKind::Circle}, {"xor", DatasetKind::Xor},
       {"gauss", DatasetKind::Gauss},   {"spiral", DatasetKind::Spiral},
-      {"scales", DatasetKind::Scales}, {"digits", DatasetKind::Digits}};
+      {"scales", DatasetKind::Scales}, {"digits", DatasetKind::Digits},
+      {"csv", DatasetKind::Csv}};
   return table;
 }
 
@@ -115,12 +118,16 @@ const std::vector<Field>& fields() {
       {"dataset", Kind::Choice, &Config::dataset, 0, 0, 0, 0, training(),
        "The data set: four two-class 2-D sets from TensorFlow Playground; scales, whose two "
        "features (height in metres, weight in kilograms) live on very different ranges; and "
-       "digits, 1797 handwritten digits of 8x8 pixels scaled to [0, 1], 10 classes (UCI)."},
+       "digits, 1797 handwritten digits of 8x8 pixels scaled to [0, 1], 10 classes (UCI); csv, "
+       "your own table (a CSV file of numeric features and a label column, up to 5000 rows, 64 "
+       "features and 10 classes: bnlab-run --data-csv FILE, or the page's Your own data), all "
+       "its rows as they are."},
       {"samples", Kind::Integer, &Config::samples, 20, 5000, 0, 0, training(),
-       "Number of examples generated, train and test together (digits: always all 1797)."},
+       "Number of examples generated, train and test together (digits: always all 1797; csv: "
+       "all the table's rows)."},
       {"noise", Kind::Number, &Config::noise, 0, 1, 0, 0, training(),
        "Standard deviation of the Gaussian noise added to each feature, in units of that "
-       "feature's scale."},
+       "feature's scale (csv: none is added, the values are used as they are)."},
       {"trainFraction", Kind::Number, &Config::trainFraction, 0.1, 0.9, 0, 0, training(),
        "Fraction of the examples used for training; the rest are the test set."},
       {"standardize", Kind::Boolean, &Config::standardize, 0, 0, 0, 0, training(),
@@ -369,15 +376,27 @@ void assign_checked(const Field& f, const Json& v, Config& c) {
 
 // Rules that involve more than one field.
 void check_together(const Config& c, std::vector<FieldError>& errors) {
+  if (c.dataset == DatasetKind::Csv && !loaded_csv()) {
+    errors.push_back({"dataset",
+                      "\"csv\" needs your table loaded first (bnlab-run --data-csv "
+                      "FILE.csv; on the page, Your own data)"});
+    return;
+  }
   const int train = train_size(c);
   if (c.batchSize > train)
-    errors.push_back({"batchSize", "must be at most the training set size, " +
-                                       std::to_string(train) + " examples (" +
-                                       (c.dataset == DatasetKind::Digits ? "1797" : "samples") +
-                                       " x trainFraction); got " + std::to_string(c.batchSize)});
-  if (c.covariateShift > 0 && c.dataset == DatasetKind::Digits)
-    errors.push_back({"covariateShift", "needs a 2-D data set (the digits are images); got " +
-                                            Json(c.covariateShift).dump()});
+    errors.push_back(
+        {"batchSize",
+         "must be at most the training set size, " + std::to_string(train) + " examples (" +
+             (c.dataset == DatasetKind::Digits ? "1797"
+              : c.dataset == DatasetKind::Csv  ? std::to_string(dataset_size(c)) + " rows"
+                                               : "samples") +
+             " x trainFraction); got " + std::to_string(c.batchSize)});
+  if (c.covariateShift > 0 && (c.dataset == DatasetKind::Digits || c.dataset == DatasetKind::Csv))
+    errors.push_back({"covariateShift",
+                      std::string("needs a generated 2-D data set (") +
+                          (c.dataset == DatasetKind::Digits ? "the digits are images"
+                                                            : "a table's rows are what they are") +
+                          "); got " + Json(c.covariateShift).dump()});
   const int classes = dataset_classes(c.dataset);
   if (c.loss == Loss::Bce && classes != 2)
     errors.push_back({"loss", "\"bce\" needs a two-class data set; " +
@@ -524,12 +543,15 @@ Config without_measurements(Config config) {
 }
 
 int dataset_features(DatasetKind dataset) {
+  if (dataset == DatasetKind::Csv) return loaded_csv() ? loaded_csv()->features() : 0;
   return dataset == DatasetKind::Digits ? DigitsShape::kFeatures : 2;
 }
 int dataset_classes(DatasetKind dataset) {
+  if (dataset == DatasetKind::Csv) return loaded_csv() ? loaded_csv()->classes() : 0;
   return dataset == DatasetKind::Digits ? DigitsShape::kClasses : 2;
 }
 int dataset_size(const Config& c) {
+  if (c.dataset == DatasetKind::Csv) return loaded_csv() ? loaded_csv()->rows() : 0;
   return c.dataset == DatasetKind::Digits ? DigitsShape::kCount : c.samples;
 }
 

@@ -18,7 +18,7 @@
 
 namespace bnlab {
 
-enum class DatasetKind { Circle, Xor, Gauss, Spiral, Scales, Digits };
+enum class DatasetKind { Circle, Xor, Gauss, Spiral, Scales, Digits, Csv };
 // The networks a configuration can train side by side.
 enum class ArmKind { Plain, BnBefore, BnAfter, LnBefore, BnNoisy, Dropout };
 
@@ -160,7 +160,7 @@ struct DigitsShape {
   static constexpr int kClasses = 10;
 };
 
-// Derived from a valid configuration.
+// Derived from a valid configuration (csv: from the table provided, io/csv.hpp).
 int dataset_features(DatasetKind dataset);
 int dataset_classes(DatasetKind dataset);
 int dataset_size(const Config& config);  // examples, train and test together

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "bnlab/io/csv.hpp"
 #include "bnlab/lab/digits.hpp"
 #include "bnlab/nn/rng.hpp"
 
@@ -72,7 +73,10 @@ void generate_points(DatasetKind dataset, int samples, double noise, std::uint64
         break;
       }
       case DatasetKind::Digits:
-        throw std::invalid_argument("dataset: the digits are read (make_dataset), not generated");
+      case DatasetKind::Csv:
+        throw std::invalid_argument(
+            "dataset: the digits and tables are read (make_dataset), not "
+            "generated");
     }
     points(i, 0) = x + noise * scale[0] * rng.normal();
     points(i, 1) = y + noise * scale[1] * rng.normal();
@@ -94,6 +98,16 @@ void digit_points(double noise, std::uint64_t seed, Matrix<double>& points,
   for (Eigen::Index i = 0; i < points.size(); ++i)
     points.data()[i] = digits->pixels[i] / double(Digits::kMaxPixel) + noise * rng.normal();
   labels = digits->labels;
+}
+
+// The table provided (io/csv.hpp), as it is.
+void table_points(Matrix<double>& points, std::vector<std::int32_t>& labels) {
+  const CsvTable* table = loaded_csv();
+  if (!table)
+    throw std::invalid_argument(
+        "dataset: no table is loaded (bnlab-run --data-csv FILE; on the page, Your own data)");
+  points = Eigen::Map<const Matrix<double>>(table->values.data(), table->rows(), table->features());
+  labels = table->labels;
 }
 
 // Covariate shift by selection on the inputs, which leaves the labelling rule as it was: from a
@@ -134,6 +148,8 @@ Dataset make_dataset(const Config& config) {
   std::vector<std::int32_t> labels, shifted_labels;
   if (config.dataset == DatasetKind::Digits)
     digit_points(config.noise, config.seed, points, labels);
+  else if (config.dataset == DatasetKind::Csv)
+    table_points(points, labels);
   else if (config.covariateShift > 0)
     shifted_points(config, config.samples - train_size(config), points, labels, shifted,
                    shifted_labels);
@@ -143,6 +159,7 @@ Dataset make_dataset(const Config& config) {
   Dataset d;
   d.features = static_cast<int>(points.cols());
   d.classes = dataset_classes(config.dataset);
+  if (config.dataset == DatasetKind::Csv) d.feature_names = loaded_csv()->feature_names;
   const int n = static_cast<int>(points.rows());
   const int n_train = train_size(config);
 

@@ -1,9 +1,10 @@
 // Data sets: the four two-class 2-D sets of TensorFlow Playground, and `scales`, whose two
-// features live on very different numeric ranges; split into train and test by seed, with
-// optional standardization computed on the training set.
+// features live on very different numeric ranges; the digits and a table of your own are read;
+// split into train and test by seed, with optional standardization computed on the training set.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "bnlab/io/config.hpp"
@@ -24,6 +25,8 @@ struct Dataset {
   Matrix<float> train_raw, test_raw, shifted_raw;
   // Model input = (raw - input_mean) / input_std; 0 and 1 when not standardized.
   RowVector<float> input_mean, input_std;
+  // The columns' names of a table (csv); empty for the generated sets and the digits.
+  std::vector<std::string> feature_names;
 };
 
 // Generates `samples` examples with exactly equal class counts, in original units.

@@ -108,8 +108,9 @@ Experiment::Experiment(const Config& config)
     init_probes(arm);
   }
 
-  // The grid spans every split with a margin of a tenth of the range on every side.
-  if (data_.features == 2) {
+  // The grid spans every split with a margin of a tenth of the range on every side. It draws
+  // P(class 1): two features, two classes.
+  if (data_.features == 2 && data_.classes == 2) {
     const int g = config.gridSize;
     Matrix<float> all(data_.train_raw.rows() + data_.test_raw.rows() + data_.shifted_raw.rows(), 2);
     all << data_.train_raw, data_.test_raw, data_.shifted_raw;

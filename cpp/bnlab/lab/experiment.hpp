@@ -184,6 +184,7 @@ class Experiment {
   // The last mini-batch trained on.
   const Matrix<float>& batch_x() const { return batch_x_; }
   const std::vector<std::int32_t>& batch_y() const { return batch_y_; }
+  const std::vector<std::uint32_t>& batch_index() const { return batch_index_; }  // into train
 
   // Per step, the tracked unit's batch mean and variance in a BN layer next to its running
   // statistics: the most recent kTraceCapacity steps (kTraceNames).

@@ -197,7 +197,9 @@ export const LESSONS = [
     text:
       'Height in metres next to weight in kilograms: one feature spreads over 0.5, the other ' +
       "over 80. BN normalizes the first layer's inputs the way standardizing normalizes the " +
-      'data. Compare the raw inputs with the standardized ones.',
+      'data. Compare the raw inputs with the standardized ones. On your own heights and weights: ' +
+      'load a CSV of them with a label under Settings, Your own data (examples/heights-weights.csv ' +
+      'in the repository is one), then tick or untick Standardize inputs.',
     pace: 250,
     horizon: 5000,
     variants: [

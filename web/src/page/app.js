@@ -18,6 +18,8 @@ import { RunController } from './run-controller.js';
 import { SweepController } from './sweep-controller.js';
 import { applyTheme } from './theme.js';
 import { makeWorker } from './workers.js';
+import { OwnData } from './own-data.js';
+import { createPytorchExport, savePytorch } from './pytorch-export.js';
 
 const worker = makeWorker();
 const address = createAddress();
@@ -26,8 +28,12 @@ const page = {
   embedViews: [], // the sections an embed shows
 };
 
-// The address names the lesson and the sweep shown.
-const linkExtras = () => ({ lesson: run.lessonId ?? sweep.lessonId, sweep: sweep.spec });
+// The address names the lesson and the sweep shown, and carries a run's table of your own.
+const linkExtras = () => ({
+  lesson: run.lessonId ?? sweep.lessonId,
+  sweep: sweep.spec,
+  table: run.accepted?.dataset === 'csv' ? ownData.linkTable() : undefined,
+});
 
 function showAddress() {
   if (!run.accepted || !run.schema) return;
@@ -58,6 +64,12 @@ const run = new RunController({
   },
 });
 drawProbabilityScale($('probability-scale'));
+// A table read from a file the user gave: a run on it, with the settings in use otherwise.
+const ownData = new OwnData({
+  worker,
+  container: $('own-data'),
+  onTable: () => run.start({ ...(run.accepted ?? {}), dataset: 'csv' }),
+});
 
 const sweep = new SweepController({
   worker,
@@ -88,6 +100,7 @@ const sweep = new SweepController({
     $('view-boundary').scrollIntoView({ block: 'start' });
   },
   // The grid as bnlab-run --sweep writes it: { sweep, arms, cells }.
+  table: () => ownData.table,
   onDownload: (grid) =>
     download(
       `bnlab-sweep-${grid.sweep.x.field}${grid.sweep.y ? `-${grid.sweep.y.field}` : ''}-seed${grid.sweep.base.seed}.json`,
@@ -111,18 +124,21 @@ function openLink(fragment = window.location.hash, reveal = false) {
   page.embedViews = applyEmbed(options, window.location.href);
   applyTheme(options.theme, () => run.restyle());
   const linkSweep = options.sweep;
-  run.start(link.config, {
-    lenient: true,
-    then() {
-      if (linkSweep) {
-        sweep.request(linkSweep);
-        // A link with a sweep is about the grid: it comes into view (an embed lays out its own).
-        if (!options.embed) $('view-sweep').scrollIntoView({ block: 'start' });
-      } else if (reveal) {
-        revealLesson();
-      }
-    },
-  });
+  const start = () =>
+    run.start(link.config, {
+      lenient: true,
+      then() {
+        if (linkSweep) {
+          sweep.request(linkSweep);
+          // A link with a sweep is about the grid: it comes into view (an embed lays out its own).
+          if (!options.embed) $('view-sweep').scrollIntoView({ block: 'start' });
+        } else if (reveal) {
+          revealLesson();
+        }
+      },
+    });
+  // A run on a table of its own waits for the table (sent first), or for the user to load it.
+  ownData.forLink(options.table, link.config, start).then((ready) => ready && start());
 }
 
 const handlers = {
@@ -133,6 +149,7 @@ const handlers = {
     sweep.init(message);
     panel.enableControls();
     calculator.start();
+    createPytorchExport($('pytorch-export'), worker);
     openLink();
   },
   ready: (message) => run.ready(message),
@@ -140,12 +157,15 @@ const handlers = {
   configChanged: (message) => run.configChanged(message),
   sweep: (message) => sweep.validated(message, address.options.lesson),
   calculated: ({ result }) => calculator.show(result),
+  table: (message) => ownData.loaded(message).then(showAddress),
+  pytorch: savePytorch,
   export: ({ json }) => download(`bnlab-${run.accepted.dataset}-seed${run.accepted.seed}.json`, json),
   error(message) {
     const { where, fields } = message;
     if (where === 'load') panel.setStatus(`The WebAssembly engine failed to load: ${message.message}`, true);
     else if (where === 'sweep') sweep.refused(message);
     else if (where === 'calculate') calculator.showErrors(fields ?? [{ field: 'values', message: message.message }]);
+    else if (where === 'table') ownData.refused(message);
     else if (fields) run.refused(fields, message.id);
     else panel.setStatus(`Could not ${where === 'start' ? 'start the experiment' : where}: ${message.message}`, true);
   },

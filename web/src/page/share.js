@@ -74,4 +74,4 @@ export function embedSnippet(url, title, width = '100%') {
   return `${iframe}\n${script}`;
 }
 
-export const download = (filename, text) => saveFile(filename, text, 'application/json');
+export const download = (filename, text, type = 'application/json') => saveFile(filename, text, type);

@@ -20,7 +20,8 @@ export class SweepController {
   // run: the run controller; makeWorker: a new worker of the training script; onGridChanged():
   // the sweep shown changed (the address and the embed's layout follow it); onOpenCell(config,
   // steps): a cell clicked; onDownload(grid).
-  constructor({ worker, makeWorker, run, onGridChanged, onOpenCell, onDownload }) {
+  // table(): the table of your own, for sweeps on it (sweep-pool.js).
+  constructor({ worker, makeWorker, run, onGridChanged, onOpenCell, onDownload, table }) {
     Object.assign(this, { worker, run, onGridChanged, onOpenCell, onDownload });
     this.view = null;
     this.defaults = null; // the engine's default sweep
@@ -32,9 +33,14 @@ export class SweepController {
     // A sweep's cells train in workers of their own: ?sweepWorkers=N sets how many (the
     // benchmark and the tests), else the cores but one.
     const size = Number(new URLSearchParams(window.location.search).get('sweepWorkers')) || poolSize();
-    this.pool = createSweepPool(makeWorker, size, (ready) => {
-      if (!this.pool.running()) this.view?.progress(`${ready} worker${ready > 1 ? 's' : ''} ready.`, false);
-    });
+    this.pool = createSweepPool(
+      makeWorker,
+      size,
+      (ready) => {
+        if (!this.pool.running()) this.view?.progress(`${ready} worker${ready > 1 ? 's' : ''} ready.`, false);
+      },
+      table,
+    );
     // The pool's engines load while the Sweep view comes near the screen, not for every visitor.
     new IntersectionObserver(
       (entries, observer) => {

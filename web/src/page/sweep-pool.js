@@ -7,7 +7,10 @@
 // second to compile, which would otherwise delay the first cells of every worker.
 const QUEUED = 2;
 
-export function createSweepPool(makeWorker, size, onReady = () => {}) {
+// table(): the table of your own the page holds ({ text, fingerprint }) or null; a sweep on it
+// sends each worker the table with its first cell.
+export function createSweepPool(makeWorker, size, onReady = () => {}, table = () => null) {
+  const tables = new WeakMap(); // worker -> the fingerprint of the table it has
   let workers = [];
   let job = null; // { id, sweep, total, next, done, onCell, onDone, onError }
   let jobs = 0;
@@ -15,7 +18,10 @@ export function createSweepPool(makeWorker, size, onReady = () => {}) {
 
   function feed(worker) {
     if (!job || job.next >= job.total) return;
-    worker.postMessage({ type: 'cell', sweep: job.sweep, index: job.next++, id: job.id });
+    const own = job.sweep.base.dataset === 'csv' ? table() : null;
+    const send = own && tables.get(worker) !== own.fingerprint ? own.text : undefined;
+    if (send) tables.set(worker, own.fingerprint);
+    worker.postMessage({ type: 'cell', sweep: job.sweep, index: job.next++, id: job.id, table: send });
   }
 
   function cancel() {

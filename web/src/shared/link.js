@@ -4,8 +4,10 @@
 // text is converted by the schema's types only (schema-text.js), the engine's validator judges
 // every value, and whatever it refuses is dropped with a note naming the field.
 import { axisValuesFromText, number, valueFromText, wellFormed } from './schema-text.js';
+import { MAX_DATA, TABLE_KEYS } from './table-link.js';
 
-export const MAX_FRAGMENT = 4096; // longer fragments are refused whole
+// Longer fragments are refused whole; a table's data= (table-link.js) counts apart, up to MAX_DATA.
+export const MAX_FRAGMENT = 4096;
 export const PAGE_OPTIONS = ['embed', 'views', 'paused', 'lesson', 'theme'];
 export const THEMES = ['light', 'dark', 'auto'];
 // Links written before the lessons had one name called a lesson a scenario: such a link still
@@ -41,6 +43,11 @@ export function configToFragment(config, schema, options = {}) {
     parts.push(`${key}=${Array.isArray(value) ? value.join(',') : value === true ? '1' : encodeURIComponent(value)}`);
   }
   if (options.sweep) parts.push(...sweepParts(options.sweep));
+  // A table of your own: its name and fingerprint, and its data when it fits.
+  for (const [key, name] of Object.entries(TABLE_KEYS)) {
+    const value = options.table?.[name];
+    if (value) parts.push(`${key}=${encodeURIComponent(value)}`);
+  }
   return `#${parts.join('&')}`;
 }
 
@@ -77,8 +84,13 @@ export function parseFragment(fragment, schema) {
   const notes = [];
   let text = String(fragment ?? '');
   if (text.startsWith('#')) text = text.slice(1);
-  if (text.length > MAX_FRAGMENT) {
-    notes.push(`The link's settings are ${text.length} characters long (at most ${MAX_FRAGMENT}): ignored.`);
+  const data = /(?:^|&)data=([^&]*)/.exec(text)?.[1] ?? '';
+  if (text.length - data.length > MAX_FRAGMENT || data.length > MAX_DATA) {
+    notes.push(
+      data.length > MAX_DATA
+        ? `The link's data is ${data.length} characters long (at most ${MAX_DATA}): the link is ignored.`
+        : `The link's settings are ${text.length - data.length} characters long (at most ${MAX_FRAGMENT}): ignored.`,
+    );
     return { config, options, notes };
   }
   for (const part of text.split('&')) {
@@ -101,6 +113,9 @@ export function parseFragment(fragment, schema) {
         name === 'x' || name === 'y' ? sweepAxis(value, fields) : name === 'steps' ? number(value) : clip(value);
     } else if (key === 'lesson') {
       options.lesson = clip(value);
+    } else if (Object.hasOwn(TABLE_KEYS, key)) {
+      options.table ??= {};
+      options.table[TABLE_KEYS[key]] = key === 'data' ? value : clip(value, 120);
     } else if (key === 'views') {
       const views = value
         .split(',')

@@ -279,7 +279,7 @@ export function createBoundaries(container) {
     view = {
       grid: ready.grid,
       data: ready.data,
-      axisNames: axisNames(ready.config.dataset),
+      axisNames: ready.data.featureNames ?? axisNames(ready.config.dataset), // a table's: its columns
       colors: cssColors(),
       font: style.fontFamily,
       cards: ready.arms.map((name) => ({ ...createArmCard(name, 'boundary'), decor: null, frame: null })),

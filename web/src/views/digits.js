@@ -297,7 +297,7 @@ export function createDigits(anchor) {
   function reset(ready) {
     observer.disconnect();
     view = null;
-    if (ready.data?.features !== FEATURES) {
+    if (ready.config.dataset !== 'digits') {
       container.hidden = true;
       container.replaceChildren();
       return;

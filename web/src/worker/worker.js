@@ -27,6 +27,9 @@
 //   { type: 'inspect', arm, layer, unit, visible }  the BN unit the Inside a BN layer view shows;
 //                                    snapshots carry its batch (bnLayer) while visible
 //   { type: 'calculate', input }     the calculator's batch through the engine's BatchNorm
+//   { type: 'table', bytes, label, name }  a CSV file (its bytes) for dataset "csv": the engine's
+//                                    reader reads it (answered by 'table' or an error)
+//   { type: 'pytorch', format }      the run as a PyTorch script or notebook (answered by 'pytorch')
 // Worker -> page
 //   { type: 'loaded', schema, defaults, sweepDefaults, sweepMetrics, sweepFields }  the engine is ready
 //   { type: 'ready', id, config, notes, arms, depth, grid, data, lesson }  an experiment was
@@ -37,6 +40,9 @@
 //   { type: 'sweep', id, sweep }                               the sweep, normalized
 //   { type: 'cell', id, cell }                                 a cell's numbers (sweep-grid.js)
 //   { type: 'calculated', result }                             the calculator's answer
+//   { type: 'table', name, table }   the table read: { rows, features, classes, featureNames,
+//                                    labelName, classNames, text, fingerprint }
+//   { type: 'pytorch', format, text, config }                  the export
 //   { type: 'snapshot', ... }                                  see training.js's snapshot(); at
 //                                    the lesson's horizon, horizonReached: true (once)
 //   { type: 'error', where, message, fields?, id? }            where: load | start | step | ...
@@ -46,6 +52,7 @@ import { ensureDigits, loadEngine } from './engine.js';
 import { Training } from './training.js';
 
 let engine = null;
+let loading = null; // the engine's load, once: messages that arrive meanwhile wait for it
 let training = null;
 let cellQueue = Promise.resolve();
 
@@ -60,6 +67,13 @@ function fail(where, err, id) {
 
 const handlers = {
   load: () => {},
+  table: ({ bytes, label, name }) => post({ type: 'table', name, table: engine.loadCsv(bytes, label ?? '') }),
+  // The script trains to the lesson's horizon, or as far as the page has (at least 1,000 steps).
+  pytorch: ({ format }) => {
+    const config = training.experiment.config();
+    const steps = training.lesson?.horizon ?? Math.max(1000, training.experiment.steps());
+    post({ type: 'pytorch', format, config, text: engine.exportRun(config, format, steps) });
+  },
   start: async ({ config, paused, id, lenient, lesson }) => {
     const resolved = lenient
       ? resolveConfig(config, (c) => engine.validateConfig(c), engine.configSchema())
@@ -83,33 +97,42 @@ const handlers = {
   sweep: ({ sweep, id }) => post({ type: 'sweep', id, sweep: engine.parseSweep(sweep) }),
   // One cell after another: the pool keeps a second cell queued here, so the worker never
   // waits for the page between two cells.
-  cell: ({ sweep, index, id }) => {
+  // A cell of a sweep on a table carries the table the first time this worker needs it.
+  cell: ({ sweep, index, id, table }) => {
     cellQueue = cellQueue
       .catch(() => {})
-      .then(async () => post({ type: 'cell', id, cell: await trainCell(engine, sweep, index) }));
+      .then(async () => {
+        if (table) engine.loadCsv(new TextEncoder().encode(table), '');
+        post({ type: 'cell', id, cell: await trainCell(engine, sweep, index) });
+      });
     return cellQueue;
   },
 };
 
 // The speed is a setting of the worker, kept for the experiments to come; a sweep and its
 // cells stand alone; everything else needs an experiment.
-const ALONE = ['start', 'speed', 'sweep', 'cell', 'calculate'];
+const ALONE = ['start', 'speed', 'sweep', 'cell', 'calculate', 'table'];
+
+async function load() {
+  engine = await loadEngine();
+  training = new Training(engine, post);
+  post({
+    type: 'loaded',
+    schema: engine.configSchema(),
+    defaults: engine.defaultConfig(),
+    sweepDefaults: engine.defaultSweep(),
+    sweepMetrics: engine.sweepMetrics(),
+    sweepFields: engine.sweepFields(),
+  });
+}
 
 self.onmessage = async ({ data }) => {
   if (!engine) {
     try {
-      engine = await loadEngine();
-      training = new Training(engine, post);
-      post({
-        type: 'loaded',
-        schema: engine.configSchema(),
-        defaults: engine.defaultConfig(),
-        sweepDefaults: engine.defaultSweep(),
-        sweepMetrics: engine.sweepMetrics(),
-        sweepFields: engine.sweepFields(),
-      });
+      loading ??= load();
+      await loading;
     } catch (err) {
-      fail('load', err);
+      if (data.type === 'load') fail('load', err);
       return;
     }
   }

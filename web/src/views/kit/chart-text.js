@@ -11,7 +11,8 @@ let ids = 0;
 // Four significant digits, as the page's readouts.
 export const value = (v) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '—');
 
-const xOf = (point, i, labels) => (labels ? labels[i] : point?.x);
+// Chart.js gives every chart a labels array, empty unless the chart is by category (bars).
+const xOf = (point, i, labels) => (labels?.length ? labels[i] : point?.x);
 const yOf = (point) => (point && typeof point === 'object' ? point.y : point);
 
 // The chart's series as rows: [x, y of each dataset]. Bar charts (labels) have a row per label;
@@ -29,7 +30,7 @@ export function chartRows(chart, rows = Infinity) {
     });
   });
   let xs = [...byX.keys()];
-  if (!labels) xs.sort((a, b) => a - b);
+  if (!labels?.length) xs.sort((a, b) => a - b);
   if (xs.length > rows) xs = Array.from({ length: rows }, (_, i) => xs[Math.round((i * (xs.length - 1)) / (rows - 1))]);
   return { columns: shown.map((d) => d.label), rows: xs.map((x) => [x, ...byX.get(x)]) };
 }
@@ -72,13 +73,25 @@ export function textAlternative(chart) {
   chart.canvas.after(table);
   chart.canvas.setAttribute('aria-describedby', table.id);
   let built = -Infinity;
+  let later = null; // a rebuild owed: the last update inside REFRESH_MS still reaches the table
+  const build = (title) => {
+    later = null;
+    built = performance.now();
+    fillTable(table, chart, title, chart.options.scales.x?.title?.text ?? 'x');
+  };
   return {
     update({ title, subtitle }) {
       chart.canvas.setAttribute('aria-label', label(chart, title, subtitle));
-      if (performance.now() - built < REFRESH_MS) return;
-      built = performance.now();
-      fillTable(table, chart, title, chart.options.scales.x?.title?.text ?? 'x');
+      const wait = built + REFRESH_MS - performance.now();
+      if (wait <= 0) build(title);
+      else {
+        clearTimeout(later);
+        later = setTimeout(() => build(title), wait);
+      }
     },
-    remove: () => table.remove(),
+    remove: () => {
+      clearTimeout(later);
+      table.remove();
+    },
   };
 }

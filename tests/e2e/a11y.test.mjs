@@ -4,28 +4,16 @@
 // decision-boundary map and a grid's cell reached with Tab, a cell opened with the arrow keys
 // and Enter, and a focus ring that can be seen.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 
+import { controlsTabMisses, tabThrough, violations } from './a11y-checks.mjs';
 import { root, screenshotDir, useBrowser, watchErrors } from './browser.mjs';
 
 const session = useBrowser();
-const AXE = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const WAIT = { timeout: 30000 };
 const SMALL_SWEEP = 'dataset=circle&hidden=8,8&sweepX=learningRate:0.1,1&sweepY=initStd:0.1,1&sweepSteps=100';
-
-// The violations axe finds in a page or frame: "rule: the elements" lines.
-async function violations(target) {
-  await target.evaluate(AXE);
-  const found = await target.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }),
-    WCAG,
-  );
-  return found.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 async function open(fragment, { viewport = { width: 1280, height: 800 }, colorScheme = 'light', url } = {}) {
   const page = await session.browser().newPage({ viewport, colorScheme });
@@ -81,31 +69,6 @@ test('a finished grid of runs, the embed, a phone and the one-file page have no 
   }
 });
 
-// The elements Tab reaches, in order, each with what a test needs to know of it.
-async function tabThrough(page, limit = 400) {
-  const reached = [];
-  await page.evaluate(() => document.activeElement?.blur());
-  for (let i = 0; i < limit; ++i) {
-    await page.keyboard.press('Tab');
-    const el = await page.evaluate(() => {
-      const e = document.activeElement;
-      if (!e || e === document.body) return null;
-      return {
-        id: e.id,
-        tag: e.tagName,
-        cls: e.className?.baseVal ?? e.className,
-        key: e.id || e.name || e.textContent.trim().slice(0, 30),
-        control: e.dataset?.control,
-      };
-    });
-    if (!el || reached.some((r) => r.same === `${el.tag}#${el.id}.${el.key}` && r.index === 0)) break;
-    const same = `${el.tag}#${el.id}.${el.key}`;
-    if (reached.length && reached[0].same === same) break; // wrapped around
-    reached.push({ ...el, same, index: reached.length });
-  }
-  return reached;
-}
-
 test('by keyboard alone: Tab reaches every control, a decision-boundary map and a grid cell; arrows and Enter open a cell', async () => {
   const { page, errors } = await open(`#${SMALL_SWEEP}`);
   await page.waitForFunction(() => /^Done/.test(document.getElementById('sweep-progress').textContent), null, WAIT);
@@ -125,25 +88,8 @@ test('by keyboard alone: Tab reaches every control, a decision-boundary map and 
     'sweep-run',
   ])
     assert.ok(ids.has(id), `Tab reaches #${id}`);
-  // Every visible, enabled control, numbered; each must be among those Tab reached.
-  const controls = await page.evaluate(() =>
-    [...document.querySelectorAll('button, select, input, textarea, a[href], summary')]
-      .filter(
-        (e) =>
-          !e.disabled &&
-          e.getClientRects().length > 0 &&
-          !e.closest('[hidden], dialog:not([open])') &&
-          !(e.closest('details:not([open])') && !e.matches('details > summary')),
-      )
-      .map((e, i) => {
-        e.dataset.control = String(i);
-        return e.id || e.getAttribute('href') || e.textContent.trim().slice(0, 30);
-      }),
-  );
-  const again = await tabThrough(page, 600);
-  const seen = new Set(again.map((r) => r.control));
-  const missed = controls.filter((_, i) => !seen.has(String(i)));
-  assert.deepEqual(missed, [], `${controls.length} controls; not reached by Tab: ${missed.join(', ')}`);
+  const missed = await controlsTabMisses(page);
+  assert.deepEqual(missed.names, [], `of ${missed.count} controls, Tab misses these`);
   assert.ok(
     reached.some((r) => r.tag === 'CANVAS' && r.cls === ''),
     'a decision-boundary map is reached',

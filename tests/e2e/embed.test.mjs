@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { screenshotDir, useBrowser, watchErrors } from './browser.mjs';
+import { embedFit, embedMisfits } from './a11y-checks.mjs';
 
 const session = useBrowser();
 
@@ -126,27 +127,7 @@ for (const width of [320, 640, 960]) {
       },
     );
     const box = await iframe.boundingBox();
-    const inside = await frame.evaluate(() => {
-      const d = document.documentElement;
-      const pictures = [
-        ...document.querySelectorAll('.view:not([hidden]) .chart canvas, .view:not([hidden]) .boundary canvas'),
-      ].map((c) => c.getBoundingClientRect());
-      return {
-        scroll: [d.scrollWidth - d.clientWidth, d.scrollHeight - d.clientHeight],
-        lowest: Math.max(...pictures.map((r) => r.bottom)),
-        smallest: Math.min(...pictures.map((r) => Math.min(r.width, r.height))),
-        height: innerHeight,
-      };
-    });
-    assert.ok(Math.abs(box.width - width) <= 1, `iframe ${box.width} px wide`);
-    assert.notEqual(Math.round(box.height), 480, 'the snippet sized the frame');
-    assert.deepEqual(inside.scroll, [0, 0], 'no scrollbars inside the frame');
-    assert.ok(
-      inside.lowest <= inside.height + 0.5,
-      `a picture ends at ${inside.lowest}, below the frame's ${inside.height}`,
-    );
-    assert.ok(inside.height - inside.lowest < 120, `${inside.height - inside.lowest} px blank below the pictures`);
-    assert.ok(inside.smallest >= 90, `the smallest picture side is ${inside.smallest} px`);
+    assert.deepEqual(embedMisfits(await frame.evaluate(embedFit), box, width), []);
     await page.screenshot({ path: join(screenshotDir, `embed-snippet-${width}.png`), fullPage: true });
     assert.deepEqual(errors, []);
     await page.close();

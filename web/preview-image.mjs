@@ -16,7 +16,12 @@ const HEADER = 120; // px above the embed: the title and what the maps show
 async function shoot(url) {
   const browser = await launchBrowser();
   try {
-    const page = await browser.newPage({ viewport: { width: PREVIEW_WIDTH, height: PREVIEW_HEIGHT } });
+    // Light, and moving: the picture is the same whatever the machine that builds it prefers.
+    const page = await browser.newPage({
+      viewport: { width: PREVIEW_WIDTH, height: PREVIEW_HEIGHT },
+      colorScheme: 'light',
+      reducedMotion: 'no-preference',
+    });
     await page.setContent(`<!doctype html><html><body style="margin:0;background:#fff;font-family:sans-serif;color:#222">
       <div style="height:${HEADER}px;box-sizing:border-box;padding:22px 32px 0">
         <div style="font-size:40px;font-weight:bold">bnlab <span style="font-weight:normal;color:#555">see what Batch Normalization does</span></div>

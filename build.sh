@@ -32,6 +32,7 @@ APT_NEEDS=(
   "nodejs:node"
   "npm:npm"
   "chromium:chromium"
+  "fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
   "firefox-esr:firefox-esr"
   "clang-format:clang-format"
   "parallel:parallel"
@@ -99,6 +100,9 @@ build_web() {
   "${esbuild[@]}" web/src/page/app.js --outfile=dist/app.js
   "${esbuild[@]}" web/src/worker/worker.js --outfile=dist/worker.js
   node web/standalone.mjs dist build/wasm/bnlab-single.js
+  # Link previews: their picture (the default run, drawn by the page in headless Chromium), the
+  # tags, and a page per lesson; BNLAB_SITE_URL makes their addresses absolute.
+  node web/link-previews.mjs dist
 }
 
 build_all() {

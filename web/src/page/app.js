@@ -1,6 +1,7 @@
 // The page's entry: starts the training worker, and wires the run and the sweep controllers,
 // the address bar, the views and the buttons. It only displays; the engine in the worker
 // computes and validates everything.
+import { ALL_LESSONS, lessonFragment, lessonPagePath } from '../lessons/lesson-links.js';
 import { VIEWS } from '../shared/link.js';
 import { createBnLayer } from '../views/bn-layer.js';
 import { createBoundaries, drawProbabilityScale } from '../views/boundary.js';
@@ -247,13 +248,35 @@ const LOCAL_NOTE =
     ? ' This page was opened from a file, so this address works only on this computer: to share the run, ' +
       'put bnlab-standalone.html on a web server (a blog that hosts one file will do) and copy the link there.'
     : '';
-$('copy-link').addEventListener('click', () =>
+// A lesson as its menu opens it has a page of its own beside this one (lesson/<id>.html), whose
+// link shows the lesson's title and picture when pasted into a chat or a course page: the dialog
+// offers it for exactly that run. The one-file page has no such pages beside it.
+function lessonPageUrl() {
+  const lesson = ALL_LESSONS.find((l) => l.id === linkExtras().lesson);
+  if (!lesson || !/^https?:$/.test(window.location.protocol) || document.getElementById('bnlab-worker-source'))
+    return null;
+  const asMenuOpensIt = lessonFragment(lesson, lesson.variants[0], run.schema, run.defaults);
+  return fullPageUrl().endsWith(asMenuOpensIt)
+    ? { lesson, url: new URL(lessonPagePath(lesson.id), window.location.href).href }
+    : null;
+}
+$('copy-link').addEventListener('click', () => {
+  const lessonPage = lessonPageUrl();
+  if (lessonPage) {
+    openShareDialog(
+      'Share this lesson',
+      `The link opens the lesson “${lessonPage.lesson.title}” with its settings and seed, as its menu does: ` +
+        "whoever opens it sees the same run, step for step. Pasted into a chat or a course page, it shows the lesson's title.",
+      lessonPage.url,
+    );
+    return;
+  }
   openShareDialog(
     'Share this run',
     `The link holds every setting, the seed included: whoever opens it sees the same run, step for step.${LOCAL_NOTE}`,
     fullPageUrl(),
-  ),
-);
+  );
+});
 $('embed').addEventListener('click', () => {
   const views = address.options.views?.length ? address.options.views : DEFAULT_EMBED_VIEWS;
   const { accepted } = run;

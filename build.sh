@@ -138,7 +138,7 @@ case ${1:-} in
   test) build_all && run_tests ;;
   bench)
     build_all
-    # The peers measured against (TensorFlow.js, ~290 MB) live in bench/'s own lockfile, so
+    # The peers measured against (TensorFlow.js, ~290 MB) and Lighthouse live in bench/'s own lockfile, so
     # the project's install and CI do not carry them.
     if [[ ! -f bench/node_modules/.package-lock.json || bench/package-lock.json -nt bench/node_modules/.package-lock.json ]]; then
       log "installing the benchmark's npm packages (npm ci in bench/)"
@@ -146,6 +146,8 @@ case ${1:-} in
     fi
     log "benchmark (bench/results.md)"
     node bench/run.mjs "${@:2}"
+    log "Lighthouse on the page, an embed and the one-file page (bench/results.md)"
+    node bench/lighthouse.mjs
     ;;
   figure1)
     build_all

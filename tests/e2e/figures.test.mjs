@@ -147,3 +147,38 @@ test('a PNG saved from a chart and from a decision-boundary map is a PNG at twic
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("printed, a lesson is a handout: its claims and charts within the paper, the run's link, no controls", async () => {
+  const page = await session.browser().newPage({ viewport: { width: 900, height: 1200 } });
+  const errors = watchErrors(page);
+  await page.goto(session.url());
+  await page.waitForFunction(
+    () =>
+      document.querySelectorAll('#claims li').length > 0 &&
+      Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 200,
+    null,
+    WAIT,
+  );
+  await page.emulateMedia({ media: 'print' });
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+  const printed = await page.evaluate(() => {
+    const visible = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+    const width = document.documentElement.clientWidth;
+    return {
+      buttons: [...document.querySelectorAll('button')].filter(visible).map((b) => b.textContent.trim()),
+      claims: [...document.querySelectorAll('#claims li')].filter(visible).length,
+      charts: [...document.querySelectorAll('.view:not([hidden]) canvas')].filter(visible).length,
+      overflowing: [...document.querySelectorAll('canvas')].filter(
+        (c) => visible(c) && c.getBoundingClientRect().right > width + 1,
+      ).length,
+      link: document.getElementById('print-link').textContent,
+    };
+  });
+  assert.deepEqual(printed.buttons, [], 'no button is printed');
+  assert.ok(printed.claims > 0, 'the claims are printed');
+  assert.ok(printed.charts >= 5, `${printed.charts} charts printed`);
+  assert.equal(printed.overflowing, 0, 'every chart within the paper');
+  assert.match(printed.link, /^This run: http:\/\/.*#.*seed=/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

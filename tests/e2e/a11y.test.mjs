@@ -161,3 +161,22 @@ test('every control shows where the focus is: its pixels change when it takes th
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('with prefers-reduced-motion: reduce the page opens paused and says why; Play trains', async () => {
+  const page = await session.browser().newPage({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+  const errors = watchErrors(page);
+  await page.goto(session.url());
+  await page.waitForFunction(() => !document.getElementById('play').disabled, null, WAIT);
+  await page.waitForFunction(() => /reduced motion/.test(document.getElementById('status').textContent), null, WAIT);
+  assert.equal((await page.locator('#play').textContent()).trim(), 'Play');
+  const before = Number((await page.locator('#steps').textContent()).replaceAll(',', ''));
+  assert.equal(before, 0, 'nothing trained before Play');
+  await page.click('#play');
+  await page.waitForFunction(
+    () => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 50,
+    null,
+    WAIT,
+  );
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -94,6 +94,12 @@ test('by keyboard alone: Tab reaches every control, a decision-boundary map and 
     reached.some((r) => r.tag === 'CANVAS' && r.cls === ''),
     'a decision-boundary map is reached',
   );
+  // Run by keyboard: the focus moves to Cancel while the grid trains, and back to Run after.
+  await page.focus('#sweep-run');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'sweep-cancel', null, WAIT);
+  await page.waitForFunction(() => /^Done/.test(document.getElementById('sweep-progress').textContent), null, WAIT);
+  await page.waitForFunction(() => document.activeElement?.id === 'sweep-run', null, WAIT);
   // A grid map: the arrows move to the top-right cell, the readout says its numbers, Enter opens it.
   const map = page.locator('.sweep-map canvas').first();
   await map.focus();
@@ -106,6 +112,8 @@ test('by keyboard alone: Tab reaches every control, a decision-boundary map and 
     null,
     WAIT,
   );
+  // The focus went with the page to the opened run's map, not left on the grid below.
+  await page.waitForFunction(() => document.activeElement?.closest('#boundaries') !== null, null, WAIT);
   assert.deepEqual(errors, []);
   await page.close();
 });

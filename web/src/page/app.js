@@ -89,9 +89,16 @@ const sweep = new SweepController({
       window.open(address.url(config, run.schema, { ...linkExtras(), paused: true }), '_blank', 'noopener');
       return;
     }
+    // A cell opened by keyboard: the focus goes where the page goes (the new run's first map),
+    // not left on the grid far below.
+    const byKeyboard = Boolean(document.activeElement?.closest('#view-sweep'));
     run.setPlaying(false);
     run.start(config, {
       then() {
+        if (byKeyboard) {
+          const map = $('boundaries').hidden ? null : $('boundaries').querySelector('canvas');
+          (map ?? $('play')).focus({ preventScroll: true });
+        }
         worker.postMessage({ type: 'step', n: steps });
         panel.setStatus(
           `Paused at step ${steps.toLocaleString('en')}, where the grid measured this cell; Play goes on.`,

@@ -140,14 +140,12 @@ const visibility = new IntersectionObserver(
 // Charts on screen with new data are drawn at the next animation frames, within the page's
 // frame budget (frames.js).
 export function draw(chart) {
+  describers.get(chart)?.update(fullText.get(chart));
   if (!onScreen.has(chart)) {
     stale.add(chart);
     return;
   }
-  drawSoon(chart, () => {
-    chart.update('none');
-    describers.get(chart)?.update(fullText.get(chart));
-  });
+  drawSoon(chart, () => chart.update('none'));
 }
 const describers = new WeakMap(); // chart -> its text alternative's update (chart-text.js)
 

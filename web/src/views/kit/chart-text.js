@@ -62,7 +62,8 @@ function label(chart, title, subtitle) {
     return `${name} —`;
   });
   const parts = [title, subtitle, last.length && rows.length ? `Latest: ${last.join('; ')}` : 'No data yet'];
-  return `${parts.filter(Boolean).join('. ')}. The numbers are in the table after the chart.`;
+  const sentences = parts.filter(Boolean).map((p) => p.replace(/[.\s]+$/, ''));
+  return `${sentences.join('. ')}. The numbers are in the table after the chart.`;
 }
 
 // Gives a chart its table (after its canvas): update({ title, subtitle }) brings the label and
@@ -73,21 +74,23 @@ export function textAlternative(chart) {
   chart.canvas.after(table);
   chart.canvas.setAttribute('aria-describedby', table.id);
   let built = -Infinity;
-  let later = null; // a rebuild owed: the last update inside REFRESH_MS still reaches the table
-  const build = (title) => {
+  let later = null; // a rebuild owed: the last update inside REFRESH_MS still reaches the text
+  let wanted = null;
+  const build = () => {
     later = null;
     built = performance.now();
-    fillTable(table, chart, title, chart.options.scales.x?.title?.text ?? 'x');
+    chart.canvas.setAttribute('aria-label', label(chart, wanted.title, wanted.subtitle));
+    fillTable(table, chart, wanted.title, chart.options.scales.x?.title?.text ?? 'x');
   };
   return {
-    update({ title, subtitle }) {
-      chart.canvas.setAttribute('aria-label', label(chart, title, subtitle));
+    // Called at every snapshot, drawn or not: a screen reader's browse mode meets charts it
+    // never scrolled to, so their text follows the data even off screen, at most every 2 s.
+    update(text) {
+      wanted = text;
+      if (later) return;
       const wait = built + REFRESH_MS - performance.now();
-      if (wait <= 0) build(title);
-      else {
-        clearTimeout(later);
-        later = setTimeout(() => build(title), wait);
-      }
+      if (wait <= 0) build();
+      else later = setTimeout(build, wait);
     },
     remove: () => {
       clearTimeout(later);

@@ -2,7 +2,7 @@
 // and y up (the first value at the bottom left); pointing at a cell (or tapping it) shows its
 // numbers, clicking it (or tapping it again) opens its run.
 import { armColor, armLabel } from '../../shared/arms.js';
-import { num, pct } from '../../shared/format.js';
+import { num, pct, percentDown } from '../../shared/format.js';
 import { cellPosition } from '../../shared/sweep-grid.js';
 import { cssColors } from '../kit/cards.js';
 import { el } from '../kit/dom.js';
@@ -87,8 +87,7 @@ function drawCells(ctx, grid, a, f) {
     if (!m || cw < 22 || ch < 14) return;
     const light = rgb[0] * 0.3 + rgb[1] * 0.59 + rgb[2] * 0.11 > 140;
     ctx.fillStyle = light ? '#111' : '#fff';
-    // Accuracy rounded down: a cell reads 90 only when it reached 90%.
-    const text = diverged ? '×' : isAccuracy(metric) ? String(Math.floor(100 * value)) : num(value);
+    const text = diverged ? '×' : isAccuracy(metric) ? percentDown(value) : num(value);
     ctx.fillText(text, x + cw / 2, y + ch / 2);
   });
   return { reached, best, done: grid.cells.filter(Boolean).length };

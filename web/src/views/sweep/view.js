@@ -119,8 +119,12 @@ export function createSweepView({
     progress(text, running) {
       progressText = text;
       $('sweep-progress').textContent = text;
+      // The focus follows the button that takes over: a disabled button drops it to the body.
+      const focused = document.activeElement;
       $('sweep-run').disabled = running;
       $('sweep-cancel').disabled = !running;
+      if (focused === $('sweep-run') && running) $('sweep-cancel').focus();
+      if (focused === $('sweep-cancel') && !running) $('sweep-run').focus();
       $('sweep-download').disabled = running || !grid || !gridDone(grid);
     },
     // A sweep lesson's text and claims: pending while the grid fills, then ✓ or ✗ with the

@@ -133,3 +133,29 @@ for (const width of [320, 640, 960]) {
     await page.close();
   });
 }
+
+test("the Embed dialog's options: colours ride in the snippet, a wrong width is marked at its field, no view chosen says so", async () => {
+  const page = await session.browser().newPage({ viewport: { width: 1100, height: 900 } });
+  const errors = watchErrors(page);
+  await page.goto(session.url());
+  await page.locator('#embed:not([disabled])').waitFor({ timeout: 30000 });
+  await page.click('#embed');
+  await page.selectOption('#embed-theme', 'dark');
+  assert.match(await page.locator('#share-text').inputValue(), /(#|&amp;)theme=dark(&amp;|")/);
+  await page.fill('#embed-width', 'abc');
+  assert.equal(await page.getAttribute('#embed-width', 'aria-invalid'), 'true');
+  assert.match(
+    await page.locator('#embed-width-error').textContent(),
+    /^width: "abc" is not a width.*Still using 100%/,
+  );
+  assert.match(await page.locator('#share-text').inputValue(), /width="100%"/);
+  await page.fill('#embed-width', '600');
+  assert.equal(await page.getAttribute('#embed-width', 'aria-invalid'), 'false');
+  assert.match(await page.locator('#share-text').inputValue(), /width="600px"/);
+  const checked = page.locator('#embed-views input:checked');
+  while ((await checked.count()) > 0) await checked.first().uncheck();
+  assert.match(await page.locator('#embed-views-note').textContent(), /^No view chosen: the snippet shows/);
+  assert.match(await page.locator('#share-text').inputValue(), /views=boundary,loss/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

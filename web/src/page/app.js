@@ -287,16 +287,16 @@ $('copy-link').addEventListener('click', () => {
 $('embed').addEventListener('click', () => {
   const views = address.options.views?.length ? address.options.views : DEFAULT_EMBED_VIEWS;
   const { accepted } = run;
-  const snippet = (chosen, width) =>
+  const snippet = (chosen, width, theme) =>
     embedSnippet(
-      address.url(accepted, run.schema, { embed: true, views: chosen, sweep: sweep.spec }),
+      address.url(accepted, run.schema, { embed: true, views: chosen, sweep: sweep.spec, theme }),
       `bnlab: ${accepted.dataset}, ${accepted.arms.join(' vs ')}`,
       width,
     );
   openShareDialog(
     'Embed this run',
     'Paste this into a page: the frame sizes itself to what it shows (its few lines of script listen to the ' +
-      `embed only; without them it is 480 px high). Choose its views and width here.${LOCAL_NOTE}`,
+      `embed only; without them it is 480 px high). Choose its views, width and colours here; a narrow frame may leave out views that do not fit, and says so.${LOCAL_NOTE}`,
     snippet(views, '100%'),
     { views, all: VIEWS, snippet },
   );

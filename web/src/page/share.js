@@ -20,6 +20,9 @@ export function openShareDialog(title, help, text, embed = null) {
   $('share-text').select();
 }
 
+// A width a host page can take: a number of pixels or a percentage.
+const WIDTH = /^(\d{2,4})(px|%)?$/;
+
 function showEmbedOptions({ views, all, snippet }) {
   const boxes = all.map((view) => {
     const box = el('input');
@@ -31,12 +34,24 @@ function showEmbedOptions({ views, all, snippet }) {
     return label;
   });
   $('embed-views').replaceChildren(...boxes);
+  let width = '100%';
   const remake = () => {
     const chosen = boxes
       .map((l) => l.firstChild)
       .filter((b) => b.checked)
       .map((b) => b.value);
-    $('share-text').value = snippet(chosen.length ? chosen : views, $('embed-width').value.trim() || '100%');
+    $('embed-views-note').textContent = chosen.length
+      ? ''
+      : `No view chosen: the snippet shows ${views.join(' and ')}.`;
+    const field = $('embed-width');
+    const text = field.value.trim() || '100%';
+    const ok = WIDTH.test(text);
+    field.setAttribute('aria-invalid', String(!ok));
+    $('embed-width-error').textContent = ok
+      ? ''
+      : `width: "${text.slice(0, 20)}" is not a width; write pixels (640) or a percentage (100%). Still using ${width}.`;
+    if (ok) width = /^\d+$/.test(text) ? `${text}px` : text;
+    $('share-text').value = snippet(chosen.length ? chosen : views, width, $('embed-theme').value || undefined);
   };
   $('embed-options').onchange = remake;
   $('embed-width').oninput = remake;

@@ -95,11 +95,16 @@ test('by keyboard alone: Tab reaches every control, a decision-boundary map and 
     'a decision-boundary map is reached',
   );
   // Run by keyboard: the focus moves to Cancel while the grid trains, and back to Run after.
+  // (A small grid may finish before a poll would see Cancel focused: the focus moves are recorded.)
   await page.focus('#sweep-run');
+  await page.evaluate(() => {
+    window.focusTrail = [];
+    document.addEventListener('focusin', (e) => window.focusTrail.push(e.target.id));
+  });
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.activeElement?.id === 'sweep-cancel', null, WAIT);
+  await page.waitForFunction(() => window.focusTrail.at(-1) === 'sweep-run', null, WAIT);
   await page.waitForFunction(() => /^Done/.test(document.getElementById('sweep-progress').textContent), null, WAIT);
-  await page.waitForFunction(() => document.activeElement?.id === 'sweep-run', null, WAIT);
+  assert.deepEqual(await page.evaluate(() => window.focusTrail), ['sweep-cancel', 'sweep-run']);
   // A grid map: the arrows move to the top-right cell, the readout says its numbers, Enter opens it.
   const map = page.locator('.sweep-map canvas').first();
   await map.focus();
@@ -184,6 +189,28 @@ test('with prefers-reduced-motion: reduce the page opens paused and says why; Pl
     () => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 50,
     null,
     WAIT,
+  );
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the first Tab shows a skip link; Enter on it moves the focus past the panel to the lesson and the charts', async () => {
+  const { page, errors } = await open('');
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('Tab');
+  const first = await page.evaluate(() => {
+    const e = document.activeElement;
+    const r = e.getBoundingClientRect();
+    return { text: e.textContent, visible: r.top >= 0 && r.bottom <= innerHeight && r.width > 0 };
+  });
+  assert.equal(first.text, 'Skip to the lesson and the charts');
+  assert.ok(first.visible, 'the skip link is on screen when focused');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'main', null, WAIT);
+  await page.keyboard.press('Tab');
+  assert.ok(
+    await page.evaluate(() => document.activeElement.closest('#main') !== null),
+    'the next Tab stop is inside the lesson and the charts',
   );
   assert.deepEqual(errors, []);
   await page.close();

@@ -200,6 +200,11 @@ $('focus-layer').addEventListener('change', (event) =>
 $('loss-log').addEventListener('change', (event) => views.charts.setLossLog(event.target.checked));
 $('shift-units').addEventListener('change', (event) => views.charts.setShiftUnits(event.target.value));
 
+// A printed page says which run it shows.
+window.addEventListener('beforeprint', () => {
+  $('print-link').textContent = `This run: ${window.location.href}`;
+});
+
 initShareDialog();
 // The frame resized (the host's script sizing the iframe, or the reader's window): fit the grid
 // again. Firefox sends no resize event to a frame its host resizes; the views' box still changes.
@@ -213,11 +218,6 @@ new ResizeObserver(fitEmbed).observe(document.querySelector('main.views'));
 // A link pasted into the address bar of an open page: run what it describes.
 // The event's own address: the page may have rewritten the address for an older run between
 // the change and this event (a link pasted while the first run starts), and the link must win.
-// A printed page says which run it shows.
-window.addEventListener('beforeprint', () => {
-  $('print-link').textContent = `This run: ${window.location.href}`;
-});
-
 window.addEventListener('hashchange', (event) => {
   const fragment = new URL(event.newURL).hash;
   if (inPageTarget(fragment)) {

@@ -259,9 +259,13 @@ export function createBnLayer({ onInspect }) {
     );
   }
 
-  saveButtons(canvas.parentElement, {
-    title: () => `Inside a BN layer: ${batch ? `unit ${batch.unit + 1}, layer ${batch.layer + 1}, step ${steps}` : ''}`,
-    png: () => canvasPng(canvas, `Inside a BN layer, step ${steps}`),
+  const figureTitle = () =>
+    batch
+      ? `Inside a BN layer: ${armLabel(ready.arms[batch.arm])}, layer ${batch.layer + 1}, unit ${batch.unit + 1}, step ${steps.toLocaleString('en')}`
+      : 'Inside a BN layer';
+  const save = saveButtons(canvas.parentElement, {
+    title: figureTitle,
+    png: () => canvasPng(canvas, figureTitle()),
     csv: () =>
       toCsv(
         ['row', 'example', 'class', 'z', 'x_hat', 'y', 'y_inference'],
@@ -287,6 +291,7 @@ export function createBnLayer({ onInspect }) {
   }
   const showAll = () => {
     if (batch) showNumbers(batch, Number(select.example.value) || 0, undo, steps);
+    save.refresh();
     drawSoon('bn-lines', draw);
   };
   select.example.addEventListener('change', showAll);

@@ -271,9 +271,13 @@ export function createChart(
   });
   visibility.observe(canvas);
   fullText.set(chart, { title, subtitle });
-  describers.set(chart, textAlternative(chart));
+  describers.set(
+    chart,
+    textAlternative(chart, () => save.refresh()),
+  );
   // Saved as it is drawn now: the data of a chart off screen may not be drawn yet.
-  saveButtons(canvas.parentElement, {
+  const save = saveButtons(canvas.parentElement, {
+    // The title as it is now: a chart's title may be set after it is made (setText).
     title: () => fullText.get(chart).title,
     png: () => chartPng(chart),
     csv: () => chartCsv(chart, chart.options.scales.x?.title?.text ?? 'x'),

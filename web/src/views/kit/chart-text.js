@@ -68,7 +68,7 @@ function label(chart, title, subtitle) {
 
 // Gives a chart its table (after its canvas): update({ title, subtitle }) brings the label and
 // the table up to date with what is drawn; remove() takes the table away with the chart.
-export function textAlternative(chart) {
+export function textAlternative(chart, onBuilt = () => {}) {
   const table = el('table', 'visually-hidden chart-numbers');
   table.id = `chart-numbers-${++ids}`;
   chart.canvas.after(table);
@@ -81,6 +81,7 @@ export function textAlternative(chart) {
     built = performance.now();
     chart.canvas.setAttribute('aria-label', label(chart, wanted.title, wanted.subtitle));
     fillTable(table, chart, wanted.title, chart.options.scales.x?.title?.text ?? 'x');
+    onBuilt();
   };
   return {
     // Called at every snapshot, drawn or not: a screen reader's browse mode meets charts it

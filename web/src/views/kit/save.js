@@ -30,7 +30,21 @@ export const fileName = (title, ext) =>
 // below it: the run's link, so a figure in a slide says where it came from.
 function withCaption(draw, w, h, caption) {
   const out = document.createElement('canvas');
-  const captionH = 22;
+  const measure = out.getContext('2d');
+  const font = `10px ${getComputedStyle(document.body).fontFamily}`;
+  measure.font = font;
+  // The caption (the run's whole link, which recreates it) broken into lines that fit.
+  const lines = [];
+  let line = '';
+  for (const ch of caption) {
+    if (line && measure.measureText(line + ch).width > w - 8) {
+      lines.push(line);
+      line = '';
+    }
+    line += ch;
+  }
+  if (line) lines.push(line);
+  const captionH = 6 + 12 * lines.length;
   out.width = Math.round(w * SCALE);
   out.height = Math.round((h + captionH) * SCALE);
   const ctx = out.getContext('2d');
@@ -39,11 +53,9 @@ function withCaption(draw, w, h, caption) {
   ctx.fillRect(0, 0, w, h + captionH);
   draw(ctx);
   ctx.fillStyle = getComputedStyle(document.body).color;
-  ctx.font = `10px ${getComputedStyle(document.body).fontFamily}`;
-  ctx.textBaseline = 'middle';
-  let text = caption;
-  while (text.length > 20 && ctx.measureText(text).width > w - 8) text = `${text.slice(0, -2)}…`;
-  ctx.fillText(text, 4, h + captionH / 2);
+  ctx.font = font;
+  ctx.textBaseline = 'top';
+  lines.forEach((text, i) => ctx.fillText(text, 4, h + 3 + 12 * i));
   return new Promise((resolve) => {
     out.toBlob(resolve, 'image/png');
   });
@@ -99,18 +111,28 @@ export function chartCsv(chart, xTitle) {
   return toCsv([xTitle, ...columns], rows);
 }
 
-// The Save buttons of a figure: PNG, and CSV when it has series.
+// The Save buttons of a figure: PNG, and CSV when it has series. Their names carry the figure's
+// title as it is when they take the focus or the pointer (a chart's title can change), or when
+// the caller refreshes them.
 export function saveButtons(container, { title, png, csv }) {
   const box = el('div', 'figure-save');
+  const buttons = [];
   const button = (text, what, save) => {
     const b = el('button', 'save', text);
     b.type = 'button';
-    b.setAttribute('aria-label', `Save ${title()} as ${what}`);
     b.addEventListener('click', save);
+    buttons.push([b, what]);
     return b;
   };
   box.append(button('PNG', 'a PNG image', async () => saveFile(fileName(title(), 'png'), await png(), 'image/png')));
   if (csv) box.append(button('CSV', 'CSV numbers', () => saveFile(fileName(title(), 'csv'), csv(), 'text/csv')));
+  box.refresh = () => {
+    const name = title().trim() || 'this figure';
+    for (const [b, what] of buttons) b.setAttribute('aria-label', `Save ${name} as ${what}`);
+  };
+  box.addEventListener('focusin', box.refresh);
+  box.addEventListener('pointerenter', box.refresh);
+  box.refresh();
   container.append(box);
   return box;
 }

@@ -32,6 +32,7 @@ APT_NEEDS=(
   "nodejs:node"
   "npm:npm"
   "chromium:chromium"
+  "fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
   "firefox-esr:firefox-esr"
   "clang-format:clang-format"
   "parallel:parallel"
@@ -92,13 +93,16 @@ build_web() {
   log "page (dist/)"
   mkdir -p dist
   cp web/style.css web/data/digits.bin dist/
-  node web/render-math.mjs web/index.html dist/index.html
+  node web/render-math.mjs web/index.html dist/index.html dist/style.css
   rm -rf dist/src
   local esbuild=(node_modules/.bin/esbuild --bundle --format=iife --target=es2020 --minify
                  --sourcemap --log-level=warning)
   "${esbuild[@]}" web/src/page/app.js --outfile=dist/app.js
   "${esbuild[@]}" web/src/worker/worker.js --outfile=dist/worker.js
   node web/standalone.mjs dist build/wasm/bnlab-single.js
+  # Link previews: their picture (the default run, drawn by the page in headless Chromium), the
+  # tags, and a page per lesson; BNLAB_SITE_URL makes their addresses absolute.
+  node web/link-previews.mjs dist
 }
 
 build_all() {
@@ -134,7 +138,7 @@ case ${1:-} in
   test) build_all && run_tests ;;
   bench)
     build_all
-    # The peers measured against (TensorFlow.js, ~290 MB) live in bench/'s own lockfile, so
+    # The peers measured against (TensorFlow.js, ~290 MB) and Lighthouse live in bench/'s own lockfile, so
     # the project's install and CI do not carry them.
     if [[ ! -f bench/node_modules/.package-lock.json || bench/package-lock.json -nt bench/node_modules/.package-lock.json ]]; then
       log "installing the benchmark's npm packages (npm ci in bench/)"
@@ -142,6 +146,8 @@ case ${1:-} in
     fi
     log "benchmark (bench/results.md)"
     node bench/run.mjs "${@:2}"
+    log "Lighthouse on the page, an embed and the one-file page (bench/results.md)"
+    node bench/lighthouse.mjs
     ;;
   figure1)
     build_all

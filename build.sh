@@ -33,6 +33,7 @@ APT_NEEDS=(
   "nodejs:node"
   "npm:npm"
   "chromium:chromium"
+  "fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
   "firefox-esr:firefox-esr"
   "clang-format:clang-format"
   "clang:clang++"
@@ -109,7 +110,7 @@ build_web() {
   log "page (dist/)"
   mkdir -p dist
   cp web/style.css web/data/digits.bin dist/
-  node web/render-math.mjs web/index.html dist/index.html
+  node web/render-math.mjs web/index.html dist/index.html dist/style.css
   rm -rf dist/src
   local esbuild=(node_modules/.bin/esbuild --bundle --format=iife --target=es2020 --minify
                  --sourcemap --log-level=warning)
@@ -121,6 +122,9 @@ build_web() {
   "${minify[@]}" dist/bnlab.js --outfile=dist/bnlab.js
   "${minify[@]}" build/wasm/bnlab-single.js --outfile=build/wasm/bnlab-single.min.js
   node web/standalone.mjs dist build/wasm/bnlab-single.min.js
+  # Link previews: their picture (the default run, drawn by the page in headless Chromium), the
+  # tags, and a page per lesson; BNLAB_SITE_URL makes their addresses absolute.
+  node web/link-previews.mjs dist
 }
 
 build_all() {
@@ -186,7 +190,7 @@ case ${1:-} in
     ;;
   bench)
     build_all
-    # The peers measured against (TensorFlow.js, ~290 MB) live in bench/'s own lockfile, so
+    # The peers measured against (TensorFlow.js, ~290 MB) and Lighthouse live in bench/'s own lockfile, so
     # the project's install and CI do not carry them.
     if [[ ! -f bench/node_modules/.package-lock.json || bench/package-lock.json -nt bench/node_modules/.package-lock.json ]]; then
       log "installing the benchmark's npm packages (npm ci in bench/)"
@@ -194,6 +198,8 @@ case ${1:-} in
     fi
     log "benchmark (bench/results.md)"
     node bench/run.mjs "${@:2}"
+    log "Lighthouse on the page, an embed and the one-file page (bench/results.md)"
+    node bench/lighthouse.mjs
     ;;
   figure1)
     build_all

@@ -439,8 +439,11 @@ const previous = (() => {
     return '';
   }
 })();
-const torch = /<!-- torch:begin -->[\s\S]*<!-- torch:end -->/.exec(previous)?.[0];
-if (torch) lines.push(torch, '');
+// So are bench/torch.mjs's and bench/lighthouse.mjs's sections: kept as they were.
+for (const name of ['torch', 'lighthouse']) {
+  const section = new RegExp(`<!-- ${name}:begin -->[\\s\\S]*<!-- ${name}:end -->`).exec(previous)?.[0];
+  if (section) lines.push(section, '');
+}
 writeFileSync(join(root, 'bench/results.md'), lines.join('\n'));
 writeFileSync(
   join(root, 'bench/results.json'),

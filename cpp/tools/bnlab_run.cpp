@@ -39,7 +39,7 @@ const OptionHelp kOptions[] = {
     {"--sweep", "", "the file is a sweep: train its grid of runs"},
     {"--threads", "T", "a sweep's threads (default: the machine's cores)"},
     {"--shard", "I/N", "a sweep's every N-th cell from I (0 <= I < N), for job arrays"},
-    {"--csv", "", "a sweep's or a merge's grid as CSV instead of JSON"},
+    {"--csv", "", "a run's history, or a sweep's or a merge's grid, as CSV instead of JSON"},
     {"--merge", "", "the files are a sweep's shards: write the whole grid"},
     {"--default-sweep", "", "print the page's default sweep"},
     {"--schema", "", "print every configuration field, as JSON"},
@@ -50,6 +50,7 @@ const OptionHelp kOptions[] = {
 
 const char* kUsage =
     "usage: bnlab-run [OPTIONS] [CONFIG.json | -]       train a run; JSON on stdout\n"
+    "       bnlab-run --csv [OPTIONS] CONFIG.json        the run's history as CSV\n"
     "       bnlab-run --export pytorch|notebook [--steps N] CONFIG.json\n"
     "       bnlab-run --sweep SWEEP.json [--threads T] [--shard I/N] [--csv]\n"
     "       bnlab-run --merge [--csv] SHARD.json...\n"
@@ -265,6 +266,10 @@ void run_config(const Options& o) {
   const bnlab::Config config = read_config(o);
   bnlab::Experiment exp(config);
   exp.step(o.steps);
+  if (o.csv) {
+    std::cout << bnlab::history_csv(exp);
+    return;
+  }
   bnlab::JsonWriter w;
   std::cout << experiment_results_value(w, exp, static_cast<int>(o.spread_batches)).dump() << "\n";
 }

@@ -53,4 +53,45 @@ grep -q '"dataset":"csv"' grid.json && grep -q '"index":1' grid.json || fail "no
 python3 -m py_compile run.py || fail "the exported script does not compile"
 "$run" --export notebook config.json | node -e 'JSON.parse(require("fs").readFileSync(0, "utf8"))' ||
   fail "the notebook is not JSON"
-echo "bnlab-run: --help, --version, exit codes, --data-csv and --export as documented"
+# --csv on a run: its history as a table holding the JSON history's numbers, column by column
+# (a spreadsheet reads the same run the JSON carries).
+echo '{"hidden":[4,4],"arms":["plain","bn-before"],"probes":true}' >small.json
+"$run" --steps 300 small.json >small-run.json
+"$run" --steps 300 --csv small.json >history.csv || fail "--csv on a run exits $?"
+node - small-run.json history.csv <<'JS' || fail "the run's CSV does not hold its JSON history"
+const fs = require('fs');
+const run = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const [header, ...lines] = fs.readFileSync(process.argv[3], 'utf8').trimEnd().split('\n');
+const names = header.split(',');
+const rows = lines.map((l) => l.split(','));
+const column = (name) => {
+  const i = names.indexOf(name);
+  if (i < 0) throw new Error(`no column ${name}`);
+  return rows.map((r) => (r[i] === '' ? null : Number(r[i])));
+};
+const same = (a, b, what) => {
+  if (a.length !== b.length) throw new Error(`${what}: ${a.length} rows, JSON ${b.length}`);
+  a.forEach((v, k) => {
+    if (v !== b[k] && !(v === null && b[k] === null)) throw new Error(`${what} row ${k}: ${v} vs ${b[k]}`);
+  });
+};
+same(column('step'), run.step, 'step');
+let checked = 0;
+for (const arm of run.arms) {
+  for (const [series, values] of Object.entries(arm.history)) {
+    if (series === 'layers') continue;
+    same(column(`${arm.name}.${series}`), values, `${arm.name}.${series}`);
+    checked++;
+  }
+  arm.history.layers.forEach((layer, l) => {
+    for (const [series, values] of Object.entries(layer)) {
+      same(column(`${arm.name}.layer${l + 1}.${series}`), values, `${arm.name}.layer${l + 1}.${series}`);
+      checked++;
+    }
+  });
+}
+if (names.length !== checked + 1) throw new Error(`${names.length} columns, ${checked} series in the JSON`);
+if (rows.length < 10) throw new Error(`only ${rows.length} rows`);
+JS
+
+echo "bnlab-run: --help, --version, exit codes, --data-csv, --export and a run's --csv as documented"

@@ -15,14 +15,12 @@ export const screenshotDir = join(root, 'tests', 'out', 'screenshots');
 mkdirSync(screenshotDir, { recursive: true });
 
 // Serves dist/ on a free loopback port; resolves to { url, close }. BNLAB_DIST serves another
-// build instead (to check that a test fails on an older page).
-export function serveDist() {
+// build instead (to check that a test fails on an older page); dir serves that folder.
+export function serveDist(dir = process.env.BNLAB_DIST ?? join(root, 'dist')) {
   return new Promise((resolve, reject) => {
-    const server = spawn(
-      process.execPath,
-      [join(root, 'web', 'serve.mjs'), process.env.BNLAB_DIST ?? join(root, 'dist'), '0'],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const server = spawn(process.execPath, [join(root, 'web', 'serve.mjs'), dir, '0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     server.on('error', reject);
     server.stdout.setEncoding('utf8');
     server.stdout.on('data', (text) => {

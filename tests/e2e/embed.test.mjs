@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { screenshotDir, useBrowser, watchErrors } from './browser.mjs';
+import { embedFit, embedMisfits } from './a11y-checks.mjs';
 
 const session = useBrowser();
 
@@ -97,3 +98,64 @@ for (const [query, chosen] of CASES) {
     await page.close();
   });
 }
+
+// The Embed dialog's snippet, pasted into a blog column 320, 640 and 960 px wide: the frame posts
+// the height its views want at that width and the snippet's few lines size the iframe to it,
+// so nothing scrolls inside the frame and no blank space is left below.
+for (const width of [320, 640, 960]) {
+  test(`the embed snippet sizes its iframe to its content in a ${width} px column, with no scrollbar`, async () => {
+    const source = await session.browser().newPage({ viewport: { width: 1100, height: 900 } });
+    await source.goto(session.url());
+    await source.locator('#embed:not([disabled])').waitFor({ timeout: 30000 });
+    await source.click('#embed');
+    const snippet = await source.locator('#share-text').inputValue();
+    await source.close();
+    assert.match(snippet, /^<iframe [^>]*height="480"[^>]*data-bnlab><\/iframe>\n<script>/);
+    const page = await session.browser().newPage({ viewport: { width: 1100, height: 900 } });
+    const errors = watchErrors(page);
+    await page.setContent(
+      `<!doctype html><body style="margin:0"><div style="width:${width}px">${snippet}</div></body>`,
+    );
+    const iframe = page.locator('iframe');
+    await page.waitForFunction(() => document.querySelector('iframe').style.height !== '', null, { timeout: 30000 });
+    const frame = page.frames()[1];
+    await frame.waitForFunction(
+      () => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 50,
+      null,
+      {
+        timeout: 30000,
+      },
+    );
+    const box = await iframe.boundingBox();
+    assert.deepEqual(embedMisfits(await frame.evaluate(embedFit), box, width), []);
+    await page.screenshot({ path: join(screenshotDir, `embed-snippet-${width}.png`), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test("the Embed dialog's options: colours ride in the snippet, a wrong width is marked at its field, no view chosen says so", async () => {
+  const page = await session.browser().newPage({ viewport: { width: 1100, height: 900 } });
+  const errors = watchErrors(page);
+  await page.goto(session.url());
+  await page.locator('#embed:not([disabled])').waitFor({ timeout: 30000 });
+  await page.click('#embed');
+  await page.selectOption('#embed-theme', 'dark');
+  assert.match(await page.locator('#share-text').inputValue(), /(#|&amp;)theme=dark(&amp;|")/);
+  await page.fill('#embed-width', 'abc');
+  assert.equal(await page.getAttribute('#embed-width', 'aria-invalid'), 'true');
+  assert.match(
+    await page.locator('#embed-width-error').textContent(),
+    /^width: "abc" is not a width.*Still using 100%/,
+  );
+  assert.match(await page.locator('#share-text').inputValue(), /width="100%"/);
+  await page.fill('#embed-width', '600');
+  assert.equal(await page.getAttribute('#embed-width', 'aria-invalid'), 'false');
+  assert.match(await page.locator('#share-text').inputValue(), /width="600px"/);
+  const checked = page.locator('#embed-views input:checked');
+  while ((await checked.count()) > 0) await checked.first().uncheck();
+  assert.match(await page.locator('#embed-views-note').textContent(), /^No view chosen: the snippet shows/);
+  assert.match(await page.locator('#share-text').inputValue(), /views=boundary,loss/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 
 import puppeteer from 'puppeteer-core';
 
+import { controlsTabMisses, embedFit, embedMisfits, tabThrough, violations } from './a11y-checks.mjs';
 import { assertRefused, insertForbidden, launchBrowser, recordViolations, root, serveDist } from './browser.mjs';
 
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
@@ -151,6 +152,78 @@ test('Firefox: the embed view trains inside a 640x480 frame without scrollbars, 
   assert.deepEqual(await frame.evaluate(() => window.violations), []);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+// Accessibility in Firefox, as in Chromium (a11y.test.mjs, embed.test.mjs): axe-core's WCAG 2.1
+// AA on the page, the dark theme, the embed and the one-file page; Tab reaching every control and
+// a grid cell opened with the arrows and Enter; the embed snippet sizing its frame.
+test('Firefox: no WCAG 2.1 AA violation on the page with each view in place, dark, the embed and the one-file page', async () => {
+  for (const [what, url, scroll] of [
+    ['the page', server.url, true],
+    ['the page, dark', `${server.url}#theme=dark`, true],
+    ['the embed', `${server.url}#embed=1&views=boundary,layer,loss`, false],
+    ['the one-file page', pathToFileURL(join(root, 'dist', 'bnlab-standalone.html')).href, false],
+  ]) {
+    const { page, errors } = await open(url);
+    await stepsAtLeast(page, 20);
+    const views = scroll ? await page.$$eval('main .view', (vs) => vs.map((v) => v.id)) : [null];
+    for (const id of views) {
+      if (id) await page.$eval(`#${id}`, (v) => v.scrollIntoView({ block: 'start' }));
+      assert.deepEqual(await violations(page), [], `${what}${id ? `, scrolled to ${id}` : ''}`);
+    }
+    assert.deepEqual(errors, [], what);
+    await page.close();
+  }
+});
+
+test('Firefox: Tab reaches every control and a grid map; arrows and Enter open a cell', async () => {
+  const { page, errors } = await open(
+    `${server.url}#dataset=circle&hidden=8,8&sweepX=learningRate:0.1,1&sweepY=initStd:0.1,1&sweepSteps=100`,
+  );
+  await page.waitForFunction(() => /^Done/.test(document.getElementById('sweep-progress').textContent), {
+    timeout: 60000,
+  });
+  const reached = await tabThrough(page);
+  assert.ok(
+    reached.some((r) => r.tag === 'CANVAS'),
+    'Tab reaches a map',
+  );
+  const missed = await controlsTabMisses(page);
+  assert.deepEqual(missed.names, [], `of ${missed.count} controls, Tab misses these`);
+  await page.$eval('.sweep-map canvas', (c) => c.focus());
+  for (const key of ['ArrowRight', 'ArrowUp']) await page.keyboard.press(key);
+  assert.match(
+    await page.$eval('#sweep-hover', (e) => e.textContent),
+    /^Learning rate 1, Initial std \(Gaussian\) 1: /,
+  );
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /learningRate=1&/.test(location.hash) && /initStd=1&/.test(location.hash), {
+    timeout: 30000,
+  });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Firefox: the embed snippet sizes its iframe to its content in 320, 640 and 960 px columns', async () => {
+  const { page: source } = await open(server.url);
+  await source.waitForSelector('#embed:not([disabled])', { timeout: 30000 });
+  await source.click('#embed');
+  const snippet = await source.$eval('#share-text', (t) => t.value);
+  await source.close();
+  for (const width of [320, 640, 960]) {
+    const { page, errors } = await open('about:blank');
+    await page.setContent(
+      `<!doctype html><body style="margin:0"><div style="width:${width}px">${snippet}</div></body>`,
+    );
+    const iframe = await page.waitForSelector('iframe');
+    const frame = await iframe.contentFrame();
+    await stepsAtLeast(frame, 50);
+    await page.waitForFunction(() => document.querySelector('iframe').style.height !== '', { timeout: 30000 });
+    const box = await iframe.boundingBox();
+    assert.deepEqual(embedMisfits(await frame.evaluate(embedFit), box, width), [], `${width} px`);
+    assert.deepEqual(errors, [], `${width} px`);
+    await page.close();
+  }
 });
 
 // The recorded losses of the first 200 steps of a link, by step, from the page's Download data.

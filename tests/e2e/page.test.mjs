@@ -295,6 +295,14 @@ for (const [width, height] of [
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
     assert.ok(overflow <= 0, `horizontal overflow of ${overflow}px`);
+    // Nothing spills out of the side panel's box (a fieldset sizes to its widest content).
+    const spilled = await page.evaluate(() => {
+      const panel = document.querySelector('.panel').getBoundingClientRect();
+      return [...document.querySelectorAll('.panel *')]
+        .filter((e) => e.getClientRects().length > 0 && e.getBoundingClientRect().right > panel.right + 1)
+        .map((e) => `${e.tagName}${e.id ? `#${e.id}` : ''}.${e.className}`);
+    });
+    assert.deepEqual(spilled, [], 'every element of the panel inside it');
     const boxes = () =>
       page.evaluate(() =>
         [...document.querySelectorAll('.view, .panel, .chart, #boundaries')].map((e) => {

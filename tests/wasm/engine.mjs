@@ -2,14 +2,15 @@
 // fetch of a file path fails).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
 
-export async function loadEngine() {
-  const createBnLab = require(`${root}dist/bnlab.js`);
-  return createBnLab({ wasmBinary: readFileSync(`${root}dist/bnlab.wasm`) });
+export async function loadEngine(dist = join(root, 'dist')) {
+  const createBnLab = require(resolve(dist, 'bnlab.js'));
+  return createBnLab({ wasmBinary: readFileSync(resolve(dist, 'bnlab.wasm')) });
 }
 
 // Asserts that fn throws a JavaScript Error whose message matches pattern.

@@ -9,6 +9,7 @@
 // configuration.
 #pragma once
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -255,5 +256,40 @@ struct JsonWriter {
   Json null() { return Json(); }
   Json json(const Json& document) { return document; }
 };
+
+// A run's recorded series as CSV, for a spreadsheet or a plot: a row per recorded step, a column
+// per series: step, then "<arm>.<series>" for each arm, then "<arm>.layer<L>.<series>" for its
+// layers (the same numbers as the JSON's history; a missing value, e.g. after divergence, is
+// empty).
+inline std::string history_csv(const Experiment& e) {
+  const History& h = e.history();
+  std::vector<int> columns{0};
+  std::string out = "step";
+  for (int a = 0; a < e.arm_count(); ++a) {
+    for (int s = 0; s < Experiment::kSeriesPerArm; ++s) {
+      columns.push_back(e.arm_column(a, s));
+      out += "," + e.arm_name(a) + "." + Experiment::kArmSeries[s];
+    }
+    for (int l = 0; l < e.depth(); ++l)
+      for (int s = 0; s < Experiment::kSeriesPerLayer; ++s) {
+        columns.push_back(e.layer_column(a, l, s));
+        out += "," + e.arm_name(a) + ".layer" + std::to_string(l + 1) + "." +
+               Experiment::kLayerSeries[s];
+      }
+  }
+  out += "\n";
+  std::vector<std::vector<float>> values(columns.size(),
+                                         std::vector<float>(static_cast<std::size_t>(h.rows())));
+  for (std::size_t c = 0; c < columns.size(); ++c) h.column(columns[c], values[c].data());
+  for (int r = 0; r < h.rows(); ++r) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const float v = values[c][static_cast<std::size_t>(r)];
+      if (c) out += ",";
+      if (std::isfinite(v)) out += Json(double(v)).dump();
+    }
+    out += "\n";
+  }
+  return out;
+}
 
 }  // namespace bnlab

@@ -1,6 +1,7 @@
 // The page's entry: starts the training worker, and wires the run and the sweep controllers,
 // the address bar, the views and the buttons. It only displays; the engine in the worker
 // computes and validates everything.
+import { ALL_LESSONS, lessonFragment, lessonPagePath } from '../lessons/lesson-links.js';
 import { VIEWS } from '../shared/link.js';
 import { createBnLayer } from '../views/bn-layer.js';
 import { createBoundaries, drawProbabilityScale } from '../views/boundary.js';
@@ -16,6 +17,7 @@ import { applyEmbed, DEFAULT_EMBED_VIEWS, layoutEmbed } from './embed-layout.js'
 import { download, embedSnippet, initShareDialog, openShareDialog } from './share.js';
 import { RunController } from './run-controller.js';
 import { SweepController } from './sweep-controller.js';
+import { applyTheme } from './theme.js';
 import { makeWorker } from './workers.js';
 import { OwnData } from './own-data.js';
 import { createPytorchExport, savePytorch } from './pytorch-export.js';
@@ -87,9 +89,16 @@ const sweep = new SweepController({
       window.open(address.url(config, run.schema, { ...linkExtras(), paused: true }), '_blank', 'noopener');
       return;
     }
+    // A cell opened by keyboard: the focus goes where the page goes (the new run's first map),
+    // not left on the grid far below.
+    const byKeyboard = Boolean(document.activeElement?.closest('#view-sweep'));
     run.setPlaying(false);
     run.start(config, {
       then() {
+        if (byKeyboard) {
+          const map = $('boundaries').hidden ? null : $('boundaries').querySelector('canvas');
+          (map ?? $('play')).focus({ preventScroll: true });
+        }
         worker.postMessage({ type: 'step', n: steps });
         panel.setStatus(
           `Paused at step ${steps.toLocaleString('en')}, where the grid measured this cell; Play goes on.`,
@@ -114,9 +123,14 @@ function openLink(fragment = window.location.hash, reveal = false) {
   const link = address.read(fragment, run.schema);
   const { options } = address;
   page.linkNotes = link.notes;
-  // A link opened plays, unless it says paused=1.
-  run.setPlaying(!options.paused);
+  // A link opened plays, unless it says paused=1 or the reader's system asks for reduced motion:
+  // then nothing moves until Play.
+  const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  run.setPlaying(!options.paused && !still);
+  run.pausedWhy =
+    still && !options.paused ? 'Paused: your system asks for reduced motion. Play trains the networks.' : null;
   page.embedViews = applyEmbed(options, window.location.href);
+  applyTheme(options.theme, () => run.restyle());
   const linkSweep = options.sweep;
   const start = () =>
     run.start(link.config, {
@@ -186,8 +200,21 @@ $('focus-layer').addEventListener('change', (event) =>
 $('loss-log').addEventListener('change', (event) => views.charts.setLossLog(event.target.checked));
 $('shift-units').addEventListener('change', (event) => views.charts.setShiftUnits(event.target.value));
 
+// A printed page says which run it shows.
+window.addEventListener('beforeprint', () => {
+  $('print-link').textContent = `This run: ${window.location.href}`;
+});
+
 initShareDialog();
-window.addEventListener('resize', () => layoutEmbed(page.embedViews));
+// The frame resized (the host's script sizing the iframe, or the reader's window): fit the grid
+// again. Firefox sends no resize event to a frame its host resizes; the views' box still changes.
+let relayout = 0;
+const fitEmbed = () => {
+  cancelAnimationFrame(relayout);
+  relayout = requestAnimationFrame(() => layoutEmbed(page.embedViews));
+};
+window.addEventListener('resize', fitEmbed);
+new ResizeObserver(fitEmbed).observe(document.querySelector('main.views'));
 // A link pasted into the address bar of an open page: run what it describes.
 // The event's own address: the page may have rewritten the address for an older run between
 // the change and this event (a link pasted while the first run starts), and the link must win.
@@ -228,22 +255,50 @@ const LOCAL_NOTE =
     ? ' This page was opened from a file, so this address works only on this computer: to share the run, ' +
       'put bnlab-standalone.html on a web server (a blog that hosts one file will do) and copy the link there.'
     : '';
-$('copy-link').addEventListener('click', () =>
+// A lesson as its menu opens it has a page of its own beside this one (lesson/<id>.html), whose
+// link shows the lesson's title and picture when pasted into a chat or a course page: the dialog
+// offers it for exactly that run. The one-file page has no such pages beside it.
+function lessonPageUrl() {
+  const lesson = ALL_LESSONS.find((l) => l.id === linkExtras().lesson);
+  if (!lesson || !/^https?:$/.test(window.location.protocol) || document.getElementById('bnlab-worker-source'))
+    return null;
+  const asMenuOpensIt = lessonFragment(lesson, lesson.variants[0], run.schema, run.defaults);
+  return fullPageUrl().endsWith(asMenuOpensIt)
+    ? { lesson, url: new URL(lessonPagePath(lesson.id), window.location.href).href }
+    : null;
+}
+$('copy-link').addEventListener('click', () => {
+  const lessonPage = lessonPageUrl();
+  if (lessonPage) {
+    openShareDialog(
+      'Share this lesson',
+      `The link opens the lesson “${lessonPage.lesson.title}” with its settings and seed, as its menu does: ` +
+        "whoever opens it sees the same run, step for step. Pasted into a chat or a course page, it shows the lesson's title.",
+      lessonPage.url,
+    );
+    return;
+  }
   openShareDialog(
     'Share this run',
     `The link holds every setting, the seed included: whoever opens it sees the same run, step for step.${LOCAL_NOTE}`,
     fullPageUrl(),
-  ),
-);
+  );
+});
 $('embed').addEventListener('click', () => {
   const views = address.options.views?.length ? address.options.views : DEFAULT_EMBED_VIEWS;
   const { accepted } = run;
-  const url = address.url(accepted, run.schema, { embed: true, views, sweep: sweep.spec });
+  const snippet = (chosen, width, theme) =>
+    embedSnippet(
+      address.url(accepted, run.schema, { embed: true, views: chosen, sweep: sweep.spec, theme }),
+      `bnlab: ${accepted.dataset}, ${accepted.arms.join(' vs ')}`,
+      width,
+    );
   openShareDialog(
     'Embed this run',
-    `Paste this into a page. It shows the ${views.join(' and ')} views ` +
-      `with a play/pause button; views= in the address picks others (${VIEWS.join(', ')}).${LOCAL_NOTE}`,
-    embedSnippet(url, `bnlab: ${accepted.dataset}, ${accepted.arms.join(' vs ')}`),
+    'Paste this into a page: the frame sizes itself to what it shows (its few lines of script listen to the ' +
+      `embed only; without them it is 480 px high). Choose its views, width and colours here; a narrow frame may leave out views that do not fit, and says so.${LOCAL_NOTE}`,
+    snippet(views, '100%'),
+    { views, all: VIEWS, snippet },
   );
 });
 $('download').addEventListener('click', () => worker.postMessage({ type: 'export' }));

@@ -35,6 +35,27 @@ function bestGrid(n, w, h, hasMaps, wholeRows) {
   return best;
 }
 
+// The height the chosen views would like at this width: cells about COMFORT_W wide, charts
+// 0.62 as high as wide, maps square (at most MAP_MAX), so a host that sizes its iframe to it
+// gets every picture at a good size without blank space. A host page's script reads it from a
+// message (the Embed dialog's snippet has the few lines that do).
+const COMFORT_W = 300;
+const MAP_MAX = 360;
+function preferredHeight(n, width, hasMaps, wholeRows) {
+  const cols = Math.max(1, Math.min(n, Math.floor((width + GAP) / (COMFORT_W + GAP)) || 1));
+  const cellW = (width - GAP * (cols - 1)) / cols;
+  const cellH = hasMaps ? Math.min(cellW, MAP_MAX) + 18 : Math.min(320, Math.max(MIN_H + 60, cellW * 0.62));
+  const rows = Math.ceil(n / cols) + wholeRows;
+  return rows * cellH + GAP * (rows - 1);
+}
+
+let posted = 0;
+function postHeight(height) {
+  if (window.parent === window || Math.abs(height - posted) < 1) return;
+  posted = height;
+  window.parent.postMessage({ type: 'bnlab:height', height: Math.ceil(height) }, '*');
+}
+
 export function layoutEmbed(chosenIds) {
   const views = document.querySelector('main.views');
   const note = $('embed-note');
@@ -65,6 +86,12 @@ export function layoutEmbed(chosenIds) {
     leftOut.unshift(sectionName(shown[shown.length - 1]));
   }
   const all = shown.flatMap((id) => cells($(id)));
+  const box = views.getBoundingClientRect();
+  const digitRows = 2 * all.filter((c) => c.classList.contains('digits')).length;
+  const hasMaps = all.some((c) => c.classList.contains('boundary') || c.classList.contains('sweep-map'));
+  postHeight(
+    window.innerHeight - box.height + preferredHeight(all.length - digitRows / 2, box.width, hasMaps, digitRows),
+  );
   const cols = layout?.cols ?? 1;
   views.style.setProperty('--embed-cols', String(cols));
   views.style.setProperty('--embed-row', `${Math.floor(layout?.cellH ?? MIN_H)}px`);

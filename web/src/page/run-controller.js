@@ -23,6 +23,8 @@ export class RunController {
     this.liveEdits = {}; // live settings (learning rate) changed since the latest start
     this.lesson = null; // what the worker says the run is: { id, variant, pace, horizon }, { modifiedFrom }, null
     this.then = null; // what to do once the latest start is ready
+    this.pausedWhy = null; // why a run that starts paused does, when the reader did not ask
+    this.lastReady = null; // the running experiment's ready message, to make the views again
   }
 
   // The lesson the link names: only while the run is one of its variants (a changed setting
@@ -81,6 +83,7 @@ export class RunController {
   }
 
   togglePlay() {
+    this.pausedWhy = null;
     this.setPlaying(!this.playing);
     this.worker.postMessage({ type: this.playing ? 'play' : 'pause' });
     panel.setStatus(this.playing ? 'Training.' : 'Paused.');
@@ -129,13 +132,22 @@ export class RunController {
     this.worker.postMessage({ type: 'focus', layer: panel.chosenLayer() || 0 });
     panel.clearScoreboard();
     for (const view of Object.values(this.views)) view.reset(message);
+    this.lastReady = message;
     this.onReady(message);
-    panel.setStatus(this.playing ? 'Training.' : 'Paused.');
+    panel.setStatus(this.playing ? 'Training.' : (this.pausedWhy ?? 'Paused.'));
     if (latest && this.then) {
       const then = this.then;
       this.then = null;
       then(message);
     }
+  }
+
+  // The theme changed: the views are made again in its colours, and the worker sends the whole
+  // history again to fill them.
+  restyle() {
+    if (!this.lastReady) return;
+    for (const view of Object.values(this.views)) view.reset(this.lastReady);
+    this.worker.postMessage({ type: 'resend' });
   }
 
   // Drawn at the next animation frame; the worker sends the next snapshot once told so.

@@ -18,3 +18,8 @@ export function num(v) {
 
 // A ratio: "3.5×", "12×".
 export const times = (v) => (Number.isFinite(v) ? `${v >= 10 ? v.toFixed(0) : v.toFixed(1)}×` : '—');
+
+// An accuracy in whole percent, rounded down: a grid cell reads 90 only when it reached 90%. The
+// accuracy is a float32 (0.52 arrives as 0.51999998): 1e-4 percent brings it back over its
+// whole percent, far below the 0.02% a test set of 5,000 can resolve.
+export const percentDown = (v) => String(Math.floor(100 * v + 1e-4));

@@ -8,7 +8,8 @@ import { MAX_DATA, TABLE_KEYS } from './table-link.js';
 
 // Longer fragments are refused whole; a table's data= (table-link.js) counts apart, up to MAX_DATA.
 export const MAX_FRAGMENT = 4096;
-export const PAGE_OPTIONS = ['embed', 'views', 'paused', 'lesson'];
+export const PAGE_OPTIONS = ['embed', 'views', 'paused', 'lesson', 'theme'];
+export const THEMES = ['light', 'dark', 'auto'];
 // Links written before the lessons had one name called a lesson a scenario: such a link still
 // opens its lesson.
 const OLD_KEYS = { scenario: 'lesson' };
@@ -102,6 +103,9 @@ export function parseFragment(fragment, schema) {
       config[key] = valueFromText(fields.get(key), value);
     } else if (key === 'embed' || key === 'paused') {
       options[key] = value === '' || value === '1' || value === 'true';
+    } else if (key === 'theme') {
+      if (THEMES.includes(value)) options.theme = value;
+      else notes.push(`theme: ignored "${clip(value)}" (known: ${THEMES.join(', ')}).`);
     } else if (Object.hasOwn(SWEEP_KEYS, key)) {
       const name = SWEEP_KEYS[key];
       options.sweep ??= {};

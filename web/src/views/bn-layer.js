@@ -10,6 +10,7 @@ import { cssColors } from './kit/cards.js';
 import { $ } from './kit/dom.js';
 import { FONT_PX, niceSteps } from './kit/drawing.js';
 import { drawSoon } from './kit/frames.js';
+import { canvasPng, saveButtons, toCsv } from './kit/save.js';
 
 // Room for a row's name, CSS px: a narrow picture (a phone, an embed's cell) gets short names.
 const WIDE = 520;
@@ -241,7 +242,7 @@ export function createBnLayer({ onInspect }) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const style = getComputedStyle(canvas);
-    const colors = cssColors(style);
+    const colors = cssColors();
     ctx.font = `${FONT_PX + 1}px ${style.fontFamily}`;
     const follow = Math.min(Number(select.example.value) || 0, batch.z.length - 1);
     // Four rows share the height: a row holds its markers' labels, its dots, its axis, its ticks.
@@ -258,6 +259,30 @@ export function createBnLayer({ onInspect }) {
     );
   }
 
+  const figureTitle = () =>
+    batch
+      ? `Inside a BN layer: ${armLabel(ready.arms[batch.arm])}, layer ${batch.layer + 1}, unit ${batch.unit + 1}, step ${steps.toLocaleString('en')}`
+      : 'Inside a BN layer';
+  const save = saveButtons(canvas.parentElement, {
+    title: figureTitle,
+    png: () => canvasPng(canvas, figureTitle()),
+    csv: () =>
+      toCsv(
+        ['row', 'example', 'class', 'z', 'x_hat', 'y', 'y_inference'],
+        batch
+          ? Array.from(batch.z, (z, i) => [
+              i + 1,
+              batch.examples[i],
+              batch.labels[i],
+              z,
+              batch.xHat[i],
+              batch.y[i],
+              batch.yInference[i],
+            ])
+          : [],
+      ),
+  });
+
   for (const key of ['arm', 'layer', 'unit']) {
     select[key].addEventListener('change', () => {
       if (key === 'layer') fillUnits();
@@ -266,6 +291,7 @@ export function createBnLayer({ onInspect }) {
   }
   const showAll = () => {
     if (batch) showNumbers(batch, Number(select.example.value) || 0, undo, steps);
+    save.refresh();
     drawSoon('bn-lines', draw);
   };
   select.example.addEventListener('change', showAll);

@@ -280,7 +280,7 @@ export function createBoundaries(container) {
       grid: ready.grid,
       data: ready.data,
       axisNames: ready.data.featureNames ?? axisNames(ready.config.dataset), // a table's: its columns
-      colors: cssColors(style),
+      colors: cssColors(),
       font: style.fontFamily,
       cards: ready.arms.map((name) => ({ ...createArmCard(name, 'boundary'), decor: null, frame: null })),
     };

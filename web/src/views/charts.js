@@ -5,6 +5,7 @@
 import Chart from 'chart.js/auto';
 
 import { hasBn } from '../shared/arms.js';
+import { cssColors } from './kit/cards.js';
 import { $ } from './kit/dom.js';
 import { appendHistory, createHistory } from './kit/page-history.js';
 import { betaView, gammaView } from './gamma-beta.js';
@@ -48,6 +49,10 @@ export function createCharts() {
       for (const view of views.values()) view.destroy();
       // An embed's cells are small: smaller text leaves the plots room.
       Chart.defaults.font.size = document.body.classList.contains('embed') ? 10 : 12;
+      // Text and grid in the theme's colours.
+      const colors = cssColors();
+      Chart.defaults.color = colors.muted;
+      Chart.defaults.borderColor = colors.line;
       const { config, arms, depth, data } = ready;
       state = {
         config,

@@ -4,7 +4,7 @@
 //
 // Everything is built on reset; a snapshot only rewrites the answers that changed and redraws
 // the matrices whose counts changed, so ten snapshots a second cost little and move nothing.
-import { armColor, armLabel } from '../shared/arms.js';
+import { armColor, armInk, armLabel } from '../shared/arms.js';
 import { createArmCard, cssColors, drawNotice } from './kit/cards.js';
 import { FONT_PX, rgbOf } from './kit/drawing.js';
 import { pct } from '../shared/format.js';
@@ -55,7 +55,7 @@ function createCell(index, truth, arms) {
   const answers = arms.map((name) => {
     const answer = document.createElement('span');
     answer.className = 'digit-answer';
-    answer.style.color = armColor(name);
+    answer.style.color = armInk(name);
     answer.setAttribute('aria-hidden', 'true');
     answer.textContent = '–';
     return answer;
@@ -217,7 +217,7 @@ function paragraph(...parts) {
 function legend(arms) {
   const names = arms.map((name) => {
     const span = document.createElement('span');
-    span.style.color = armColor(name);
+    span.style.color = armInk(name);
     span.textContent = armLabel(name);
     return span;
   });
@@ -304,7 +304,7 @@ export function createDigits(anchor) {
     }
     const style = getComputedStyle(container);
     const { testX, testY } = ready.data;
-    const colors = cssColors(style);
+    const colors = cssColors();
     const grid = document.createElement('ol');
     grid.className = 'digit-grid';
     const cells = Array.from({ length: Math.min(SHOWN, testY.length) }, (_, i) => createCell(i, testY[i], ready.arms));

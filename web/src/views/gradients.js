@@ -56,6 +56,7 @@ function landscapeView(canvas, state, { lo, hi, title, y }) {
     datasets: state.arms.flatMap((name) => [
       lineDataset(`${armLabel(name)}: lowest`, armColor(name), { width: 1, legend: false }),
       lineDataset(armLabel(name), armColor(name), {
+        endLabel: armLabel(name),
         width: 1,
         fill: '-1',
         backgroundColor: withAlpha(armColor(name), 0.25),

@@ -2,18 +2,12 @@
 // each with ✓ or ✗ and the numbers behind it for this run. The verdicts come from the worker
 // (claims.js evaluated on the run); this module only displays them. Every text goes in with
 // textContent, never as markup.
-import { bottomLine, findLesson, LESSONS, variantClaims } from '../lessons/lessons.js';
+import { ALL_LESSONS, lessonFragment as variantHref } from '../lessons/lesson-links.js';
+import { bottomLine, findLesson, variantClaims } from '../lessons/lessons.js';
 import { SWEEP_LESSONS } from '../lessons/sweep-lessons.js';
-import { configToFragment } from '../shared/link.js';
 import { renderClaims, showBottomLine, showVerdict } from './kit/claim-list.js';
 import { $, el } from './kit/dom.js';
 import { withGlossary } from './kit/glossary.js';
-
-// A lesson variant's share link (a sweep lesson's carries its sweep).
-function variantHref(lesson, variant, schema, defaults) {
-  const id = lesson.id === 'default' ? undefined : lesson.id;
-  return configToFragment({ ...defaults, ...variant.config }, schema, { lesson: id, sweep: variant.sweep });
-}
 
 // A lesson's variants as links, separated by middle dots; each knows which variant it is, so
 // the running one can be marked.
@@ -34,7 +28,7 @@ export function renderLessonMenu(schema, defaults) {
     a.href = variantHref(lesson, lesson.variants[0], schema, defaults);
   }
   $('lesson-list').replaceChildren(
-    ...[...LESSONS, ...SWEEP_LESSONS].map((lesson) => {
+    ...ALL_LESSONS.map((lesson) => {
       const li = el('li');
       // The title opens the first variant too: students click names.
       const title = el('a', 'lesson-name', lesson.title);
@@ -107,11 +101,24 @@ export function showClaims(claims, steps) {
     }
     showVerdict(li, verdict, detail);
   });
-  showBottomLine(
-    $('lesson-bottom-line'),
-    claims.atHorizon ? bottomLine(shown.lesson, shown.variant, claims.atHorizon) : null,
-    `at step ${at}, once the claims are checked.`,
-  );
+  const line = claims.atHorizon ? bottomLine(shown.lesson, shown.variant, claims.atHorizon) : null;
+  showBottomLine($('lesson-bottom-line'), line, `at step ${at}, once the claims are checked.`);
+  announceVerdicts(claims, line);
+}
+
+// Screen readers hear a lesson's verdicts once, when they are checked, not at every snapshot.
+let announced = null;
+function announceVerdicts(claims, line) {
+  if (!claims.atHorizon) {
+    announced = null;
+    return;
+  }
+  const key = `${shown.lesson.id} ${claims.horizon}`;
+  if (announced === key) return;
+  announced = key;
+  const held = claims.atHorizon.filter((c) => c.ok).length;
+  $('announcer').textContent =
+    `${shown.lesson.title}, at step ${claims.horizon.toLocaleString('en')}: ${held} of ${claims.atHorizon.length} claims hold. Bottom line: ${line}`;
 }
 
 // Brings the banner into view (after a lesson was chosen from the menu).

@@ -16,7 +16,7 @@ export function lossView(canvas, state) {
     x: stepAxis(),
     y: axis(`loss (${lossName})`),
     datasets: state.arms.flatMap((name) => [
-      lineDataset(`${armLabel(name)}: train`, armColor(name)),
+      lineDataset(`${armLabel(name)}: train`, armColor(name), { endLabel: armLabel(name) }),
       lineDataset(`${armLabel(name)}: test`, armColor(name), { dash: DASHED }),
     ]),
   });

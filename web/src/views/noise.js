@@ -1,7 +1,7 @@
 // BN's noise view: a BN layer's batch statistics against its running averages, the same
 // examples normalized in random batches, the spread of the batch mean against the batch size,
 // test accuracy in training and inference mode, and one example alone in training mode.
-import { armColor, armLabel, hasBn } from '../shared/arms.js';
+import { armColor, armInk, armLabel, hasBn } from '../shared/arms.js';
 import {
   axis,
   createChart,
@@ -27,7 +27,7 @@ function batchStatView(canvas, state, { batch, running, title, y }) {
     y,
     datasets: bnArms.flatMap(({ name }) => [
       pointDataset(`${armLabel(name)}: batch`, armColor(name), { pointRadius: 1.2, borderWidth: 0 }),
-      lineDataset(`${armLabel(name)}: running`, armColor(name), { width: 3 }),
+      lineDataset(`${armLabel(name)}: running`, armColor(name), { width: 3, endLabel: armLabel(name) }),
     ]),
   });
   return {
@@ -185,7 +185,11 @@ export function spreadView(canvas, state) {
 // own (dotted). Plain has no statistics to choose: only its solid line.
 export function modesView(canvas, state) {
   const lines = state.arms.flatMap((name, a) => [
-    { a, series: 'testAccuracy', dataset: lineDataset(`${armLabel(name)}: inference`, armColor(name)) },
+    {
+      a,
+      series: 'testAccuracy',
+      dataset: lineDataset(`${armLabel(name)}: inference`, armColor(name), { endLabel: armLabel(name) }),
+    },
     ...(hasBn(name, state.depth)
       ? [
           {
@@ -250,7 +254,7 @@ export function singleExampleView(paragraph, state) {
       paragraph.replaceChildren(
         ...lines.flatMap(([name, sentence], i) => {
           const label = document.createElement('strong');
-          label.style.color = armColor(name);
+          label.style.color = armInk(name);
           label.textContent = armLabel(name);
           return [...(i > 0 ? [document.createElement('br')] : []), label, document.createTextNode(sentence)];
         }),

@@ -281,6 +281,11 @@ export class Training {
     if (!this.running) this.sendSnapshot();
   }
 
+  resend() {
+    this.sent = { rows: 0, stride: 1 };
+    if (!this.running) this.sendSnapshot();
+  }
+
   drawn(seq) {
     if (seq !== this.seq) return; // an older snapshot, of an experiment since replaced
     this.inFlight = false;

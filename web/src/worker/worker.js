@@ -19,6 +19,7 @@
 //   { type: 'speed', stepsPerSecond }  0 = as fast as possible
 //   { type: 'learningRate', value, id }  without restarting (an error carries the id)
 //   { type: 'focus', layer }         the hidden layer the per-layer views show
+//   { type: 'resend' }               the next snapshot carries the whole history again
 //   { type: 'export' }               the whole run's configuration and history, as JSON text
 //   { type: 'drawn', seq }           the page has drawn snapshot seq: the next may come
 //   { type: 'sweep', sweep, id }     validate a sweep (answered by 'sweep' or an error with fields)
@@ -90,6 +91,7 @@ const handlers = {
   export: () => post({ type: 'export', json: training.exportJson() }),
   drawn: ({ seq }) => training.drawn(seq),
   focus: ({ layer }) => training.focus(layer),
+  resend: () => training.resend(),
   inspect: (choice) => training.inspect(choice),
   calculate: ({ input }) => post({ type: 'calculated', result: engine.batchNormCalculator(input) }),
   sweep: ({ sweep, id }) => post({ type: 'sweep', id, sweep: engine.parseSweep(sweep) }),

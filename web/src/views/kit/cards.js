@@ -2,6 +2,7 @@
 // "diverged at step N" notice drawn on its canvas, and the page's palette.
 import { armColor, armLabel } from '../../shared/arms.js';
 import { FONT_PX } from './drawing.js';
+import { canvasPng, saveButtons } from './save.js';
 
 // A card with the arm's title (colour swatch, label, a slot for its accuracy) and a canvas.
 export function createArmCard(name, className) {
@@ -18,10 +19,12 @@ export function createArmCard(name, className) {
   title.append(swatch, armLabel(name), accuracy);
   const canvas = document.createElement('canvas');
   canvas.setAttribute('role', 'img');
+  canvas.tabIndex = 0; // keyboard users reach it and hear its label
   // Sized by the layout, never by its pixel buffer: as wide as the card, and square from the
   // start, so nothing moves when the first drawing arrives.
   canvas.style.cssText = 'display: block; width: 100%; aspect-ratio: 1;';
   card.append(title, canvas);
+  saveButtons(card, { title: () => title.textContent, png: () => canvasPng(canvas, title.textContent) });
   return { name, element: card, canvas, accuracy, side: 0, divergedAt: null, text: '', label: '' };
 }
 
@@ -43,8 +46,25 @@ export function drawNotice(ctx, frame, text, view) {
   ctx.fillText(text, cx, cy);
 }
 
-// The page's palette, from its stylesheet, so the canvases and the text around them agree.
-export function cssColors(style) {
-  const read = (name) => style.getPropertyValue(name).trim();
-  return { ink: read('--ink'), muted: read('--muted'), line: read('--line'), bad: read('--bad') };
+// The page's palette, from its stylesheet, so the canvases and the text around them agree. Its
+// colours are light-dark() pairs, which a custom property keeps unresolved: a hidden probe
+// element resolves each to the colour the theme gives.
+let probe = null;
+export function cssColors() {
+  if (!probe) {
+    probe = document.createElement('span');
+    probe.hidden = true;
+    document.body.append(probe);
+  }
+  const read = (name) => {
+    probe.style.color = `var(${name})`;
+    return getComputedStyle(probe).color;
+  };
+  return {
+    ink: read('--ink'),
+    muted: read('--muted'),
+    line: read('--line'),
+    bad: read('--bad'),
+    paper: read('--paper'),
+  };
 }

@@ -4,7 +4,10 @@
 import Chart from 'chart.js/auto';
 
 import { niceSteps, withAlpha } from './drawing.js';
+import { inkFor } from '../../shared/arms.js';
 import { superscript } from '../../shared/format.js';
+import { textAlternative } from './chart-text.js';
+import { chartCsv, chartPng, saveButtons } from './save.js';
 import { cancelDraw, drawSoon } from './frames.js';
 
 // Refills points with (xs[i], ys[i]), reusing its objects: the BN traces, the jitter and the
@@ -137,17 +140,21 @@ const visibility = new IntersectionObserver(
 // Charts on screen with new data are drawn at the next animation frames, within the page's
 // frame budget (frames.js).
 export function draw(chart) {
+  describers.get(chart)?.update(fullText.get(chart));
   if (!onScreen.has(chart)) {
     stale.add(chart);
     return;
   }
   drawSoon(chart, () => chart.update('none'));
 }
+const describers = new WeakMap(); // chart -> its text alternative's update (chart-text.js)
 
 const pagePlugin = {
   id: 'bnlabPage',
   resize: wrapText,
   beforeDestroy: (chart) => {
+    describers.get(chart)?.remove();
+    chart.canvas.parentElement?.querySelector(':scope > .figure-save')?.remove();
     visibility.unobserve(chart.canvas);
     cancelDraw(chart);
     stale.delete(chart);
@@ -177,6 +184,38 @@ function lineLabels(chart) {
 }
 
 const NEAREST_X = { mode: 'nearest', axis: 'x', intersect: false };
+
+// Never colour alone: a dataset with endLabel (its network's name) gets it written at the end of
+// its line, in its colour, nudged apart from the others.
+const endLabels = {
+  id: 'bnlabEndLabels',
+  afterDatasetsDraw(chart) {
+    const { ctx, chartArea } = chart;
+    const labels = [];
+    chart.data.datasets.forEach((d, i) => {
+      if (!d.endLabel || chart.getDatasetMeta(i).hidden) return;
+      const points = chart.getDatasetMeta(i).data;
+      for (let k = points.length - 1; k >= 0; --k) {
+        const { x, y } = points[k];
+        if (Number.isFinite(x) && Number.isFinite(y) && y >= chartArea.top && y <= chartArea.bottom) {
+          labels.push({ text: d.endLabel, color: inkFor(d.borderColor), x, y: y - 8 });
+          break;
+        }
+      }
+    });
+    labels.sort((a, b) => a.y - b.y);
+    for (let k = 1; k < labels.length; ++k) labels[k].y = Math.max(labels[k].y, labels[k - 1].y + 12);
+    ctx.save();
+    ctx.font = `600 ${Chart.defaults.font.size - 1}px ${Chart.defaults.font.family}`;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const l of labels) {
+      ctx.fillStyle = l.color;
+      ctx.fillText(l.text, Math.min(l.x, chartArea.right) - 2, Math.max(chartArea.top + 6, l.y));
+    }
+    ctx.restore();
+  },
+};
 
 export function createChart(
   canvas,
@@ -211,6 +250,7 @@ export function createChart(
       parsing,
       normalized: type === 'line', // history and traces are sorted by step
       interaction,
+      layout: { padding: { top: 16 } }, // room for the Save buttons above the title
       scales: { x, y },
       plugins: {
         title: { display: true, text: title },
@@ -227,10 +267,21 @@ export function createChart(
         },
       },
     },
-    plugins: [pagePlugin, ...plugins],
+    plugins: [pagePlugin, endLabels, ...plugins],
   });
   visibility.observe(canvas);
   fullText.set(chart, { title, subtitle });
+  describers.set(
+    chart,
+    textAlternative(chart, () => save.refresh()),
+  );
+  // Saved as it is drawn now: the data of a chart off screen may not be drawn yet.
+  const save = saveButtons(canvas.parentElement, {
+    // The title as it is now: a chart's title may be set after it is made (setText).
+    title: () => fullText.get(chart).title,
+    png: () => chartPng(chart),
+    csv: () => chartCsv(chart, chart.options.scales.x?.title?.text ?? 'x'),
+  });
   wrapText(chart);
   return chart;
 }

@@ -27,7 +27,7 @@ export function layerLineView(canvas, state, { series: initial, title, y, note =
     title: layerTitle(state, undefined, title),
     x: stepAxis(),
     y,
-    datasets: state.arms.map((name) => lineDataset(armLabel(name), armColor(name))),
+    datasets: state.arms.map((name) => lineDataset(armLabel(name), armColor(name), { endLabel: armLabel(name) })),
   });
   return {
     update({ focusLayer }, fresh) {

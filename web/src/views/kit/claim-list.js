@@ -15,7 +15,10 @@ export function renderClaims(list, claims, pending = '') {
       text.append(...withGlossary(claim.text, linked));
       const seeds = el('span', 'claim-seeds');
       seeds.append(...withGlossary(` (holds in ${claim.held} of seeds 1–${SEEDS})`, linked));
-      li.append(el('span', 'mark', '⋯'), text, el('span', 'claim-detail', pending), seeds);
+      const mark = el('span', 'mark', '⋯');
+      mark.setAttribute('role', 'img');
+      mark.setAttribute('aria-label', 'not checked yet');
+      li.append(mark, text, el('span', 'claim-detail', pending), seeds);
       return li;
     }),
   );

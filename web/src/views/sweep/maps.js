@@ -2,11 +2,12 @@
 // and y up (the first value at the bottom left); pointing at a cell (or tapping it) shows its
 // numbers, clicking it (or tapping it again) opens its run.
 import { armColor, armLabel } from '../../shared/arms.js';
-import { num, pct } from '../../shared/format.js';
+import { num, pct, percentDown } from '../../shared/format.js';
 import { cellPosition } from '../../shared/sweep-grid.js';
 import { cssColors } from '../kit/cards.js';
 import { el } from '../kit/dom.js';
 import { FONT_PX } from '../kit/drawing.js';
+import { canvasPng, saveButtons } from '../kit/save.js';
 import { drawSoon } from '../kit/frames.js';
 import { fieldLabel } from './form.js';
 import { DIVERGED_RGB, isAccuracy, METRIC_NAMES, PENDING_RGB, scaleOf, viridis } from './scale.js';
@@ -46,7 +47,7 @@ export function describeCell(grid, index) {
     if (m.divergedAt !== null) return `${armLabel(name)} diverged at step ${m.divergedAt.toLocaleString('en')}`;
     return `${armLabel(name)} test accuracy ${pct(m.testAccuracy)}, test loss ${num(m.testLoss)}`;
   });
-  return `${where}: ${arms.join('; ')}. Click (or tap again) to open this run.`;
+  return `${where}: ${arms.join('; ')}. Click (tap again, or press Enter) to open this run.`;
 }
 
 // The canvas's bitmap sized to its CSS box at the device's pixel ratio (only when that
@@ -86,8 +87,7 @@ function drawCells(ctx, grid, a, f) {
     if (!m || cw < 22 || ch < 14) return;
     const light = rgb[0] * 0.3 + rgb[1] * 0.59 + rgb[2] * 0.11 > 140;
     ctx.fillStyle = light ? '#111' : '#fff';
-    // Accuracy rounded down: a cell reads 90 only when it reached 90%.
-    const text = diverged ? '×' : isAccuracy(metric) ? String(Math.floor(100 * value)) : num(value);
+    const text = diverged ? '×' : isAccuracy(metric) ? percentDown(value) : num(value);
     ctx.fillText(text, x + cw / 2, y + ch / 2);
   });
   return { reached, best, done: grid.cells.filter(Boolean).length };
@@ -137,8 +137,7 @@ export function createMaps(container, { onHover, onOpen }) {
   let cards = [];
   let hover = null; // { arm, index }
 
-  function pointAt(card, event) {
-    const index = cellAt(grid, card.canvas, event);
+  function hoverCell(card, index) {
     const next = index === null ? null : { arm: card.name, index };
     if (next?.arm === hover?.arm && next?.index === hover?.index) return;
     hover = next;
@@ -146,6 +145,25 @@ export function createMaps(container, { onHover, onOpen }) {
     card.canvas.title = index === null ? '' : describeCell(grid, index); // where the readout is hidden (an embed)
     onHover(hover);
     drawAll();
+  }
+  const pointAt = (card, event) => hoverCell(card, cellAt(grid, card.canvas, event));
+
+  // The keyboard: arrows move between cells (up is the next y value), Enter or Space opens one.
+  const STEPS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+  function keyAt(card, event) {
+    const at = hover?.arm === card.name ? hover.index : 0;
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      if (grid.cells[at]) onOpen(at);
+      return;
+    }
+    const step = STEPS[event.key];
+    if (!step) return;
+    event.preventDefault();
+    const { ix, iy } = cellPosition(grid.sweep, at);
+    const x = Math.min(columns(grid) - 1, Math.max(0, ix + step[0]));
+    const y = Math.min(rows(grid) - 1, Math.max(0, iy + step[1]));
+    hoverCell(card, y * columns(grid) + x);
   }
 
   function makeCard(name) {
@@ -157,9 +175,21 @@ export function createMaps(container, { onHover, onOpen }) {
     title.append(swatch, armLabel(name), summary);
     const canvas = el('canvas');
     canvas.setAttribute('role', 'img');
+    canvas.tabIndex = 0;
+    canvas.setAttribute('aria-keyshortcuts', 'ArrowLeft ArrowRight ArrowUp ArrowDown Enter');
     element.append(title, canvas);
+    saveButtons(element, { title: () => title.textContent, png: () => canvasPng(canvas, title.textContent) });
     const card = { name, element, canvas, summary };
+    canvas.addEventListener('keydown', (event) => keyAt(card, event));
+    canvas.addEventListener('focus', () => {
+      if (hover?.arm !== name) hoverCell(card, 0);
+    });
     canvas.addEventListener('mousemove', (event) => pointAt(card, event));
+    canvas.addEventListener('blur', () => {
+      hover = null;
+      onHover(null);
+      drawAll();
+    });
     canvas.addEventListener('mouseleave', () => {
       hover = null;
       onHover(null);
@@ -193,11 +223,11 @@ export function createMaps(container, { onHover, onOpen }) {
     const counts = drawCells(ctx, grid, grid.arms.indexOf(card.name), f);
     if (hover?.arm === card.name) {
       const { x, y } = cellBox(grid, f, hover.index);
-      ctx.strokeStyle = cssColors(style).ink;
+      ctx.strokeStyle = cssColors().ink;
       ctx.lineWidth = 2;
       ctx.strokeRect(x + 1, y + 1, f.w / columns(grid) - 3, f.h / rows(grid) - 3);
     }
-    ctx.fillStyle = cssColors(style).muted;
+    ctx.fillStyle = cssColors().muted;
     drawAxes(ctx, grid, f);
     const summary = summaryText(grid, counts);
     card.summary.textContent = counts.done ? ` ${summary}` : '';

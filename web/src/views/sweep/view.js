@@ -17,7 +17,7 @@ import { createScale, isAccuracy, METRIC_NAMES } from './scale.js';
 const REDRAW_MS = 250;
 
 const HOVER_HINT =
-  "Point at a cell (or tap it) for its numbers; click it (tap again) to open that run in the views above, paused at the grid's step.";
+  "Point at a cell (or tap it, or Tab to a map and move with the arrow keys) for its numbers; click it (tap again, or press Enter) to open that run in the views above, paused at the grid's step.";
 
 // Calls draw now, and again once REDRAW_MS has passed if it was asked for meanwhile.
 function throttled(draw) {
@@ -119,8 +119,12 @@ export function createSweepView({
     progress(text, running) {
       progressText = text;
       $('sweep-progress').textContent = text;
+      // The focus follows the button that takes over: a disabled button drops it to the body.
+      const focused = document.activeElement;
       $('sweep-run').disabled = running;
       $('sweep-cancel').disabled = !running;
+      if (focused === $('sweep-run') && running) $('sweep-cancel').focus();
+      if (focused === $('sweep-cancel') && !running) $('sweep-run').focus();
       $('sweep-download').disabled = running || !grid || !gridDone(grid);
     },
     // A sweep lesson's text and claims: pending while the grid fills, then ✓ or ✗ with the

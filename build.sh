@@ -7,6 +7,7 @@
 #   ./build.sh figure1 [STEPS]   the BatchNorm paper's Figure 1 on the digits, docs/figure1.png
 #   ./build.sh bench [--rounds R] [--seconds S] [--heap-minutes M]   steps/s against native and TF.js,
 #                      bytes; bench/results.md
+#   ./build.sh fuzz [SECONDS]   each fuzz target for SECONDS (default 300), one at a time, niced
 #   ./build.sh deps    only install what is missing
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -35,10 +36,18 @@ APT_NEEDS=(
   "fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
   "firefox-esr:firefox-esr"
   "clang-format:clang-format"
+  "clang:clang++"
+  # libFuzzer and the sanitizers' runtimes (Debian only recommends them with clang)
+  "libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
   "parallel:parallel"
   "python3-numpy:import numpy"
   "python3-torch:import torch"
 )
+# Seconds each fuzz target runs in ./build.sh test (after replaying every committed input).
+FUZZ_TEST_SECONDS=${FUZZ_TEST_SECONDS:-15}
+# The sanitizers stop at the first report, with a stack trace.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}
 
 missing_packages() {
   local entry package probe
@@ -87,6 +96,14 @@ build_wasm() {
   cmake --build build/wasm -j"$JOBS"
 }
 
+# The native suite again, built by clang with AddressSanitizer and UndefinedBehaviorSanitizer.
+build_sanitize() {
+  log "native build with ASan and UBSan, and the fuzz targets (build/sanitize)"
+  cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ \
+    -DBNLAB_SANITIZE=ON >/dev/null
+  cmake --build build/sanitize -j"$JOBS"
+}
+
 # The page's modules bundled into classic scripts (pages opened from file:// cannot load ES
 # modules or module workers), Chart.js included from node_modules: no third-party host.
 build_web() {
@@ -99,7 +116,12 @@ build_web() {
                  --sourcemap --log-level=warning)
   "${esbuild[@]}" web/src/page/app.js --outfile=dist/app.js
   "${esbuild[@]}" web/src/worker/worker.js --outfile=dist/worker.js
-  node web/standalone.mjs dist build/wasm/bnlab-single.js
+  # The engine's glue minified too (emcc only minifies it with the closure compiler, which this
+  # machine lacks): 14.0 -> 10.5 KB gzipped. Running it again on its own output is harmless.
+  local minify=(node_modules/.bin/esbuild --minify --target=es2020 --log-level=warning --allow-overwrite)
+  "${minify[@]}" dist/bnlab.js --outfile=dist/bnlab.js
+  "${minify[@]}" build/wasm/bnlab-single.js --outfile=build/wasm/bnlab-single.min.js
+  node web/standalone.mjs dist build/wasm/bnlab-single.min.js
   # Link previews: their picture (the default run, drawn by the page in headless Chromium), the
   # tags, and a page per lesson; BNLAB_SITE_URL makes their addresses absolute.
   node web/link-previews.mjs dist
@@ -112,30 +134,60 @@ build_all() {
   build_web
 }
 
-# The code's form: Biome formats and lints the JavaScript (biome.json), clang-format the C++
-# (.clang-format, checked by a CTest test). A change that is not formatted fails here first.
-check_format() {
-  log "formatting and lint (biome ci)"
-  node_modules/.bin/biome ci --reporter=summary --colors=off
+# Each suite's wall time, printed at the end (and when one fails).
+SUITE_TIMES=()
+print_times() {
+  log "time per step (wall clock; the machine's other work included)"
+  printf '%s\n' "${SUITE_TIMES[@]}"
+}
+# suite NAME COMMAND...: runs COMMAND as the suite NAME and records its time; a failure ends
+# the run after printing the times so far.
+suite() {
+  local name=$1 start=$SECONDS status=0
+  shift
+  log "$name"
+  "$@" || status=$?
+  SUITE_TIMES+=("$(printf '%-58s %5d s' "$name" $((SECONDS - start)))")
+  if ((status)); then
+    print_times
+    die "$name failed (exit $status)"
+  fi
 }
 
 run_tests() {
-  check_format
-  log "native tests (ctest)"
-  ctest --test-dir build/native --output-on-failure -j"$JOBS"
-  log "wasm tests (node --test)"
-  node --test tests/wasm/
-  log "page source tests (node --test tests/web)"
-  node --test tests/web/
-  log "browser tests (headless Chromium)"
-  node --test --test-concurrency=1 tests/e2e/
+  # The code's form first: Biome formats and lints the JavaScript (biome.json), clang-format the
+  # C++ (.clang-format, checked by a CTest test). A change that is not formatted fails here.
+  suite "formatting and lint (biome ci)" node_modules/.bin/biome ci --reporter=summary --colors=off
+  suite "native tests (ctest)" ctest --test-dir build/native --output-on-failure -j"$JOBS"
+  suite "native tests with ASan and UBSan (ctest in build/sanitize)" \
+    ctest --test-dir build/sanitize --output-on-failure -j"$JOBS"
+  # Two targets at a time: each fuzzes for a fixed time on one core.
+  suite "fuzz targets: every committed input" env FUZZ_JOBS="$JOBS" bash tests/fuzz/run.sh replay
+  suite "fuzz targets: ${FUZZ_TEST_SECONDS} s of fuzzing each" \
+    env FUZZ_JOBS="$JOBS" bash tests/fuzz/run.sh fuzz "$FUZZ_TEST_SECONDS"
+  suite "wasm tests (node --test tests/wasm)" node --test tests/wasm/
+  suite "page source tests (node --test tests/web)" node --test tests/web/
+  suite "browser tests (Chromium and Firefox, node --test tests/e2e)" \
+    node --test --test-concurrency=1 tests/e2e/
+  print_times
 }
 
 case ${1:-} in
   deps) install_deps ;;
   web) build_web ;;
   build) build_all ;;
-  test) build_all && run_tests ;;
+  test)
+    install_deps # not timed: a fresh machine's installs take what the network gives
+    suite "build: native, wasm and the page" build_all
+    suite "build: ASan and UBSan, the fuzz targets" build_sanitize
+    run_tests
+    ;;
+  fuzz)
+    install_deps
+    build_sanitize
+    bash tests/fuzz/run.sh replay
+    bash tests/fuzz/run.sh fuzz "${2:-300}"
+    ;;
   bench)
     build_all
     # The peers measured against (TensorFlow.js, ~290 MB) and Lighthouse live in bench/'s own lockfile, so
@@ -159,5 +211,5 @@ case ${1:-} in
     log "serving dist/ at http://localhost:$PORT (Ctrl-C stops)"
     exec node web/serve.mjs dist "$PORT"
     ;;
-  *) die "usage: ./build.sh serve | test | build | web | figure1 [STEPS] | bench | deps" ;;
+  *) die "usage: ./build.sh serve | test | build | web | figure1 [STEPS] | bench | fuzz [SECONDS] | deps" ;;
 esac

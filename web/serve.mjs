@@ -1,13 +1,20 @@
 // A small static server for dist/ on localhost: `node web/serve.mjs DIR PORT`.
 // Serves .wasm as application/wasm (needed for streaming compilation) and never a file
-// outside DIR.
+// outside DIR. Every response carries the Content-Security-Policy that DIR/index.html states
+// in its <meta> (the worker's script included: a worker started from a file gets the policy
+// its own response carries, not the page's).
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
+import { pagePolicy } from './csp.mjs';
+
 const root = resolve(process.argv[2] ?? 'dist');
 const port = Number(process.argv[3] ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
+const policy = pagePolicy(readFileSync(join(root, 'index.html'), 'utf8'));
+const security = policy ? { 'content-security-policy': policy } : {};
 
 const types = {
   '.html': 'text/html; charset=utf-8',
@@ -40,6 +47,7 @@ const server = createServer(async (req, res) => {
     res.writeHead(200, {
       'content-type': types[extname(path)] ?? 'application/octet-stream',
       'cache-control': 'no-cache',
+      ...security,
     });
     res.end(body);
   } catch (err) {

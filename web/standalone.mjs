@@ -2,10 +2,13 @@
 // on a blog that hosts a single file. Styles, the page script, the worker script and the
 // engine (wasm inlined as base64 by -sSINGLE_FILE) all go inside; the worker starts from a
 // Blob URL made from a text script, since Chromium refuses module scripts and worker files
-// on file://. The digits data rides along as base64.
+// on file://. The digits data rides along as base64. Its Content-Security-Policy names the
+// inline script and style by hash (csp.mjs).
 //   node web/standalone.mjs DIST_DIR SINGLE_FILE_GLUE
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { pagePolicy, standalonePolicy } from './csp.mjs';
 
 const [dist, glue] = process.argv.slice(2);
 const read = (path) => readFileSync(path, 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
@@ -20,15 +23,23 @@ const style = read(join(dist, 'style.css'));
 const digits = readFileSync(join(dist, 'digits.bin')).toString('base64');
 const workerSource =
   `self.bnlabSingleFile = true;\nself.bnlabDigits = "${digits}";\n` + `${read(glue)}\n${read(join(dist, 'worker.js'))}`;
+const app = scriptSafe(read(join(dist, 'app.js')));
 const scripts =
   `<script id="bnlab-worker-source" type="text/plain">${scriptSafe(workerSource)}</script>\n` +
-  `  <script>${scriptSafe(read(join(dist, 'app.js')))}</script>`;
+  `  <script>${app}</script>`;
 
 const replace = (text, from, to) => {
   if (!text.includes(from)) throw new Error(`standalone: index.html has no ${from}`);
   return text.replace(from, () => to);
 };
-let out = replace(html, '<link rel="stylesheet" href="style.css">', `<style>${style}</style>`);
+const policy = pagePolicy(html);
+if (!policy) throw new Error('standalone: index.html states no Content-Security-Policy');
+let out = replace(
+  html,
+  `content="${policy}"`,
+  `content="${standalonePolicy(policy, { scripts: [app], styles: [style] })}"`,
+);
+out = replace(out, '<link rel="stylesheet" href="style.css">', `<style>${style}</style>`);
 out = replace(out, '<script src="app.js"></script>', scripts);
 writeFileSync(join(dist, 'bnlab-standalone.html'), out);
 console.log(`bnlab: wrote ${join(dist, 'bnlab-standalone.html')} (${out.length} bytes)`);

@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -180,12 +179,31 @@ std::string parse_args(int argc, char** argv, Options& o) {
   return "";
 }
 
+// At most limit + 1 bytes of a file, or of stdin for "-": enough for its reader to refuse a
+// longer one by its limit, without reading a stranger's 100 GB first.
+std::string read_text(const std::string& path, std::size_t limit) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) throw std::runtime_error("cannot read " + path);
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  std::string text(limit + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
+}
+
 void load_digits(const std::string& dir) {
   const std::string path = dir + "/digits.bin";
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error("cannot read " + path + " (see --data)");
-  const std::vector<std::uint8_t> bytes(std::istreambuf_iterator<char>(file), {});
-  bnlab::provide_digits(bnlab::decode_digits(bytes.data(), bytes.size()));
+  std::string bytes;
+  try {
+    bytes = read_text(path, bnlab::Digits::kFileBytes);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(e.what() + std::string(" (see --data)"));
+  }
+  bnlab::provide_digits(
+      bnlab::decode_digits(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
 }
 
 // Your own table (--data-csv), read before any configuration is validated (the validator needs
@@ -194,12 +212,7 @@ void load_digits(const std::string& dir) {
 void load_table(const Options& o, std::string& where) {
   if (o.data_csv.empty()) return;
   where = o.data_csv;
-  std::ifstream file(o.data_csv, std::ios::binary);
-  if (!file) throw std::runtime_error("cannot read the file");
-  std::string bytes(bnlab::CsvTable::kMaxBytes + 1, '\0');
-  file.read(bytes.data(), std::streamsize(bytes.size()));
-  bytes.resize(std::size_t(file.gcount()));
-  bnlab::provide_csv(bnlab::read_csv(bytes, o.label));
+  bnlab::provide_csv(bnlab::read_csv(read_text(o.data_csv, bnlab::CsvTable::kMaxBytes), o.label));
 }
 
 // A configuration document with --data-csv: the table is its data set ("dataset": "csv" when
@@ -218,16 +231,9 @@ Json with_table(Json config, const Options& o) {
   return config;
 }
 
-std::string read_text(const std::string& path) {
-  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  std::ifstream file(path);
-  if (!file) throw std::runtime_error("cannot read " + path);
-  return std::string(std::istreambuf_iterator<char>(file), {});
-}
-
 // A configuration or sweep file's text; an empty one is the empty object (every default).
 std::string read_document(const std::string& path) {
-  const std::string text = read_text(path);
+  const std::string text = read_text(path, bnlab::kMaxDocumentBytes);
   return text.empty() ? std::string("{}") : text;
 }
 
@@ -284,25 +290,22 @@ void run_sweep(const Options& o) {
   write_sweep(sweep, bnlab::run_cells(sweep, cells, int(o.threads)), o.csv, shard);
 }
 
-// Joins the shards of one sweep. `where` follows the file being read, for error messages.
+// Joins the shards of one sweep. `where` follows the file at fault, for error messages.
 void merge_shards(const Options& o, std::string& where) {
-  bnlab::Sweep sweep;
-  std::string first;
-  std::vector<std::vector<bnlab::CellResult>> parts;
+  std::vector<bnlab::ShardDocument> shards;
   for (const std::string& path : o.paths) {
     where = path;
-    bnlab::Sweep part;
-    parts.push_back(bnlab::sweep_results_from_json(Json::parse(read_text(path)), part));
-    const std::string spec = bnlab::sweep_to_json(part).dump();
-    if (first.empty()) {
-      first = spec;
-      sweep = part;
-    } else if (spec != first) {
-      throw std::invalid_argument("a shard of another sweep than " + o.paths[0] + "'s");
-    }
+    shards.push_back({path, read_text(path, Json::kMaxBytes)});
   }
+  bnlab::Sweep sweep;
   where = "--merge";
-  write_sweep(sweep, bnlab::merge_cells(sweep, std::move(parts)), o.csv, Json());
+  try {
+    const std::vector<bnlab::CellResult> cells = bnlab::merge_shard_documents(shards, sweep);
+    write_sweep(sweep, cells, o.csv, Json());
+  } catch (const bnlab::ShardError& e) {
+    where = o.paths[e.shard];
+    throw;
+  }
 }
 
 void print(const Json& json) { std::cout << json.dump() << "\n"; }

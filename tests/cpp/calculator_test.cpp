@@ -128,5 +128,39 @@ TEST(Calculator, RefusalsNameTheirField) {
       "runningVar: must be a number of at least 0; got -2\n");
 }
 
+// Found by the fuzzer (tests/fuzz/regressions/calculator/variance-overflows-float32): values of
+// 1e30, which float32 holds, gave an infinite variance and x_hat of 0. Every number is now at
+// most 1e15 in size and eps at least 1e-10, and at those extremes every output is finite.
+TEST(Calculator, NumbersBeyond1e15AndEpsBelow1e10AreRefusedAndTheExtremesGiveFiniteOutputs) {
+  const auto refusal = [](const std::string& json) {
+    try {
+      parse_bn_calculation(Json::parse(json));
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refusal(R"({"values": [1, -2e15], "gamma": 1, "beta": 0, "eps": 1e-5})"),
+            "invalid configuration: values: item 2 is -2e+15, beyond 1e+15 in size");
+  EXPECT_EQ(refusal(R"({"values": [1, 2], "gamma": 1e16, "beta": 0, "eps": 1e-5})"),
+            "invalid configuration: gamma: must be a number from -1e+15 to 1e+15; got 1e+16");
+  EXPECT_EQ(refusal(R"({"values": [1, 2], "gamma": 1, "beta": 0, "eps": 1e-300})"),
+            "invalid configuration: eps: must be a number from 1e-10 to 1e+15; got 1e-300 (BN "
+            "divides by the square root of var + eps, and a batch of equal values has var 0)");
+  for (const char* json :
+       {R"({"values": [1e15, -1e15, 1e15, -1e15], "gamma": 1e15, "beta": -1e15, "eps": 1e-10})",
+        R"({"values": [1e15, -1e15], "gamma": -1e15, "beta": 1e15, "eps": 1e-10,)"
+        R"( "inference": true, "runningMean": -1e15, "runningVar": 0})",
+        R"({"values": [5, 5, 5], "gamma": 1e15, "beta": 0, "eps": 1e-10})"}) {
+    const BnCalculated r = calc(json);
+    EXPECT_TRUE(std::isfinite(r.mean) && std::isfinite(r.var)) << json;
+    for (std::size_t i = 0; i < r.y.size(); ++i)
+      EXPECT_TRUE(std::isfinite(r.x_hat[i]) && std::isfinite(r.y[i])) << json << " " << i;
+  }
+  // Training: x_hat = +-1, y = gamma x_hat + beta.
+  EXPECT_FLOAT_EQ(calc(R"({"values": [1e15, -1e15], "gamma": 1, "beta": 0, "eps": 1e-10})").y[0],
+                  1.0f);
+}
+
 }  // namespace
 }  // namespace bnlab

@@ -396,6 +396,19 @@ TEST(Config, UnknownFieldIsRejectedWithItsName) {
   EXPECT_NE(std::string(e.what()).find("learningRate"), std::string::npos);
 }
 
+// Found by the fuzzer (tests/fuzz/regressions/config/empty-key-names-no-field): the key "" gave
+// the refusal ": is not a configuration field".
+TEST(Config, AnUnknownKeyThatIsEmptyLongOrHasControlCharactersIsNamedAsJsonWritesIt) {
+  const auto field_of = [](const std::string& key) {
+    return config_error(object_with(key, 1)).errors().at(0).field;
+  };
+  EXPECT_EQ(field_of(""), "\"\"");
+  EXPECT_EQ(field_of("a\nb"), "\"a\\nb\"");
+  EXPECT_EQ(field_of(std::string(1000, 'k')), "\"" + std::string(36, 'k') + "...");
+  EXPECT_EQ(field_of(std::string(40, 'k')), std::string(40, 'k'));
+  EXPECT_EQ(field_of("h\xC3\xB6he"), "h\xC3\xB6he");
+}
+
 TEST(Config, SeveralInvalidFieldsAreReportedTogether) {
   const ConfigError e = config_error(
       Json::parse(R"({"seed":-1,"dataset":"moons","typo":1,"batchSize":0,"noise":0.2})"));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every C++ file under cpp/ and tests/cpp/ is formatted as the project's .clang-format says:
+# Every C++ file under cpp/, tests/cpp/ and tests/fuzz/ is formatted as the project's .clang-format says:
 # lists the files clang-format would change and fails, and fails when clang-format is missing
 # (an unchecked tree must not pass).
 #
@@ -18,7 +18,7 @@ fi
 unformatted=()
 while IFS= read -r -d '' file; do
   clang-format --dry-run --Werror "$file" >/dev/null 2>&1 || unformatted+=("$file")
-done < <(find cpp tests/cpp -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0 | sort -z)
+done < <(find cpp tests/cpp tests/fuzz -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0 | sort -z)
 
 if ((${#unformatted[@]})); then
   echo "FAIL: ${#unformatted[@]} C++ file(s) not formatted with .clang-format" \
@@ -26,4 +26,4 @@ if ((${#unformatted[@]})); then
   printf '  %s\n' "${unformatted[@]}" >&2
   exit 1
 fi
-echo "format check: every C++ file under cpp/ and tests/cpp/ is formatted"
+echo "format check: every C++ file under cpp/, tests/cpp/ and tests/fuzz/ is formatted"

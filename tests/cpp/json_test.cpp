@@ -257,3 +257,45 @@ TEST(Json, RejectsLoneSurrogatesAtTheEscapesOffset) {
 
 }  // namespace
 }  // namespace bnlab
+
+namespace bnlab {
+namespace {
+
+// Found by the fuzzer (tests/fuzz/regressions/json/describe-cuts-utf8): a long string of
+// two-byte characters was cut after half of one.
+TEST(Json, DescribeCutsALongStringAtACharacterNotInsideOne) {
+  std::string e_acute;
+  for (int i = 0; i < 30; ++i) e_acute += "\xC3\xA9";
+  const std::string d = Json(e_acute).describe();
+  // '"' and 18 characters of 2 bytes fill 37 bytes; a 19th would end at byte 39.
+  EXPECT_EQ(d, "\"" + e_acute.substr(0, 36) + "...");
+  const std::string z = Json(std::string(100, 'z')).describe();
+  EXPECT_EQ(z.size(), 40u);
+}
+
+// RFC 8259 section 8.1: JSON text is UTF-8. Each byte sequence RFC 3629 forbids is refused at
+// the offset of its first byte; the message shows a byte that is no character by its value.
+TEST(Json, RefusesStringsThatAreNotUtf8AtTheFirstByteOfTheBadSequence) {
+  for (const std::string& bad : {
+           std::string("\"ab\xC0\x80\""),          // overlong NUL
+           std::string("\"ab\xE0\x9F\xBF\""),      // overlong 3-byte form
+           std::string("\"ab\xED\xA0\x80\""),      // a UTF-16 surrogate, encoded
+           std::string("\"ab\xF4\x90\x80\x80\""),  // above U+10FFFF
+           std::string("\"ab\xF5\x80\x80\x80\""),  // a byte that never starts a character
+           std::string("\"ab\x80\""),              // a lone continuation byte
+           std::string("\"ab\xE2\x82\""),          // cut short by the closing quote
+           std::string("\"ab\xE2"),                // cut short by the end
+       }) {
+    expect_error_at(bad, 3);
+    EXPECT_NE(parse_error(bad).find("invalid UTF-8"), std::string::npos) << parse_error(bad);
+  }
+  EXPECT_EQ(Json::parse("\"\xF4\x8F\xBF\xBF\xEF\xBF\xBD\"").as_string(),
+            "\xF4\x8F\xBF\xBF\xEF\xBF\xBD");  // U+10FFFF and U+FFFD are characters
+  EXPECT_EQ(parse_error("[\xC3\xA9]"), "invalid JSON at offset 1: unexpected byte 0xC3");
+  EXPECT_EQ(parse_error("[@]"), "invalid JSON at offset 1: unexpected character '@'");
+  EXPECT_EQ(parse_error("\"\\\xC3\xA9\""),
+            "invalid JSON at offset 2: bad escape after \\: byte 0xC3");
+}
+
+}  // namespace
+}  // namespace bnlab

@@ -338,6 +338,18 @@ TEST(Sweep, RepeatedValueIsRefusedNamingItAndBothItems) {
                     "x.values", {"item 3 repeats 0.1", "item 1"}));
 }
 
+// Found by the sweep fuzz target (regressions/sweep/minus-zero-repeats-a-seed): values were
+// compared as written, so seeds 0 and -0, one seed, made two cells of one run, and the sweep
+// written out was refused when read back.
+TEST(Sweep, AValueTheFieldTakesAsAnEarlierOneIsARepeat) {
+  EXPECT_TRUE(names(refusal(R"({"x": {"field": "seed", "values": [0, 1, -0]}})"), "x.values",
+                    {"item 3 repeats -0 (item 1)"}));
+  EXPECT_TRUE(names(refusal(R"({"x": {"field": "momentum", "values": [0.5, -0, 0]}})"), "x.values",
+                    {"item 3 repeats 0 (item 2)"}));
+  EXPECT_TRUE(names(refusal(R"({"x": {"field": "seed", "values": [2, 2.0]}})"), "x.values",
+                    {"item 2 repeats 2 (item 1)"}));
+}
+
 TEST(Sweep, EmptyOrOver24ValuesAreRefused) {
   EXPECT_TRUE(names(refusal(R"({"x": {"field": "seed", "values": []}})"), "x.values", {"1 to 24"}));
   std::string many = "[1";
@@ -434,6 +446,35 @@ TEST(Sweep, ReadingBackRefusesADocumentWithoutCellsAndACellOutsideTheGrid) {
   } catch (const std::invalid_argument& e) {
     EXPECT_STREQ(e.what(), "cell index 6 is outside the grid");
   }
+}
+
+// Found by the merge fuzz target: a cell index of 1e30 was converted to a C++ int before it was
+// checked, undefined behaviour that UBSan reported (regressions/merge/cell-index-1e30-...); a
+// divergedAt of 1e300 the same, to a long (regressions/merge/diverged-at-...); 0.5 was read as
+// cell 0. Each is now refused, as is a metric that is neither a number nor null.
+TEST(Sweep, ReadingBackRefusesAnIndexOrStepThatIsNoIntegerInRangeAndAMetricThatIsNoNumber) {
+  const std::string text = dump(grid(), grid_results());
+  const auto refusal = [&](const std::string& from, const std::string& to) {
+    std::string changed = text;
+    const std::size_t at = changed.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    changed.replace(at, from.size(), to);
+    Sweep back;
+    try {
+      sweep_results_from_json(Json::parse(changed), back);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refusal(R"("index":0,)", R"("index":1e300,)"), "cell index 1e+300 is outside the grid");
+  EXPECT_EQ(refusal(R"("index":0,)", R"("index":0.5,)"), "cell index 0.5 is outside the grid");
+  EXPECT_EQ(refusal(R"("divergedAt":null)", R"("divergedAt":1e300)"),
+            "a cell's divergedAt is 1e+300, not null or a step from 0 to 200");
+  EXPECT_EQ(refusal(R"("divergedAt":null)", R"("divergedAt":-3)"),
+            "a cell's divergedAt is -3, not null or a step from 0 to 200");
+  EXPECT_EQ(refusal(R"("testLoss":)", R"("testLoss":"x","was":)"),
+            "a cell's testLoss is \"x\", not a number or null");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -141,3 +141,57 @@ export async function frameTime(page, cap = 5000) {
   clearTimeout(timer);
   return result === 'cap' ? Infinity : performance.now() - t0;
 }
+
+// A page's first script (playwright's addInitScript, puppeteer's evaluateOnNewDocument): each
+// violation of the page's Content-Security-Policy goes to window.violations as "directive URI".
+export function recordViolations() {
+  window.violations = [];
+  document.addEventListener('securitypolicyviolation', (e) =>
+    window.violations.push(`${e.effectiveDirective} ${e.blockedURI}`),
+  );
+}
+
+// Run in a page (evaluate): inserts what the policy must refuse, had the page ever inserted markup
+// (an inline script, an inline event handler, clicked, an inline style and another origin's
+// script), and returns what came of it once the policy has refused all four, or something ran,
+// or 10 s passed: { pwned, color, violations }.
+export async function insertForbidden() {
+  const script = document.createElement('script');
+  script.textContent = 'window.pwned = "inline script"';
+  document.body.append(script);
+  const button = document.createElement('button');
+  button.setAttribute('onclick', 'window.pwned = "inline handler"');
+  document.body.append(button);
+  button.click();
+  const styled = document.createElement('p');
+  styled.setAttribute('style', 'color: rgb(255, 0, 0)');
+  document.body.append(styled);
+  const foreign = document.createElement('script');
+  foreign.src = 'https://example.com/x.js';
+  document.body.append(foreign);
+  const settled = () =>
+    window.pwned !== undefined ||
+    (['script-src-elem', 'script-src-attr', 'style-src-attr'].every((kind) =>
+      window.violations.some((v) => v.startsWith(`${kind} `)),
+    ) &&
+      window.violations.some((v) => v.includes('https://example.com/x.js')));
+  for (const deadline = performance.now() + 10000; !settled() && performance.now() < deadline; )
+    await new Promise((resolve) => {
+      requestAnimationFrame(resolve);
+    });
+  return { pwned: window.pwned, color: getComputedStyle(styled).color, violations: window.violations };
+}
+
+// What insertForbidden's result must be: nothing ran, nothing was styled, and the policy refused
+// each kind, naming the other origin.
+export function assertRefused(assert, { pwned, color, violations }) {
+  assert.equal(pwned, undefined);
+  assert.notEqual(color, 'rgb(255, 0, 0)');
+  const kinds = new Set(violations.map((v) => v.split(' ')[0]));
+  for (const kind of ['script-src-elem', 'script-src-attr', 'style-src-attr'])
+    assert.ok(kinds.has(kind), `${kind} in ${JSON.stringify(violations)}`);
+  assert.ok(
+    violations.some((v) => v.includes('https://example.com/x.js')),
+    JSON.stringify(violations),
+  );
+}

@@ -1,5 +1,7 @@
 // The page in Firefox ESR (Debian's firefox-esr, driven by puppeteer-core over WebDriver BiDi):
-// it trains with no console error over http and from file://, the embed view works in a
+// it trains with no console error over http and from file://, the page, the embed and the one-file
+// page each under its Content-Security-Policy with no violation (a script in a link, a field or a
+// table is shown as text, one inserted into the page is refused), the embed view works in a
 // 640x480 frame, a link gives the same numbers as in Chromium, bit for bit, and the one-file
 // page runs a sweep from file:// with the numbers bnlab-run --sweep writes.
 import assert from 'node:assert/strict';
@@ -13,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import puppeteer from 'puppeteer-core';
 
 import { controlsTabMisses, embedFit, embedMisfits, tabThrough, violations } from './a11y-checks.mjs';
-import { launchBrowser, root, serveDist } from './browser.mjs';
+import { assertRefused, insertForbidden, launchBrowser, recordViolations, root, serveDist } from './browser.mjs';
 
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 const downloads = mkdtempSync(join(tmpdir(), 'bnlab-firefox-'));
@@ -40,8 +42,11 @@ after(async () => {
   server?.close();
 });
 
-async function open(url) {
+// A page; with violations, its Content-Security-Policy's violations go to window.violations from
+// its first script on (every frame's).
+async function open(url, { violations = false } = {}) {
   const page = await firefox.newPage();
+  if (violations) await page.evaluateOnNewDocument(recordViolations);
   const errors = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
@@ -84,15 +89,56 @@ test("Firefox: Inside a BN layer shows its formulas as MathML and the batch's nu
   await page.close();
 });
 
-test('Firefox: the one-file page trains from file://', async () => {
-  const { page, errors } = await open(pathToFileURL(join(root, 'dist', 'bnlab-standalone.html')).href);
+// A script in a link's values, a typed field, and a table's column and class names (dropped on
+// Your own data's field): shown as text, never run; one inserted into the page is refused.
+test('Firefox: the page trains under its Content-Security-Policy; a script in a link, a field or a table does not run, one inserted is refused', async () => {
+  const attempt = '<img src=x onerror=window.pwned=1><script>window.pwned=2</script>';
+  const page = await firefox.newPage();
+  await page.evaluateOnNewDocument(recordViolations);
+  await page.goto(
+    `${server.url}#lesson=${encodeURIComponent(attempt)}&dataset=${encodeURIComponent(attempt)}&views=${encodeURIComponent(attempt)}`,
+  );
   await stepsAtLeast(page, 200);
+  await page.evaluate((a) => {
+    const rows = Array.from({ length: 100 }, (_, i) => `${i % 7},${(i * 3) % 5},"${a.replaceAll('"', '""')}${i % 2}"`);
+    const data = new DataTransfer();
+    data.items.add(new File([[`"${a}",b${a},label${a}`, ...rows].join('\n')], `${a}.csv`, { type: 'text/csv' }));
+    const field = document.getElementById('own-data-field');
+    field.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    field.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, attempt);
+  await page.waitForFunction(() => document.getElementById('field-dataset').value === 'csv', { timeout: 30000 });
+  assert.match(await page.$eval('#table-status', (e) => e.textContent), /2 classes of label<img src=x/);
+  await page.$eval(
+    '#field-hidden',
+    (input, a) => {
+      input.value = a;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    attempt,
+  );
+  await page.waitForFunction(() => document.getElementById('error-hidden').textContent.includes('<img'), {
+    timeout: 30000,
+  });
+  assert.equal(await page.evaluate(() => document.querySelectorAll('img, script:not([src])').length), 0);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  assert.deepEqual(await page.evaluate(() => window.violations), []);
+  assertRefused(assert, await page.evaluate(insertForbidden));
+  await page.close();
+});
+
+test('Firefox: the one-file page trains from file:// under its policy with no violation', async () => {
+  const { page, errors } = await open(pathToFileURL(join(root, 'dist', 'bnlab-standalone.html')).href, {
+    violations: true,
+  });
+  await stepsAtLeast(page, 200);
+  assert.deepEqual(await page.evaluate(() => window.violations), []);
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-test('Firefox: the embed view trains inside a 640x480 frame without scrollbars', async () => {
-  const { page, errors } = await open('about:blank');
+test('Firefox: the embed view trains inside a 640x480 frame without scrollbars, with no violation', async () => {
+  const { page, errors } = await open('about:blank', { violations: true });
   await page.setContent(
     `<!doctype html><p>A blog post.</p><iframe src="${server.url}#dataset=circle&hidden=8,8&embed=1" width="640" height="480"></iframe>`,
   );
@@ -103,6 +149,7 @@ test('Firefox: the embed view trains inside a 640x480 frame without scrollbars',
     return [d.scrollWidth - d.clientWidth, d.scrollHeight - d.clientHeight];
   });
   assert.deepEqual(scroll, [0, 0]);
+  assert.deepEqual(await frame.evaluate(() => window.violations), []);
   assert.deepEqual(errors, []);
   await page.close();
 });

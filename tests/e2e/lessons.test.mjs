@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { evaluateClaims, makeRun } from '../../web/src/lessons/claims.js';
 import { configToFragment } from '../../web/src/shared/link.js';
@@ -71,52 +71,62 @@ const atHorizon = (page, timeout) =>
     timeout,
   });
 
-for (const lesson of [DEFAULT_LESSON, ...LESSONS])
-  for (const variant of lesson.variants) {
-    test(`${lesson.id} / ${variant.label}: runs at ${lesson.pace} steps/s to step ${lesson.horizon}, pauses, and shows ✓ for each claim, with the numbers Node computes`, async () => {
-      const expected = expectedClaims(lesson, variant);
-      const { page, errors } = await open(lessonLink(lesson, variant));
-      await page.waitForFunction(() => !document.getElementById('lesson-banner').hidden, null, { timeout: 30000 });
-      assert.equal(
-        await page.locator('#speed').inputValue(),
-        String(lesson.pace),
-        "the speed menu shows the lesson's pace",
-      );
-      assert.equal(await page.locator('#lesson-title').textContent(), lesson.title);
-      // A generous bound: on a busy machine the worker may fall behind its pace.
-      await atHorizon(page, (lesson.horizon / lesson.pace) * 1000 * 6 + 30000);
-      assert.equal(await steps(page), lesson.horizon, 'paused exactly at the horizon');
-      const shown = await page.locator('#claims .claim').evaluateAll((lis) =>
-        lis.map((li) => ({
-          mark: li.querySelector('.mark').textContent,
-          text: li.querySelector('.claim-text').textContent,
-          detail: li.querySelector('.claim-detail').textContent,
-        })),
-      );
-      assert.equal(shown.length, expected.length);
-      shown.forEach((claim, i) => {
-        assert.equal(claim.text, expected[i].text);
-        assert.equal(claim.mark, expected[i].ok ? '✓' : '✗', `${claim.text}: ${claim.detail}`);
-        // The seed a lesson ships with is one on which every claim holds.
-        assert.equal(claim.mark, '✓', `${claim.text}: ${claim.detail}`);
-        assert.ok(
-          claim.detail.includes(expected[i].detail),
-          `shown "${claim.detail}", computed "${expected[i].detail}"`,
+// Each lesson spends 20 s at its pace, mostly waiting for its worker: several run at once, each
+// in its own page (400 s of lessons one after another; the bound below allows for a busy
+// machine).
+const AT_ONCE = 4;
+
+describe('every lesson in its own page', { concurrency: AT_ONCE }, () => {
+  for (const lesson of [DEFAULT_LESSON, ...LESSONS])
+    for (const variant of lesson.variants) {
+      test(`${lesson.id} / ${variant.label}: runs at ${lesson.pace} steps/s to step ${lesson.horizon}, pauses, and shows ✓ for each claim, with the numbers Node computes`, async () => {
+        const expected = expectedClaims(lesson, variant);
+        const { page, errors } = await open(lessonLink(lesson, variant));
+        await page.waitForFunction(() => !document.getElementById('lesson-banner').hidden, null, { timeout: 30000 });
+        assert.equal(
+          await page.locator('#speed').inputValue(),
+          String(lesson.pace),
+          "the speed menu shows the lesson's pace",
         );
+        assert.equal(await page.locator('#lesson-title').textContent(), lesson.title);
+        // A generous bound: on a busy machine the worker may fall behind its pace.
+        await atHorizon(page, (lesson.horizon / lesson.pace) * 1000 * 6 + 30000);
+        assert.equal(await steps(page), lesson.horizon, 'paused exactly at the horizon');
+        const shown = await page.locator('#claims .claim').evaluateAll((lis) =>
+          lis.map((li) => ({
+            mark: li.querySelector('.mark').textContent,
+            text: li.querySelector('.claim-text').textContent,
+            detail: li.querySelector('.claim-detail').textContent,
+          })),
+        );
+        assert.equal(shown.length, expected.length);
+        shown.forEach((claim, i) => {
+          assert.equal(claim.text, expected[i].text);
+          assert.equal(claim.mark, expected[i].ok ? '✓' : '✗', `${claim.text}: ${claim.detail}`);
+          // The seed a lesson ships with is one on which every claim holds.
+          assert.equal(claim.mark, '✓', `${claim.text}: ${claim.detail}`);
+          assert.ok(
+            claim.detail.includes(expected[i].detail),
+            `shown "${claim.detail}", computed "${expected[i].detail}"`,
+          );
+        });
+        // The lesson ends with its bottom line, made from the same verdicts.
+        assert.equal(
+          await page.locator('#lesson-bottom-line span').textContent(),
+          bottomLine(lesson, variant, expected),
+        );
+        if (lesson.id === 'vanishing') await assertEveryGradientBarDrawn(page);
+        // Still paused: the horizon stops the run until Play.
+        await page.waitForTimeout(300);
+        assert.equal(await steps(page), lesson.horizon);
+        await page
+          .locator('#lesson-banner')
+          .screenshot({ path: join(screenshotDir, `lesson-${lesson.id}-${variant.label.replaceAll(' ', '-')}.png`) });
+        assert.deepEqual(errors, []);
+        await page.close();
       });
-      // The lesson ends with its bottom line, made from the same verdicts.
-      assert.equal(await page.locator('#lesson-bottom-line span').textContent(), bottomLine(lesson, variant, expected));
-      if (lesson.id === 'vanishing') await assertEveryGradientBarDrawn(page);
-      // Still paused: the horizon stops the run until Play.
-      await page.waitForTimeout(300);
-      assert.equal(await steps(page), lesson.horizon);
-      await page
-        .locator('#lesson-banner')
-        .screenshot({ path: join(screenshotDir, `lesson-${lesson.id}-${variant.label.replaceAll(' ', '-')}.png`) });
-      assert.deepEqual(errors, []);
-      await page.close();
-    });
-  }
+    }
+});
 
 // Lessons were called scenarios once, and their links said scenario=: such a link must still
 // open its lesson, with the same run, and the address then says lesson=.

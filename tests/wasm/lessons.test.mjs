@@ -4,18 +4,22 @@
 // for the seed a link carries, exactly the verdict and numbers computed here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 
-import { evaluateClaims, makeRun } from '../../web/src/lessons/claims.js';
+import { makeRun } from '../../web/src/lessons/claims.js';
 import { watch } from '../../web/src/lessons/readouts.js';
 import { bottomLine, DEFAULT_LESSON, LESSONS, SEEDS, variantClaims } from '../../web/src/lessons/lessons.js';
 import { checkBottomLine } from './bottom-line.mjs';
 import { loadEngine, root } from './engine.mjs';
+import { seedPool } from './seed-pool.mjs';
 
 const m = await loadEngine();
 m.loadDigits(new Uint8Array(readFileSync(`${root}web/data/digits.bin`)));
 
 const ALL_LESSONS = [DEFAULT_LESSON, ...LESSONS];
+const pool = seedPool();
+after(() => pool.close());
+const seeds = Array.from({ length: SEEDS }, (_, i) => i + 1);
 
 test('every lesson has a pace, a horizon reached in 10 to 60 s at that pace, and claims', () => {
   for (const lesson of ALL_LESSONS) {
@@ -35,29 +39,24 @@ test('every lesson has a pace, a horizon reached in 10 to 60 s at that pace, and
 });
 
 for (const lesson of ALL_LESSONS) {
-  for (const variant of lesson.variants) {
-    test(`${lesson.id} / ${variant.label}: each claim holds in as many of seeds 1-${SEEDS} as it says, and the bottom line quotes them`, () => {
+  lesson.variants.forEach((variant, index) => {
+    test(`${lesson.id} / ${variant.label}: each claim holds in as many of seeds 1-${SEEDS} as it says, and the bottom line quotes them`, async () => {
       const claims = variantClaims(lesson, variant);
       const held = claims.map(() => 0);
       const failures = claims.map(() => []);
-      for (let seed = 1; seed <= SEEDS; ++seed) {
-        const exp = new m.Experiment({ ...variant.config, seed });
-        try {
-          exp.step(lesson.horizon);
-          const results = evaluateClaims(claims, makeRun(exp));
-          results.forEach((result, i) => {
-            if (result.ok) held[i]++;
-            else failures[i].push(`seed ${seed}: ${result.detail}`);
-          });
-          checkBottomLine(
-            (rs) => bottomLine(lesson, variant, rs),
-            results,
-            `${lesson.id}/${variant.label} seed ${seed}`,
-          );
-        } finally {
-          exp.delete();
-        }
-      }
+      const perSeed = await Promise.all(
+        seeds.map((seed) => pool.verdicts({ kind: 'run', lesson: lesson.id, variant: index, seed })),
+      );
+      perSeed.forEach((results, s) => {
+        const seed = seeds[s];
+        assert.equal(results.length, claims.length);
+        results.forEach((result, i) => {
+          assert.equal(result.text, claims[i].text);
+          if (result.ok) held[i]++;
+          else failures[i].push(`seed ${seed}: ${result.detail}`);
+        });
+        checkBottomLine((rs) => bottomLine(lesson, variant, rs), results, `${lesson.id}/${variant.label} seed ${seed}`);
+      });
       claims.forEach((claim, i) => {
         assert.equal(
           held[i],
@@ -66,7 +65,7 @@ for (const lesson of ALL_LESSONS) {
         );
       });
     });
-  }
+  });
 }
 
 test('a watch puts inference collapsing into words, with the numbers, and stays quiet otherwise', () => {

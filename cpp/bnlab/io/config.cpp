@@ -359,7 +359,7 @@ FieldError unknown_field(const std::string& name) {
   std::string known;
   for (const Field& field : fields())
     known += (known.empty() ? "" : ", ") + std::string(field.name);
-  return {name, "is not a configuration field (fields: " + known + ")"};
+  return {key_name(name), "is not a configuration field (fields: " + known + ")"};
 }
 
 // A field by name, or a ConfigError saying it is none.
@@ -406,6 +406,14 @@ void check_together(const Config& c, std::vector<FieldError>& errors) {
 
 }  // namespace
 
+std::string key_name(const std::string& key) {
+  const bool plain =
+      !key.empty() && key.size() <= 40 && std::none_of(key.begin(), key.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+      });
+  return plain ? key : Json(key).describe();
+}
+
 bool Config::operator==(const Config& o) const {
   for (const Field& f : fields()) {
     const bool same = std::visit([&](auto member) { return this->*member == o.*member; }, f.member);
@@ -414,14 +422,26 @@ bool Config::operator==(const Config& o) const {
   return true;
 }
 
+namespace {
+
+// The message of a ConfigError, its list first cut to kMaxErrors.
+std::string cut_and_describe(std::vector<FieldError>& errors) {
+  if (errors.size() > ConfigError::kMaxErrors) {
+    const std::size_t more = errors.size() - (ConfigError::kMaxErrors - 1);
+    errors.resize(ConfigError::kMaxErrors - 1);
+    errors.push_back({"(more)", "and " + std::to_string(more) + " more problems not listed"});
+  }
+  std::string message = "invalid configuration: ";
+  for (std::size_t i = 0; i < errors.size(); ++i)
+    message += (i ? "; " : "") + errors[i].field + ": " + errors[i].message;
+  return message;
+}
+
+}  // namespace
+
+// The base class is built first, from the list as cut_and_describe leaves it.
 ConfigError::ConfigError(std::vector<FieldError> errors)
-    : std::invalid_argument([&] {
-        std::string message = "invalid configuration: ";
-        for (std::size_t i = 0; i < errors.size(); ++i)
-          message += (i ? "; " : "") + errors[i].field + ": " + errors[i].message;
-        return message;
-      }()),
-      errors_(std::move(errors)) {}
+    : std::invalid_argument(cut_and_describe(errors)), errors_(std::move(errors)) {}
 
 Config parse_config(const Json& json) {
   if (!json.is_object())
@@ -443,7 +463,7 @@ Config parse_config(const Json& json) {
 
 Json parse_document(const std::string& json_text, const char* what) {
   try {
-    return Json::parse(json_text);
+    return Json::parse(json_text, kMaxDocumentBytes);
   } catch (const JsonError& e) {
     throw ConfigError(std::vector<FieldError>{{what, e.what()}});
   }

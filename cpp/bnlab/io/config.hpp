@@ -5,6 +5,7 @@
 // (parse_config, config_to_json, config_schema), each enum's from its one table (names<E>).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -102,10 +103,17 @@ struct FieldError {
   std::string field;
   std::string message;
 };
+// A document's key as a refusal names it: as given when it reads as a name (1 to 40 bytes, no
+// control characters), else as JSON writes it, quoted and cut to 40 bytes ("", a newline, a
+// stranger's 10,000-byte key).
+std::string key_name(const std::string& key);
 
-// Thrown by parse_config: every invalid field, each with what it must be and what it got.
+// Thrown by parse_config: every invalid field, each with what it must be and what it got. At
+// most kMaxErrors are listed (the last then says how many more there were): a document of
+// thousands of unknown keys gets a message of a few pages, not of megabytes.
 class ConfigError : public std::invalid_argument {
  public:
+  static constexpr std::size_t kMaxErrors = 100;
   explicit ConfigError(std::vector<FieldError> errors);
   const std::vector<FieldError>& errors() const { return errors_; }
 
@@ -117,8 +125,11 @@ class ConfigError : public std::invalid_argument {
 // are errors, so a typo never passes silently.
 Config parse_config(const Json& json);
 Config parse_config(const std::string& json_text);
-// JSON text as a document, or a ConfigError naming `what` ("(configuration)") with the parser's
-// message.
+// The longest text a configuration, a sweep or a calculator's input may be: the largest valid
+// ones (every field with 17 digits, 1024 values) are under 30 KB.
+constexpr std::size_t kMaxDocumentBytes = 64 * 1024;
+// JSON text of at most kMaxDocumentBytes as a document, or a ConfigError naming `what`
+// ("(configuration)") with the parser's message.
 Json parse_document(const std::string& json_text, const char* what);
 
 Json config_to_json(const Config& config);

@@ -100,36 +100,51 @@ std::string trimmed(const std::string& s) {
   return s.substr(first, s.find_last_not_of(" \t") - first + 1);
 }
 
-// Whether s is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
-bool utf8(const std::string& s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    int extra = 0;
-    std::uint32_t code = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      extra = 1, code = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      extra = 2, code = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      extra = 3, code = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= s.size()) return false;
-    for (int k = 1; k <= extra; ++k) {
-      const auto next = static_cast<unsigned char>(s[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3F);
-    }
-    if ((extra == 2 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) ||
-        (extra == 3 && (code < 0x10000 || code > 0x10FFFF)))
-      return false;
-    i += extra + 1;
+// The length of the well-formed UTF-8 character at s[i] (no overlong forms, surrogates or
+// values past U+10FFFF), or 0 when the bytes there are not one.
+std::size_t utf8_char(const std::string& s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  int extra = 0;
+  std::uint32_t code = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    extra = 1, code = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    extra = 2, code = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    extra = 3, code = c & 0x07;
+  } else {
+    return 0;
   }
+  if (i + extra >= s.size()) return 0;
+  for (int k = 1; k <= extra; ++k) {
+    const auto next = static_cast<unsigned char>(s[i + k]);
+    if ((next & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (next & 0x3F);
+  }
+  if ((extra == 2 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) ||
+      (extra == 3 && (code < 0x10000 || code > 0x10FFFF)))
+    return 0;
+  return std::size_t(extra) + 1;
+}
+
+bool utf8(const std::string& s) {
+  for (std::size_t i = 0, n; i < s.size(); i += n)
+    if ((n = utf8_char(s, i)) == 0) return false;
   return true;
+}
+
+// Text as a message shows it (a column's name, a value, a label given on the command line): at
+// most 40 bytes, cut after a whole character, each byte that is not UTF-8 shown as U+FFFD, so
+// a message is short UTF-8 whatever the file holds.
+std::string readable(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0, n; i < s.size(); i += n ? n : 1)
+    out += (n = utf8_char(s, i)) ? s.substr(i, n) : "\xEF\xBF\xBD";
+  if (out.size() <= 40) return out;
+  std::size_t cut = 37;
+  while ((static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+  return out.substr(0, cut) + "...";
 }
 
 // A decimal number as CSV files write them: [+-](digits[.digits]|.digits)[(e|E)[+-]digits].
@@ -162,23 +177,26 @@ std::string lower(std::string s) {
   return s;
 }
 
-// A field as shown in a message: quoted, and cut when long.
-std::string shown(const std::string& text) {
-  return Json(text.size() > 40 ? text.substr(0, 37) + "..." : text).dump();
-}
+// A field as shown in a message: readable, and quoted.
+std::string shown(const std::string& text) { return Json(readable(text)).dump(); }
 
 struct Columns {
   std::vector<std::string> names;  // as the header gives them, or "column N"
   bool header = false;
   int label = 0;
   std::string where(int row, std::size_t column) const {
-    return row_text(row) + ", column " + names[column];
+    return row_text(row) + ", column " + readable(names[column]);
   }
 };
 
 Columns read_header(const Record& first, const std::string& label_column) {
   Columns c;
   c.header = !std::all_of(first.fields.begin(), first.fields.end(), is_number);
+  // Counted first: the names are compared pairwise, which a header of a million columns would
+  // make a hang.
+  if (static_cast<int>(first.fields.size()) - 1 > CsvTable::kMaxFeatures)
+    refuse(row_text(first.row) + ": " + std::to_string(first.fields.size() - 1) +
+           " feature columns besides the label; at most " + std::to_string(CsvTable::kMaxFeatures));
   for (std::size_t j = 0; j < first.fields.size(); ++j) {
     const std::string name = trimmed(first.fields[j]);
     if (c.header && !utf8(name))
@@ -198,15 +216,17 @@ Columns read_header(const Record& first, const std::string& label_column) {
         row_text(first.row) + ": one column; bnlab needs at least one feature and a label" +
         (hint.empty() ? "" : " (the values seem separated by " + hint + ": bnlab reads commas)"));
   }
-  if (static_cast<int>(c.names.size()) - 1 > CsvTable::kMaxFeatures)
-    refuse(row_text(first.row) + ": " + std::to_string(c.names.size() - 1) +
-           " feature columns besides the label; at most " + std::to_string(CsvTable::kMaxFeatures));
   c.label = static_cast<int>(c.names.size()) - 1;
   if (!label_column.empty()) {
     const auto found = std::find(c.names.begin(), c.names.end(), label_column);
     if (!c.header || found == c.names.end()) {
+      // The first few names: a message names what it must, briefly.
+      constexpr std::size_t kListed = 8;
       std::string names;
-      for (const std::string& n : c.names) names += (names.empty() ? "" : ", ") + n;
+      for (std::size_t j = 0; j < std::min(c.names.size(), kListed); ++j)
+        names += (j ? ", " : "") + readable(c.names[j]);
+      if (c.names.size() > kListed)
+        names += " and " + std::to_string(c.names.size() - kListed) + " more";
       refuse("the label column " + shown(label_column) + " is not in the header (" +
              (c.header ? "columns: " + names : "the file has no header") + ")");
     }
@@ -228,12 +248,12 @@ double feature_value(const std::string& field, const std::string& where) {
     if (text.find(',') != std::string::npos &&
         decimal_syntax(std::string(text).replace(text.find(','), 1, ".")))
       refuse(where + ": " + shown(text) + " is not a number (a decimal comma? write " +
-             std::string(text).replace(text.find(','), 1, ".") + ")");
+             readable(std::string(text).replace(text.find(','), 1, ".")) + ")");
     refuse(where + ": " + shown(text) + " is not a number");
   }
   const double v = std::strtod(text.c_str(), nullptr);
   if (!(std::fabs(v) <= FLT_MAX))
-    refuse(where + ": " + text +
+    refuse(where + ": " + readable(text) +
            " is beyond float32's range (about ±3.4e38), which bnlab computes in");
   return v;
 }
@@ -316,9 +336,12 @@ std::unique_ptr<const CsvTable>& store() {
   return table;
 }
 
-// A field as csv_text writes it: quoted when it would not read back as itself.
+// A field as csv_text writes it: quoted when it would not read back as itself (a name that
+// starts with a byte-order mark, which the reader skips at the start of a file, included).
 std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos && trimmed(s) == s && !s.empty()) return s;
+  if (s.find_first_of(",\"\r\n") == std::string::npos && trimmed(s) == s && !s.empty() &&
+      s.rfind("\xEF\xBB\xBF", 0) != 0)
+    return s;
   std::string out = "\"";
   for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
@@ -366,7 +389,7 @@ CsvTable read_csv(std::string_view text, const std::string& label_column) {
     refuse(std::to_string(t.rows()) + " rows of data; bnlab needs at least " +
            std::to_string(CsvTable::kMinRows));
   if (seen.size() < 2)
-    refuse("column " + t.label_name + ": every row has the class " + shown(seen[0]) +
+    refuse("column " + readable(t.label_name) + ": every row has the class " + shown(seen[0]) +
            "; a classifier needs 2 to " + std::to_string(CsvTable::kMaxClasses) + " classes");
   number_classes(seen, t.labels);
   t.class_names = std::move(seen);

@@ -1,5 +1,6 @@
 #include "bnlab/io/json.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -7,13 +8,14 @@
 namespace bnlab {
 namespace {
 
-constexpr int kMaxDepth = 64;  // hostile input must not exhaust the stack
-
 class Parser {
  public:
   explicit Parser(const std::string& text) : s_(text) {}
 
-  Json parse_document() {
+  Json parse_document(std::size_t max_bytes) {
+    if (s_.size() > max_bytes)
+      fail_at(max_bytes,
+              "longer than " + std::to_string(max_bytes) + " bytes, this reader's limit");
     Json value = parse_value(0);
     skip_space();
     if (pos_ != s_.size()) fail("unexpected text after the JSON value");
@@ -22,6 +24,15 @@ class Parser {
 
  private:
   [[noreturn]] void fail(const std::string& what) const { fail_at(pos_, what); }
+  // A byte as a message can show it: a printable ASCII character quoted, any other by its value
+  // (half a UTF-8 sequence or a control character would garble the message).
+  static std::string byte_text(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7F) return std::string("character '") + c + "'";
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "byte 0x%02X", u);
+    return hex;
+  }
   [[noreturn]] static void fail_at(std::size_t offset, const std::string& what) {
     throw JsonError("invalid JSON at offset " + std::to_string(offset) + ": " + what);
   }
@@ -44,7 +55,8 @@ class Parser {
   }
 
   Json parse_value(int depth) {
-    if (depth >= kMaxDepth) fail("nested more than 64 levels deep");
+    if (depth >= Json::kMaxDepth)  // hostile input must not exhaust the stack
+      fail("nested more than " + std::to_string(Json::kMaxDepth) + " levels deep");
     skip_space();
     if (pos_ >= s_.size()) fail("unexpected end of input");
     const char c = s_[pos_];
@@ -55,22 +67,45 @@ class Parser {
     if (c == 'f') return expect_word("false"), Json(false);
     if (c == 'n') return expect_word("null"), Json();
     if (c == '-' || (c >= '0' && c <= '9')) return Json(parse_number());
-    fail(std::string("unexpected character '") + c + "'");
+    fail("unexpected " + byte_text(c));
   }
 
   Json parse_object(int depth) {
     ++pos_;
     Json obj = Json::object();
+    std::vector<std::size_t> key_offsets;
     if (consume('}')) return obj;
     do {
       skip_space();
       if (pos_ >= s_.size() || s_[pos_] != '"') fail("expected a string key");
+      key_offsets.push_back(pos_);
       std::string key = parse_string();
       if (!consume(':')) fail("expected ':'");
-      obj.set(key, parse_value(depth + 1));
+      obj.push_member(std::move(key), parse_value(depth + 1));
     } while (consume(','));
     if (!consume('}')) fail("expected ',' or '}'");
+    refuse_repeated_keys(obj, key_offsets);
     return obj;
+  }
+
+  // A key given twice makes an object mean different things to different readers (the first
+  // value or the last?): refused, at the second. Sorting finds it in n log n, where looking up
+  // each key among those before it would take a stranger's 100,000 keys 5 billion comparisons.
+  void refuse_repeated_keys(const Json& obj, const std::vector<std::size_t>& key_offsets) const {
+    const auto& members = obj.members();
+    if (members.size() < 2) return;
+    std::vector<std::size_t> order(members.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return members[a].first != members[b].first ? members[a].first < members[b].first : a < b;
+    });
+    std::size_t repeat = members.size();
+    for (std::size_t k = 1; k < order.size(); ++k)
+      if (members[order[k]].first == members[order[k - 1]].first)
+        repeat = std::min(repeat, order[k]);
+    if (repeat < members.size())
+      fail_at(key_offsets[repeat], "the key " + Json(members[repeat].first).describe() +
+                                       " is given twice in one object");
   }
 
   Json parse_array(int depth) {
@@ -140,6 +175,35 @@ class Parser {
     return cp;
   }
 
+  // The rest of a UTF-8 character whose first byte, c, was just read, checked against RFC 3629's
+  // table (no overlong forms, no surrogates, nothing above U+10FFFF): JSON text is UTF-8, and
+  // every message that quotes a string must be too.
+  void take_utf8(char c, std::string& out) {
+    const std::size_t start = pos_ - 1;
+    const auto first = static_cast<unsigned char>(c);
+    int more = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range; later ones are 80..BF
+    if (first >= 0xC2 && first <= 0xDF) {
+      more = 1;
+    } else if (first >= 0xE0 && first <= 0xEF) {
+      more = 2;
+      if (first == 0xE0) lo = 0xA0;
+      if (first == 0xED) hi = 0x9F;
+    } else if (first >= 0xF0 && first <= 0xF4) {
+      more = 3;
+      if (first == 0xF0) lo = 0x90;
+      if (first == 0xF4) hi = 0x8F;
+    } else {
+      fail_at(start, "invalid UTF-8");
+    }
+    out += c;
+    for (int k = 0; k < more; ++k, lo = 0x80, hi = 0xBF) {
+      const auto next = pos_ < s_.size() ? static_cast<unsigned char>(s_[pos_]) : 0;
+      if (next < lo || next > hi) fail_at(start, "invalid UTF-8");
+      out += s_[pos_++];
+    }
+  }
+
   std::string parse_string() {
     ++pos_;  // opening quote
     std::string out;
@@ -148,6 +212,10 @@ class Parser {
       const char c = s_[pos_++];
       if (c == '"') return out;
       if (static_cast<unsigned char>(c) < 0x20) fail_at(pos_ - 1, "control character in string");
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        take_utf8(c, out);
+        continue;
+      }
       if (c != '\\') {
         out += c;
         continue;
@@ -179,7 +247,7 @@ class Parser {
           append_utf8(out, cp);
           break;
         }
-        default: fail_at(pos_ - 1, std::string("bad escape '\\") + e + "'");
+        default: fail_at(pos_ - 1, "bad escape after \\: " + byte_text(e));
       }
     }
   }
@@ -212,7 +280,9 @@ void dump_string(const std::string& s, std::string& out) {
 
 }  // namespace
 
-Json Json::parse(const std::string& text) { return Parser(text).parse_document(); }
+Json Json::parse(const std::string& text, std::size_t max_bytes) {
+  return Parser(text).parse_document(max_bytes);
+}
 
 const Json* Json::find(const std::string& key) const {
   for (const auto& [k, v] : members_)
@@ -280,8 +350,11 @@ std::string Json::describe() const {
     case Type::Object: return "an object";
     default: {
       std::string text = dump();
-      if (text.size() > 40) text = text.substr(0, 37) + "...";
-      return text;
+      if (text.size() <= 40) return text;
+      // Cut at a character's first byte: a message must not end in half a UTF-8 sequence.
+      std::size_t cut = 37;
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+      return text.substr(0, cut) + "...";
     }
   }
 }

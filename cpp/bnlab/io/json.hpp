@@ -2,6 +2,7 @@
 // metric output, so the core needs no library beyond Eigen.
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -41,8 +42,16 @@ class Json {
     return j;
   }
 
-  // Throws JsonError with the byte offset of the first problem.
-  static Json parse(const std::string& text);
+  // The most a text may hold: its bytes, and how deep arrays and objects nest. A stranger's
+  // 100 MB document or 100,000 open brackets is refused at once, not read or recursed into.
+  // The largest document bnlab writes for reading back, a shard of a 24 x 24 sweep with four
+  // arms, is under half of kMaxBytes (about 400 KB).
+  static constexpr std::size_t kMaxBytes = std::size_t(1) << 20;
+  static constexpr int kMaxDepth = 64;
+
+  // Throws JsonError with the byte offset of the first problem: text that is not JSON, longer
+  // than max_bytes, nested deeper than kMaxDepth, or an object that gives a key twice.
+  static Json parse(const std::string& text, std::size_t max_bytes = kMaxBytes);
   // Compact text; numbers read back exactly, non-finite numbers as null.
   std::string dump() const;
 
@@ -66,6 +75,12 @@ class Json {
   Json& push_back(Json value) {
     items_.push_back(std::move(value));
     return items_.back();
+  }
+  // Appends a member without looking for its key among the others (the reader, which refuses
+  // a repeated key once the object is read).
+  void push_member(std::string key, Json value) {
+    type_ = Type::Object;
+    members_.emplace_back(std::move(key), std::move(value));
   }
 
   // A short description for error messages: the value itself, or its type when long.

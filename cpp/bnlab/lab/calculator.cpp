@@ -11,28 +11,32 @@ namespace bnlab {
 namespace {
 
 constexpr int kMaxValues = 1024;
-// What a float can hold: larger values would become infinite in the engine's float32.
-constexpr double kLargest = 1e30;
+// Every number's largest magnitude, and eps's least value (the configuration's bnEps minimum),
+// so that every number BatchNorm computes in float32 (largest 3.4e38) stays finite: training
+// sums up to 1024 squared differences of at most 2e15, and inference divides by
+// sqrt(runningVar + eps), at least 1e-5.
+constexpr double kLargest = 1e15;
+constexpr double kLeastEps = 1e-10;
 
-bool finite_number(const Json* v) {
-  return v && v->is_number() && std::isfinite(v->as_number()) &&
-         std::abs(v->as_number()) <= kLargest;
-}
+bool finite_number(const Json* v) { return v && v->is_number() && std::isfinite(v->as_number()); }
 
-// A field that must be a finite number above `min` (or at least `min` when `strict` is false);
-// `why` ends the refusal's message.
+// A field that must be a finite number above `min` (or at least `min` when `strict` is false),
+// and within [least, kLargest]; `why` ends the refusal's message.
 void read_number(const Json& json, const char* key, double min, bool strict, double& out,
-                 std::vector<FieldError>& errors, const char* why = "") {
+                 std::vector<FieldError>& errors, const char* why = "", double least = -kLargest) {
   const Json* v = json.find(key);
   const bool ok = finite_number(v) && (strict ? v->as_number() > min : v->as_number() >= min);
-  if (ok) {
+  const std::string got = "; got " + (v ? v->describe() : std::string("nothing")) + why;
+  if (!ok) {
+    const std::string bound =
+        std::isfinite(min) ? (strict ? " greater than " : " of at least ") + Json(min).dump() : "";
+    errors.push_back({key, "must be a number" + bound + got});
+  } else if (v->as_number() < least || v->as_number() > kLargest) {
+    errors.push_back({key, "must be a number from " + Json(least).dump() + " to " +
+                               Json(kLargest).dump() + got});
+  } else {
     out = v->as_number();
-    return;
   }
-  const std::string bound =
-      std::isfinite(min) ? (strict ? " greater than " : " of at least ") + Json(min).dump() : "";
-  errors.push_back(
-      {key, "must be a number" + bound + "; got " + (v ? v->describe() : "nothing") + why});
 }
 
 void read_values(const Json& json, std::vector<double>& out, std::vector<FieldError>& errors) {
@@ -46,9 +50,13 @@ void read_values(const Json& json, std::vector<double>& out, std::vector<FieldEr
   }
   for (std::size_t i = 0; i < v->items().size(); ++i) {
     const Json& item = v->items()[i];
+    const std::string head = "item " + std::to_string(i + 1) + " is " + item.describe();
     if (!finite_number(&item)) {
-      errors.push_back({"values", "item " + std::to_string(i + 1) + " is " + item.describe() +
-                                      ", not a finite number"});
+      errors.push_back({"values", head + ", not a finite number"});
+      return;
+    }
+    if (std::abs(item.as_number()) > kLargest) {
+      errors.push_back({"values", head + ", beyond " + Json(kLargest).dump() + " in size"});
       return;
     }
     out.push_back(item.as_number());
@@ -67,7 +75,7 @@ BnCalculation parse_bn_calculation(const Json& json) {
                                          "inference", "runningMean", "runningVar"};
     bool known = false;
     for (const char* k : kKnown) known = known || member.first == k;
-    if (!known) errors.push_back({member.first, "is not a calculator field"});
+    if (!known) errors.push_back({key_name(member.first), "is not a calculator field"});
   }
   const double any = -std::numeric_limits<double>::infinity();
   read_values(json, c.values, errors);
@@ -75,12 +83,13 @@ BnCalculation parse_bn_calculation(const Json& json) {
   read_number(json, "beta", any, true, c.beta, errors);
   read_number(
       json, "eps", 0, true, c.eps, errors,
-      " (BN divides by the square root of var + eps, and a batch of equal values has var 0)");
+      " (BN divides by the square root of var + eps, and a batch of equal values has var 0)",
+      kLeastEps);
   const Json* inference = json.find("inference");
   c.inference = inference && inference->is_bool() && inference->as_bool();
   if (c.inference) {
     read_number(json, "runningMean", any, true, c.running_mean, errors);
-    read_number(json, "runningVar", 0, false, c.running_var, errors);
+    read_number(json, "runningVar", 0, false, c.running_var, errors, "", 0);
   }
   if (!errors.empty()) throw ConfigError(std::move(errors));
   return c;

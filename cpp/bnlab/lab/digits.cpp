@@ -7,9 +7,6 @@
 namespace bnlab {
 namespace {
 
-constexpr int kHeader = 10;
-constexpr int kBits = 5;
-
 std::unique_ptr<const Digits>& store() {
   static std::unique_ptr<const Digits> digits;
   return digits;
@@ -22,6 +19,8 @@ std::unique_ptr<const Digits>& store() {
 }  // namespace
 
 Digits decode_digits(const std::uint8_t* bytes, std::size_t size) {
+  constexpr std::size_t kHeader = Digits::kHeaderBytes;
+  constexpr int kBits = Digits::kPixelBits;
   if (size < kHeader || bytes[0] != 'B' || bytes[1] != 'N' || bytes[2] != 'L' || bytes[3] != 'D')
     bad("not a bnlab data file (no BNLD header)");
   if (bytes[4] != 1) bad("format version " + std::to_string(bytes[4]) + ", expected 1");
@@ -31,8 +30,8 @@ Digits decode_digits(const std::uint8_t* bytes, std::size_t size) {
     bad("expected 1797 examples of 64 five-bit pixels and 10 classes");
   const std::size_t pixels = std::size_t(count) * Digits::kFeatures;
   const std::size_t packed = (pixels * kBits + 7) / 8;
-  if (size != kHeader + packed + count)
-    bad(std::to_string(size) + " bytes, expected " + std::to_string(kHeader + packed + count));
+  if (size != Digits::kFileBytes)
+    bad(std::to_string(size) + " bytes, expected " + std::to_string(Digits::kFileBytes));
 
   Digits d;
   d.pixels.resize(pixels);

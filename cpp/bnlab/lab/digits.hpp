@@ -15,6 +15,11 @@ namespace bnlab {
 // kCount, kFeatures, kClasses: the shape the validator knows them by.
 struct Digits : DigitsShape {
   static constexpr int kMaxPixel = 16;
+  // The file: a 10-byte header, the pixels packed 5 bits each, a byte per label.
+  static constexpr std::size_t kHeaderBytes = 10;
+  static constexpr int kPixelBits = 5;
+  static constexpr std::size_t kFileBytes =
+      kHeaderBytes + (std::size_t(kCount) * kFeatures * kPixelBits + 7) / 8 + kCount;
   std::vector<std::uint8_t> pixels;  // kCount * kFeatures, 0..16
   std::vector<std::int32_t> labels;  // kCount, 0..9
 };

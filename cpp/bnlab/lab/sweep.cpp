@@ -58,7 +58,8 @@ void read_axis(const Json& json, const char* key, std::vector<AxisText>& axes,
   }
   for (const auto& member : json.members())
     if (member.first != "field" && member.first != "values")
-      errors.push_back({k + "." + member.first, "is not an axis setting (field, values)"});
+      errors.push_back(
+          {k + "." + key_name(member.first), "is not an axis setting (field, values)"});
   const Json* field = json.find("field");
   const Json* values = json.find("values");
   AxisText axis;
@@ -77,16 +78,7 @@ void read_axis(const Json& json, const char* key, std::vector<AxisText>& axes,
                                          (values ? values->describe() : "nothing")});
     return;
   }
-  const auto& items = values->items();
-  for (std::size_t i = 0; i < items.size(); ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (items[i].dump() == items[j].dump()) {
-        errors.push_back({k + ".values", "item " + std::to_string(i + 1) + " repeats " +
-                                             items[i].describe() + " (item " +
-                                             std::to_string(j + 1) + "): each value at most once"});
-        return;
-      }
-  axis.values = items;
+  axis.values = values->items();
   axes.push_back(std::move(axis));
 }
 
@@ -119,17 +111,19 @@ void read_settings(const Json& json, Sweep& sweep, std::vector<FieldError>& erro
         errors.push_back(
             {"metric", "must be one of " + joined(sweep_metrics()) + "; got " + v.describe()});
     } else {
-      errors.push_back({key, "is not a sweep setting (base, x, y, steps, metric)"});
+      errors.push_back({key_name(key), "is not a sweep setting (base, x, y, steps, metric)"});
     }
   }
 }
 
 // Each value alone on its axis, with the base (rules between fields: a batch larger than
 // another value's training set): the typed axes, or each refusal naming the axis, the value
-// and the field.
+// and the field. A value the field takes as one before it is a repeat (1 and 1.0, and -0 and 0,
+// are one seed), which would make two cells one run.
 void read_values(const std::vector<AxisText>& text, Sweep& sweep, std::vector<FieldError>& errors) {
   for (std::size_t a = 0; a < text.size(); ++a) {
     SweepAxis axis{text[a].field, {}};
+    std::vector<std::size_t> items;  // the document's item of each value taken
     for (std::size_t i = 0; i < text[a].values.size(); ++i) {
       const Json& item = text[a].values[i];
       try {
@@ -137,7 +131,16 @@ void read_values(const std::vector<AxisText>& text, Sweep& sweep, std::vector<Fi
         Config alone = sweep.base;
         set_field(alone, axis.field, value);
         check_config(alone);
+        const auto seen = std::find(axis.values.begin(), axis.values.end(), value);
+        if (seen != axis.values.end()) {
+          errors.push_back({std::string(kAxisNames[a]) + ".values",
+                            "item " + std::to_string(i + 1) + " repeats " + item.describe() +
+                                " (item " + std::to_string(items[seen - axis.values.begin()] + 1) +
+                                "): each value at most once"});
+          continue;
+        }
         axis.values.push_back(value);
+        items.push_back(i);
       } catch (const ConfigError& e) {
         for (const FieldError& f : e.errors())
           errors.push_back({std::string(kAxisNames[a]) + ".values",
@@ -351,9 +354,17 @@ std::vector<CellResult> sweep_results_from_json(const Json& json, Sweep& sweep) 
     throw std::invalid_argument("not a bnlab sweep result (needs sweep and cells)");
   sweep = parse_sweep(*spec);
   std::vector<CellResult> out;
-  const auto number = [](const Json* v) {
+  const auto number = [](const Json* v, const char* name) {
     if (!v) throw std::invalid_argument("a cell lacks a metric");
+    if (!v->is_null() && !v->is_number())
+      throw std::invalid_argument(std::string("a cell's ") + name + " is " + v->describe() +
+                                  ", not a number or null");
     return v->is_null() ? std::nanf("") : float(v->as_number());
+  };
+  // Checked before it becomes a C++ integer: 1e300 as an int is undefined behaviour.
+  const auto integer_in = [](const Json& v, double lo, double hi) {
+    return v.is_number() && v.as_number() == std::floor(v.as_number()) && v.as_number() >= lo &&
+           v.as_number() <= hi;
   };
   for (const Json& c : cells->items()) {
     CellResult cell;
@@ -362,15 +373,18 @@ std::vector<CellResult> sweep_results_from_json(const Json& json, Sweep& sweep) 
     if (!index || !index->is_number() || !arms || !arms->is_array() ||
         arms->items().size() != sweep.base.arms.size())
       throw std::invalid_argument("a cell lacks its index or its arms");
+    if (!integer_in(*index, 0, sweep.cells() - 1))
+      throw std::invalid_argument("cell index " + index->describe() + " is outside the grid");
     cell.index = static_cast<int>(index->as_number());
-    if (cell.index < 0 || cell.index >= sweep.cells())
-      throw std::invalid_argument("cell index " + std::to_string(cell.index) +
-                                  " is outside the grid");
     for (const Json& a : arms->items()) {
       CellArm arm;
-      for (const MetricInfo& m : kMetrics) arm.*m.member = number(a.find(m.name));
+      for (const MetricInfo& m : kMetrics) arm.*m.member = number(a.find(m.name), m.name);
       const Json* d = a.find("divergedAt");
-      arm.diverged_at = d && d->is_number() ? static_cast<long>(d->as_number()) : -1;
+      if (d && !d->is_null() && !integer_in(*d, 0, double(sweep.steps)))
+        throw std::invalid_argument("a cell's divergedAt is " + d->describe() +
+                                    ", not null or a step from 0 to " +
+                                    std::to_string(sweep.steps));
+      arm.diverged_at = d && !d->is_null() ? static_cast<long>(d->as_number()) : -1;
       cell.arms.push_back(arm);
     }
     out.push_back(std::move(cell));

@@ -59,4 +59,26 @@ std::vector<CellResult> merge_cells(const Sweep& sweep,
   return out;
 }
 
+std::vector<CellResult> merge_shard_documents(const std::vector<ShardDocument>& shards,
+                                              Sweep& sweep) {
+  std::string first;
+  std::vector<std::vector<CellResult>> parts;
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    Sweep part;
+    try {
+      parts.push_back(sweep_results_from_json(Json::parse(shards[k].text), part));
+    } catch (const std::exception& e) {
+      throw ShardError(k, e.what());
+    }
+    const std::string spec = sweep_to_json(part).dump();
+    if (k == 0) {
+      first = spec;
+      sweep = part;
+    } else if (spec != first) {
+      throw ShardError(k, "a shard of another sweep than " + shards[0].name + "'s");
+    }
+  }
+  return merge_cells(sweep, std::move(parts));
+}
+
 }  // namespace bnlab

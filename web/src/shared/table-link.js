@@ -7,6 +7,10 @@
 // the worker and Node's tests use it (CompressionStream: Chromium 80+, Firefox 113+, Node 18+).
 
 export const MAX_DATA = 32768; // characters of data= in a link (about 24 KB deflated)
+// Bytes a link's table may inflate to: the engine's limit for a table (CsvTable::kMaxBytes) and
+// one more, so it refuses a larger one by its own message. Deflate inflates up to 1,032 times:
+// a stranger's 24 KB could otherwise become 25 MB before anything looks at it.
+export const MAX_TABLE_BYTES = 4 * 1024 * 1024 + 1;
 export const TABLE_KEYS = { data: 'data', dataName: 'name', dataId: 'id' };
 
 async function through(stream, bytes) {
@@ -31,11 +35,37 @@ export async function encodeTable(text) {
   return data.length <= MAX_DATA ? data : null;
 }
 
-// data= -> the table's text as UTF-8 bytes (what the engine reads). Throws when it is damaged.
+// At most `limit` bytes of a stream, which is cancelled once it gives more.
+async function readAtMost(stream, limit) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value.subarray(0, limit - length));
+    length += chunks.at(-1).length;
+    if (length >= limit) {
+      await reader.cancel();
+      break;
+    }
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+// data= -> the table's text as UTF-8 bytes (what the engine reads), at most MAX_TABLE_BYTES of
+// them. Throws when it is damaged.
 export async function decodeTable(data) {
   if (data.length > MAX_DATA) throw new Error(`the data is ${data.length} characters long (at most ${MAX_DATA})`);
   try {
-    return await through(new DecompressionStream('deflate'), fromBase64url(data));
+    const inflated = new Blob([fromBase64url(data)]).stream().pipeThrough(new DecompressionStream('deflate'));
+    return await readAtMost(inflated, MAX_TABLE_BYTES);
   } catch (err) {
     throw new Error(`the link's data is damaged (${err.message})`);
   }

@@ -2,13 +2,14 @@
 // the page, an embed and the one-file page, served from dist/ on localhost and opened by Debian's
 // Chromium. Budgets (issue 21): accessibility 100, best practices >= 95, SEO >= 95. Writes its
 // section of bench/results.md and exits 1 when a budget is missed.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 
 import { root, serveDist } from '../tests/e2e/browser.mjs';
+import { writeSection } from './section.mjs';
 
 const CATEGORIES = ['accessibility', 'best-practices', 'seo', 'performance'];
 const BUDGETS = { accessibility: 100, 'best-practices': 95, seo: 95 };
@@ -59,8 +60,7 @@ try {
 }
 
 const mark = (category, v) => (BUDGETS[category] === undefined ? `${v}` : v >= BUDGETS[category] ? `${v}` : `**${v}**`);
-const section = [
-  '<!-- lighthouse:begin -->',
+writeSection('lighthouse', [
   '## Lighthouse (bench/lighthouse.mjs)',
   '',
   `Lighthouse ${version}, desktop, no throttling, Debian's Chromium, dist/ served on localhost, ${new Date().toISOString().slice(0, 10)}. Budgets: accessibility 100, best practices ≥ 95, SEO ≥ 95 (performance is recorded, not budgeted: the page trains networks as it loads).`,
@@ -69,11 +69,5 @@ const section = [
   '| --- | --- | --- | --- | --- |',
   ...rows.map(({ name, score }) => `| ${name} | ${CATEGORIES.map((c) => mark(c, score[c])).join(' | ')} |`),
   ...(failures.length ? ['', 'Missed:', ...failures.map((f) => `- ${f}`)] : []),
-  '<!-- lighthouse:end -->',
-].join('\n');
-const path = join(root, 'bench/results.md');
-const text = readFileSync(path, 'utf8');
-const block = /<!-- lighthouse:begin -->[\s\S]*<!-- lighthouse:end -->/;
-writeFileSync(path, block.test(text) ? text.replace(block, section) : `${text.trimEnd()}\n\n${section}\n`);
-console.log(section);
+]);
 if (failures.length) process.exit(1);

@@ -12,6 +12,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { writeSection } from './section.mjs';
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
 const run = join(root, 'build/native/bnlab-run');
@@ -68,8 +70,7 @@ const torchVersion = execFileSync('dpkg-query', ['-W', '-f', '${Version}', 'pyth
   encoding: 'utf8',
 }).trim();
 const format = (v) => Math.round(v).toLocaleString('en');
-const section = [
-  '<!-- torch:begin -->',
+writeSection('torch', [
   '## bnlab-run against its PyTorch export (bench/torch.mjs)',
   '',
   `The same configuration, one thread each: bnlab-run (native, as built) and the script \`bnlab-run --export pytorch\` writes, run by Debian's python3-torch ${torchVersion} with \`--threads 1\`; probes off, one record at the end; a step trains both arms. ${cpus()[0].model.trim()}, ${new Date().toISOString().slice(0, 10)}, medians of ${ROUNDS} interleaved rounds, start-up left out (a short and a long run each).`,
@@ -77,10 +78,4 @@ const section = [
   '| model | bnlab-run steps/s | PyTorch steps/s | bnlab-run / PyTorch |',
   '| --- | --- | --- | --- |',
   ...rows.map((r) => `| ${r.name} | ${format(r.native)} | ${format(r.torch)} | ${(r.native / r.torch).toFixed(1)}× |`),
-  '<!-- torch:end -->',
-].join('\n');
-const path = join(root, 'bench/results.md');
-const text = readFileSync(path, 'utf8');
-const block = /<!-- torch:begin -->[\s\S]*<!-- torch:end -->/;
-writeFileSync(path, block.test(text) ? text.replace(block, section) : `${text.trimEnd()}\n\n${section}\n`);
-console.log(section);
+]);

@@ -195,3 +195,24 @@ export function assertRefused(assert, { pwned, color, violations }) {
     JSON.stringify(violations),
   );
 }
+
+// A PNG (a screenshot or a saved figure) decoded by the page: how many distinct colours it has
+// and the share of its pixels inked (darker than near-white).
+export function pngStats(page, png) {
+  return page.evaluate(async (base64) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const { data } = context.getImageData(0, 0, image.width, image.height);
+    const seen = new Set();
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      if (data[i] + data[i + 1] + data[i + 2] < 600) ink++;
+    }
+    return { colors: seen.size, inked: ink / (data.length / 4) };
+  }, png.toString('base64'));
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 
-import { useBrowser, watchErrors } from './browser.mjs';
+import { pngStats, useBrowser, watchErrors } from './browser.mjs';
 
 const session = useBrowser();
 const WAIT = { timeout: 30000 };
@@ -130,18 +130,7 @@ test('a PNG saved from a chart and from a decision-boundary map is a PNG at twic
     assert.equal(width, 2 * size.w, `${what}: width ${width} for a ${size.w} px canvas`);
     assert.ok(height > 2 * size.h, `${what}: height ${height} holds the ${size.h} px canvas and a caption`);
     // Decoded by the browser: many colours, not a blank rectangle.
-    const colours = await page.evaluate(async (b64) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const c = new OffscreenCanvas(img.width, img.height);
-      const ctx = c.getContext('2d');
-      ctx.drawImage(img, 0, 0);
-      const data = ctx.getImageData(0, 0, img.width, img.height).data;
-      const seen = new Set();
-      for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-      return seen.size;
-    }, bytes.toString('base64'));
+    const { colors: colours } = await pngStats(page, bytes);
     assert.ok(colours > 50, `${what}: ${colours} colours`);
   }
   assert.deepEqual(errors, []);

@@ -207,14 +207,13 @@ window.addEventListener('beforeprint', () => {
 
 initShareDialog();
 // The frame resized (the host's script sizing the iframe, or the reader's window): fit the grid
-// again. Firefox sends no resize event to a frame its host resizes; the views' box still changes.
+// again. The views' box follows the window, so watching it covers a window's resize too, and a
+// frame its host resizes, which gets no resize event in Firefox.
 let relayout = 0;
-const fitEmbed = () => {
+new ResizeObserver(() => {
   cancelAnimationFrame(relayout);
   relayout = requestAnimationFrame(() => layoutEmbed(page.embedViews));
-};
-window.addEventListener('resize', fitEmbed);
-new ResizeObserver(fitEmbed).observe(document.querySelector('main.views'));
+}).observe(document.querySelector('main.views'));
 // A link pasted into the address bar of an open page: run what it describes.
 // The event's own address: the page may have rewritten the address for an older run between
 // the change and this event (a link pasted while the first run starts), and the link must win.

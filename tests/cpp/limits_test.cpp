@@ -1,14 +1,13 @@
 // The most each reader of outside bytes accepts, and that beyond it a stranger's input is
 // refused at once: the JSON reader's text length, nesting and keys; the configuration, sweep
 // and calculator documents; a sweep's cells; a shard of the largest grid; a CSV table's bytes,
-// rows and columns. Each reader is timed
+// rows and columns. Each reader is timed (in processor time, so a busy machine does not count)
 // at its limit with its worst shape of input (README, "Limits"); the bounds are many times the
-// time measured here, so a busy machine passes and a reader that is quadratic or reads the
-// whole of a huge text does not (a 1 MiB object of 96,335 keys, each looked up among those
-// before it as the reader once did, took 19 s).
+// time measured here, so a reader that is quadratic or reads the whole of a huge text fails (a 1
+// MiB object of 96,335 keys, each looked up among those before it as the reader once did, took 19
+// s).
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -18,16 +17,16 @@
 #include "bnlab/lab/calculator.hpp"
 #include "bnlab/lab/sweep.hpp"
 #include "bnlab/lab/sweep_threads.hpp"
+#include "test_util.hpp"
 
 namespace bnlab {
 namespace {
 
-// Seconds that fn takes.
+// Processor seconds that fn takes, in units of this build's speed (test_util.hpp): 1 in a release
+// build, a fifth of that under the sanitizers.
 template <class F>
 double seconds(F&& fn) {
-  const auto start = std::chrono::steady_clock::now();
-  fn();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return test::cpu_seconds(fn) / test::kSlowdown;
 }
 
 // The message of the exception of type E that fn throws; "" when it throws none.

@@ -1,6 +1,8 @@
 // Helpers shared by the native tests.
 #pragma once
 
+#include <time.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -14,6 +16,36 @@
 #include "bnlab/nn/tensor.hpp"
 
 namespace bnlab::test {
+
+// The processor time this thread spends in fn, in seconds. Not wall time: the tests that bound a
+// reader's time run beside other suites (./build.sh test runs the browser tests alongside), and
+// time spent waiting for a core is not the reader's.
+template <class F>
+double cpu_seconds(F&& fn) {
+  const auto now = [] {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+  };
+  const double start = now();
+  fn();
+  return now() - start;
+}
+
+// How many times slower the code runs in this build: a time bound is multiplied by it. Under ASan
+// and UBSan a bound still catches a reader that is quadratic or reads the whole of a huge text
+// (hundreds of times slower at these sizes), not the sanitizers' constant factor.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr double kSlowdown = 5;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr double kSlowdown = 5;
+#else
+inline constexpr double kSlowdown = 1;
+#endif
+#else
+inline constexpr double kSlowdown = 1;
+#endif
 
 inline Matrix<double> random_matrix(int rows, int cols, Rng& rng, double scale = 1.0) {
   Matrix<double> m(rows, cols);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { DEFAULT_LESSON } from '../../web/src/lessons/lessons.js';
@@ -146,40 +146,43 @@ const HOSTILE = [
   `#${'a=b&'.repeat(3000)}`,
 ];
 
-test('hostile links end in a working page or a clear message, never injected markup', async () => {
+// Four pages at a time: each link mostly waits for its page to load and settle.
+describe('hostile links end in a working page or a clear message, never injected markup', { concurrency: 4 }, () => {
   for (const fragment of HOSTILE) {
-    const { page, errors } = await open(fragment);
     const label = fragment.slice(0, 60);
-    // Settled: training, or a message saying why not.
-    await page
-      .waitForFunction(
-        () =>
-          Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0 ||
-          /Invalid|could not/i.test(document.getElementById('status').textContent),
-        null,
-        { timeout: 30000 },
-      )
-      .catch(() => {}); // the assertions below say what the page shows instead
-    assert.deepEqual(errors, [], label);
-    const state = await page.evaluate(() => ({
-      pwned: window.pwned,
-      injected: document.querySelectorAll('img, script:not([src]):not(#bnlab-worker-source), iframe').length,
-      status: document.getElementById('status').textContent,
-      steps: Number(document.getElementById('steps').textContent.replaceAll(',', '')),
-      lessonBanner: document.getElementById('lesson-banner').hidden
-        ? null
-        : document.getElementById('lesson-title').textContent,
-    }));
-    assert.equal(state.pwned, undefined, label);
-    assert.equal(state.injected, 0, label);
-    assert.ok(state.steps > 0 || /Invalid|could not/i.test(state.status), `${label}: ${state.status}`);
-    // No lesson banner for an unknown lesson; a link that fell back to the defaults is the
-    // default lesson.
-    assert.ok(
-      state.lessonBanner === null || state.lessonBanner === DEFAULT_LESSON.title,
-      `${label}: banner "${state.lessonBanner}"`,
-    );
-    await page.close();
+    test(label, async () => {
+      const { page, errors } = await open(fragment);
+      // Settled: training, or a message saying why not.
+      await page
+        .waitForFunction(
+          () =>
+            Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0 ||
+            /Invalid|could not/i.test(document.getElementById('status').textContent),
+          null,
+          { timeout: 30000 },
+        )
+        .catch(() => {}); // the assertions below say what the page shows instead
+      assert.deepEqual(errors, [], label);
+      const state = await page.evaluate(() => ({
+        pwned: window.pwned,
+        injected: document.querySelectorAll('img, script:not([src]):not(#bnlab-worker-source), iframe').length,
+        status: document.getElementById('status').textContent,
+        steps: Number(document.getElementById('steps').textContent.replaceAll(',', '')),
+        lessonBanner: document.getElementById('lesson-banner').hidden
+          ? null
+          : document.getElementById('lesson-title').textContent,
+      }));
+      assert.equal(state.pwned, undefined, label);
+      assert.equal(state.injected, 0, label);
+      assert.ok(state.steps > 0 || /Invalid|could not/i.test(state.status), `${label}: ${state.status}`);
+      // No lesson banner for an unknown lesson; a link that fell back to the defaults is the
+      // default lesson.
+      assert.ok(
+        state.lessonBanner === null || state.lessonBanner === DEFAULT_LESSON.title,
+        `${label}: banner "${state.lessonBanner}"`,
+      );
+      await page.close();
+    });
   }
 });
 

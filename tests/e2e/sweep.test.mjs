@@ -201,8 +201,8 @@ test("the grid and every cell's numbers are identical with 1, 2 and 3 workers, a
 // Chromium ends a worker that is busy in one long synchronous call only after a grace period
 // of 2 s (Blink's forcible termination delay); a worker that returns to its event loop ends at
 // once. A cell trains in slices of at most 50 ms with a return to the event loop between them
-// (worker.js), so Cancel stops every worker within 1 s (before the slices: 2.2-2.6 s).
-test('cancel mid-cell says "Cancelled", enables Run and plays the paused run again at once; every pool worker is gone within 1 s', async (t) => {
+// (worker.js), so Cancel stops every worker well within 2 s (before the slices: 2.2-2.6 s).
+test('cancel mid-cell says "Cancelled", enables Run and plays the paused run again at once; every pool worker is gone within 1.9 s', async (t) => {
   const { page, errors } = await open('?sweepWorkers=3');
   await page.locator('#sweep-run:not([disabled])').waitFor(WAIT);
   await page.waitForFunction(
@@ -237,11 +237,14 @@ test('cancel mid-cell says "Cancelled", enables Run and plays the paused run aga
   }));
   const pageMs = Date.now() - t0;
   assert.deepEqual(state, { progress: 'Cancelled after 0 of 21 cells.', run: false, cancel: true, playing: 'true' });
-  assert.ok(pageMs <= 1000, `the page answered the click in ${pageMs} ms`);
-  await until(() => page.workers().length === 1, `the pool's workers gone (has ${page.workers().length})`, 1000);
+  // The bound is just under Blink's 2 s grace period, which a worker stuck in one long call
+  // always waits out, so it still tells slices from none; the rest of it is room for a busy
+  // machine (the other suites run beside this one). Here it takes about 0.1 s.
+  assert.ok(pageMs <= 1900, `the page answered the click in ${pageMs} ms`);
+  await until(() => page.workers().length === 1, `the pool's workers gone (has ${page.workers().length})`, 1900);
   const ms = Date.now() - t0;
   t.diagnostic(`pool workers gone ${ms} ms after Cancel`);
-  assert.ok(ms <= 1000, `the pool stopped in ${ms} ms`);
+  assert.ok(ms <= 1900, `the pool stopped in ${ms} ms`);
   await page.waitForFunction(
     (n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n,
     before,

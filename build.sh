@@ -14,6 +14,8 @@ cd "$(dirname "$0")"
 ROOT=$PWD
 PORT=${PORT:-8080}
 JOBS=${JOBS:-2}  # the machines are small and shared: keep builds parallel-light
+COMMAND=${1:-}
+STARTED=$SECONDS # reset after the installs
 
 # emcc's JavaScript tools need Debian's node modules (acorn) on Node's search path.
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
@@ -86,6 +88,8 @@ build_native() {
   log "native build (build/native)"
   cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build/native -j"$JOBS"
+  # The benchmarks (bnlab-bench, and bnlab-bench-simd, a second build of the core): not for test.
+  if [[ $COMMAND != test ]]; then cmake --build build/native -j"$JOBS" --target bnlab-bench bnlab-bench-simd; fi
 }
 
 build_wasm() {
@@ -139,6 +143,7 @@ SUITE_TIMES=()
 print_times() {
   log "time per step (wall clock; the machine's other work included)"
   printf '%s\n' "${SUITE_TIMES[@]}"
+  printf '%-64s %5d s\n' "all of ./build.sh $COMMAND, installs excepted" $((SECONDS - STARTED))
 }
 # suite NAME COMMAND...: runs COMMAND as the suite NAME and records its time; a failure ends
 # the run after printing the times so far.
@@ -147,10 +152,42 @@ suite() {
   shift
   log "$name"
   "$@" || status=$?
-  SUITE_TIMES+=("$(printf '%-58s %5d s' "$name" $((SECONDS - start)))")
+  SUITE_TIMES+=("$(printf '%-64s %5d s' "$name" $((SECONDS - start)))")
   if ((status)); then
     print_times
     die "$name failed (exit $status)"
+  fi
+}
+
+# beside NAME LOG COMMAND...: starts COMMAND as the suite NAME in the background, in a process
+# group of its own, its output kept in LOG; beside_end waits for it, prints LOG and records its
+# time. A run that ends early (a failure elsewhere, Ctrl-C) ends the group with it.
+BESIDE_PID='' BESIDE_NAME='' BESIDE_LOG=''
+beside() {
+  BESIDE_NAME=$1 BESIDE_LOG=$2
+  shift 2
+  mkdir -p "$(dirname "$BESIDE_LOG")"
+  log "$BESIDE_NAME: started; its output is printed when it ends"
+  setsid bash -c 'start=$SECONDS; "$@"; status=$?; echo $((SECONDS - start)) >"$0.seconds"; exit $status' \
+    "$BESIDE_LOG" "$@" >"$BESIDE_LOG" 2>&1 &
+  BESIDE_PID=$!
+  trap end_beside EXIT
+}
+end_beside() {
+  if [[ -n $BESIDE_PID ]] && kill -0 "$BESIDE_PID" 2>/dev/null; then
+    kill -- "-$BESIDE_PID" 2>/dev/null || true
+  fi
+}
+beside_end() {
+  local status=0
+  log "$BESIDE_NAME: waiting for it to end"
+  wait "$BESIDE_PID" || status=$?
+  BESIDE_PID=''
+  cat "$BESIDE_LOG"
+  SUITE_TIMES+=("$(printf '%-64s %5s s' "$BESIDE_NAME" "$(cat "$BESIDE_LOG.seconds" 2>/dev/null || echo '?')")")
+  if ((status)); then
+    print_times
+    die "$BESIDE_NAME failed (exit $status)"
   fi
 }
 
@@ -158,7 +195,16 @@ run_tests() {
   # The code's form first: Biome formats and lints the JavaScript (biome.json), clang-format the
   # C++ (.clang-format, checked by a CTest test). A change that is not formatted fails here.
   suite "formatting and lint (biome ci)" node_modules/.bin/biome ci --reporter=summary --colors=off
+  # The browser tests mostly wait for pages to load and the page's clock, using about half a
+  # core, so they run beside the suites below, which use both cores. They wait on conditions,
+  # so sharing the machine changes no verdict, except in the tests that time the page's frames
+  # (tests/e2e/*.alone.test.mjs): those run alone at the end.
+  local browser_tests=()
+  mapfile -t browser_tests < <(ls tests/e2e/*.test.mjs | grep -v '\.alone\.test\.mjs$')
+  beside "browser tests, beside the steps below (tests/e2e)" build/logs/browser-tests.log \
+    node --test --test-concurrency=1 "${browser_tests[@]}"
   suite "native tests (ctest)" ctest --test-dir build/native --output-on-failure -j"$JOBS"
+  suite "build: ASan and UBSan, the fuzz targets" build_sanitize
   suite "native tests with ASan and UBSan (ctest in build/sanitize)" \
     ctest --test-dir build/sanitize --output-on-failure -j"$JOBS"
   # Two targets at a time: each fuzzes for a fixed time on one core.
@@ -167,8 +213,9 @@ run_tests() {
     env FUZZ_JOBS="$JOBS" bash tests/fuzz/run.sh fuzz "$FUZZ_TEST_SECONDS"
   suite "wasm tests (node --test tests/wasm)" node --test tests/wasm/
   suite "page source tests (node --test tests/web)" node --test tests/web/
-  suite "browser tests (Chromium and Firefox, node --test tests/e2e)" \
-    node --test --test-concurrency=1 tests/e2e/
+  beside_end
+  suite "browser tests that time frames, alone (tests/e2e/*.alone.test.mjs)" \
+    node --test --test-concurrency=1 tests/e2e/*.alone.test.mjs
   print_times
 }
 
@@ -178,8 +225,8 @@ case ${1:-} in
   build) build_all ;;
   test)
     install_deps # not timed: a fresh machine's installs take what the network gives
+    STARTED=$SECONDS
     suite "build: native, wasm and the page" build_all
-    suite "build: ASan and UBSan, the fuzz targets" build_sanitize
     run_tests
     ;;
   fuzz)

@@ -121,8 +121,8 @@ build_web() {
   local minify=(node_modules/.bin/esbuild --minify --target=es2020 --log-level=warning --allow-overwrite)
   "${minify[@]}" dist/bnlab.js --outfile=dist/bnlab.js
   "${minify[@]}" dist/bnlab-export.js --outfile=dist/bnlab-export.js
-  "${minify[@]}" build/wasm/bnlab-single.js --outfile=build/wasm/bnlab-single.min.js
-  node web/standalone.mjs dist build/wasm/bnlab-single.min.js
+  "${minify[@]}" build/wasm/bnlab-standalone.js --outfile=build/wasm/bnlab-standalone.min.js
+  node web/standalone.mjs dist build/wasm/bnlab-standalone.min.js build/wasm/bnlab-standalone.wasm
   # Link previews: their picture (the default run, drawn by the page in headless Chromium), the
   # tags, and a page per lesson; BNLAB_SITE_URL makes their addresses absolute.
   node web/link-previews.mjs dist

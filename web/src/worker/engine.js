@@ -1,7 +1,8 @@
 // The engine in a worker: the WebAssembly module and the digits data, loaded from beside the
-// worker's script in dist/, or from the one-file page's worker source (the wasm inlined,
-// self.bnlabSingleFile; the digits as base64, self.bnlabDigits); and the PyTorch export's
-// module, loaded on the first export. A failure says which file and why.
+// worker's script in dist/, or from the one-file page's worker source (self.bnlabSingleFile:
+// the glue, and the wasm and the digits gzipped as base64, self.bnlabWasm and
+// self.bnlabDigits); and the PyTorch export's module, loaded on the first export. A failure
+// says which file and why.
 /* global createBnLab, createBnLabExport, importScripts */
 
 // The engine's glue: beside this script in dist/, or already in the standalone page's worker
@@ -32,8 +33,15 @@ async function instantiate(factory, wasm) {
   }
 }
 
-export function loadEngine() {
-  return self.bnlabSingleFile ? createBnLab() : instantiate(createBnLab, 'bnlab.wasm');
+// The one-file page's bytes: base64 of gzip, inflated.
+function inlineBytes(base64) {
+  const gzipped = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  return new Response(new Blob([gzipped]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+}
+
+export async function loadEngine() {
+  if (self.bnlabSingleFile) return createBnLab({ wasmBinary: await inlineBytes(self.bnlabWasm) });
+  return instantiate(createBnLab, 'bnlab.wasm');
 }
 
 // The PyTorch export's module (bnlab-export.js and .wasm), once, on the first export: it is not
@@ -71,8 +79,6 @@ export async function exporterFor(engine, config) {
 export async function ensureDigits(engine) {
   if (engine.digitsLoaded()) return;
   engine.loadDigits(
-    self.bnlabDigits
-      ? Uint8Array.from(atob(self.bnlabDigits), (c) => c.charCodeAt(0))
-      : new Uint8Array((await fetchBytes('digits.bin')).bytes),
+    new Uint8Array(self.bnlabSingleFile ? await inlineBytes(self.bnlabDigits) : (await fetchBytes('digits.bin')).bytes),
   );
 }

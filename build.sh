@@ -93,7 +93,7 @@ build_native() {
 }
 
 build_wasm() {
-  log "wasm build (dist/bnlab.js, dist/bnlab.wasm)"
+  log "wasm build (dist/bnlab.js and .wasm; the PyTorch export's dist/bnlab-export.js and .wasm)"
   # emcmake's default test emulator passes a flag Node 20 rejects; name node plainly.
   emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release -DBNLAB_DIST_DIR="$ROOT/dist" \
     -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v node)" >/dev/null
@@ -124,8 +124,9 @@ build_web() {
   # machine lacks): 14.0 -> 10.5 KB gzipped. Running it again on its own output is harmless.
   local minify=(node_modules/.bin/esbuild --minify --target=es2020 --log-level=warning --allow-overwrite)
   "${minify[@]}" dist/bnlab.js --outfile=dist/bnlab.js
-  "${minify[@]}" build/wasm/bnlab-single.js --outfile=build/wasm/bnlab-single.min.js
-  node web/standalone.mjs dist build/wasm/bnlab-single.min.js
+  "${minify[@]}" dist/bnlab-export.js --outfile=dist/bnlab-export.js
+  "${minify[@]}" build/wasm/bnlab-standalone.js --outfile=build/wasm/bnlab-standalone.min.js
+  node web/standalone.mjs dist build/wasm/bnlab-standalone.min.js build/wasm/bnlab-standalone.wasm
   # Link previews: their picture (the default run, drawn by the page in headless Chromium), the
   # tags, and a page per lesson; BNLAB_SITE_URL makes their addresses absolute.
   node web/link-previews.mjs dist

@@ -12,15 +12,15 @@ export function pagePolicy(html) {
 export const hashSource = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 // The one-file page's policy from the page's: its inline script and style by hash instead of
-// this origin's files (never 'unsafe-inline'), its worker from a Blob URL, the glue's fetch of
-// the wasm inlined as a data: URL (the glue decodes it itself when that fails, but the failure
-// would be a violation), and images from data: only (the empty icon).
+// this origin's files (never 'unsafe-inline'), its worker from a Blob URL, nothing to fetch (the
+// worker inflates its inline wasm and digits itself), and images from data: only (the empty
+// icon).
 export function standalonePolicy(policy, { scripts, styles }) {
   const sources = {
     'script-src': [...scripts.map(hashSource), "'wasm-unsafe-eval'"],
     'style-src': styles.map(hashSource),
     'worker-src': ['blob:'],
-    'connect-src': ['data:'],
+    'connect-src': ["'none'"],
     'img-src': ['data:'],
   };
   return policy

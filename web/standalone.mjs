@@ -1,16 +1,19 @@
 // Builds dist/bnlab-standalone.html: the page in one file that works from disk (file://) and
 // on a blog that hosts a single file. Styles, the page script, the worker script and the
-// engine (wasm inlined as base64 by -sSINGLE_FILE) all go inside; the worker starts from a
-// Blob URL made from a text script, since Chromium refuses module scripts and worker files
-// on file://. The digits data rides along as base64. Its Content-Security-Policy names the
-// inline script and style by hash (csp.mjs).
-//   node web/standalone.mjs DIST_DIR SINGLE_FILE_GLUE
+// engine (its glue, and its wasm and the digits data gzipped, as base64: the worker inflates
+// them with DecompressionStream) all go inside; the worker starts from a Blob URL made from a
+// text script, since Chromium refuses module scripts and worker files on file://. Gzipped
+// before base64, the wasm adds 50 KB less to the gzipped page than its raw bytes' base64 (which
+// gzip cannot shrink back to the wasm's own gzipped size). Its Content-Security-Policy names
+// the inline script and style by hash (csp.mjs).
+//   node web/standalone.mjs DIST_DIR GLUE WASM
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 import { pagePolicy, standalonePolicy } from './csp.mjs';
 
-const [dist, glue] = process.argv.slice(2);
+const [dist, glue, wasm] = process.argv.slice(2);
 const read = (path) => readFileSync(path, 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
 
 // Inside <script>, the HTML parser would end the script at "</script" and treat "<!--"
@@ -20,9 +23,10 @@ const scriptSafe = (code) => code.replaceAll('</script', '<\\/script').replaceAl
 
 const html = read(join(dist, 'index.html'));
 const style = read(join(dist, 'style.css'));
-const digits = readFileSync(join(dist, 'digits.bin')).toString('base64');
+const inline = (path) => gzipSync(readFileSync(path), { level: 9 }).toString('base64');
 const workerSource =
-  `self.bnlabSingleFile = true;\nself.bnlabDigits = "${digits}";\n` + `${read(glue)}\n${read(join(dist, 'worker.js'))}`;
+  `self.bnlabSingleFile = true;\nself.bnlabWasm = "${inline(wasm)}";\n` +
+  `self.bnlabDigits = "${inline(join(dist, 'digits.bin'))}";\n${read(glue)}\n${read(join(dist, 'worker.js'))}`;
 const app = scriptSafe(read(join(dist, 'app.js')));
 const scripts =
   `<script id="bnlab-worker-source" type="text/plain">${scriptSafe(workerSource)}</script>\n` +

@@ -1,100 +1,26 @@
-// Embind bindings: translation only. Configurations cross as JSON text, metrics as typed
-// array copies (never views into wasm memory, which grows), C++ errors as JavaScript Errors.
-#include <emscripten.h>
+// Embind bindings of the page's engine (dist/bnlab.js and .wasm): translation only.
+// Configurations cross as JSON text, metrics as typed array copies (never views into wasm
+// memory, which grows), C++ errors as JavaScript Errors (js.hpp). The data it is given
+// (data.cpp) is bound in the PyTorch export's module too; the export itself is that module's
+// (export.cpp).
 #include <emscripten/bind.h>
 #include <emscripten/heap.h>
-#include <emscripten/val.h>
 #include <malloc.h>
 
-#include <cmath>
 #include <string>
 #include <vector>
 
+#include "bindings/js.hpp"
 #include "bnlab/io/config.hpp"
-#include "bnlab/io/csv.hpp"
-#include "bnlab/io/export_pytorch.hpp"
 #include "bnlab/io/results.hpp"
-#include "bnlab/lab/digits.hpp"
 #include "bnlab/lab/experiment.hpp"
 #include "bnlab/lab/sweep.hpp"
 #include "bnlab/nn/batchnorm.hpp"
 
-using emscripten::val;
 using namespace bnlab;
+using namespace bnlab::bindings;
 
 namespace {
-
-// Throws a JavaScript Error from wasm; nothing on the C++ side needs unwinding by then. A
-// configuration error also carries its fields, [{ field, message }], as error.fields.
-EM_JS(void, throw_js_error, (const char* message, const char* fields_json), {
-  const error = new Error(UTF8ToString(message));
-  const fields = UTF8ToString(fields_json);
-  if (fields) error.fields = JSON.parse(fields);
-  throw error;
-});
-
-// The message (and a ConfigError's fields as JSON) of the exception being handled; read by
-// throw_js_error once the catch block is left, so that no C++ object is left to destroy when
-// JavaScript throws.
-std::string error_message, error_fields;
-
-// Called in a catch block: fills error_message and error_fields from the current exception.
-// One function, not a copy of the handlers in every guarded call (25 of them: 89 KB of wasm,
-// 15 KB gzipped, when each had its own).
-void describe_current_exception() {
-  error_fields.clear();
-  try {
-    throw;
-  } catch (const ConfigError& e) {
-    error_message = e.what();
-    Json list = Json::array();
-    for (const FieldError& error : e.errors()) {
-      Json entry = Json::object();
-      entry.set("field", error.field);
-      entry.set("message", error.message);
-      list.push_back(std::move(entry));
-    }
-    error_fields = list.dump();
-  } catch (const std::exception& e) {
-    error_message = e.what();
-  } catch (...) {
-    error_message = "bnlab: unknown C++ error";
-  }
-}
-
-// Runs f, turning any C++ exception into a JavaScript Error with the same message.
-template <class F>
-auto guarded(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (...) {
-    describe_current_exception();
-  }
-  throw_js_error(error_message.c_str(), error_fields.c_str());
-  __builtin_unreachable();
-}
-
-val from_json(const Json& json) { return val::global("JSON").call<val>("parse", json.dump()); }
-
-// A configuration (or a sweep, or a calculator's input) given as an object, as JSON text, or
-// not at all (the defaults). Text longer than the readers take is cut to one character more
-// before it is copied into wasm memory: the reader refuses it by its length, and a stranger's
-// 100 MB string never crosses (a character is at least one byte of UTF-8).
-std::string config_text(const val& config) {
-  if (config.isUndefined() || config.isNull()) return "{}";
-  val text = config.isString() ? config : val::global("JSON").call<val>("stringify", config);
-  if (text.isString() && text["length"].as<double>() > double(kMaxDocumentBytes))
-    text = text.call<val>("slice", 0, double(kMaxDocumentBytes + 1));
-  return text.as<std::string>();
-}
-
-// A step count from JavaScript: an integer from 0 to 1e9, refused otherwise (NaN and Infinity
-// included) before it becomes a C++ integer.
-long step_count(double n) {
-  if (!(n >= 0 && n <= 1e9 && n == std::floor(n)))
-    throw std::invalid_argument("step(n): n must be an integer from 0 to 1e9");
-  return static_cast<long>(n);
-}
 
 template <class T>
 val typed_array_copy(const T* data, std::size_t n) {
@@ -136,7 +62,7 @@ class ExperimentHandle {
 
   double step(double n) {
     return guarded([&] {
-      exp_.step(step_count(n));
+      exp_.step(step_count(n, "step(n): n"));
       return double(exp_.steps());
     });
   }
@@ -367,60 +293,6 @@ class BatchNormHandle {
   Matrix<float> y_, dx_;
 };
 
-// The digits data (web/data/digits.bin) for experiments on "digits"; once per module.
-void load_digits(const val& bytes) {
-  guarded([&] {
-    const bool is_bytes = val::global("ArrayBuffer").call<bool>("isView", bytes);
-    if (!is_bytes) throw std::invalid_argument("loadDigits: expected a Uint8Array");
-    const std::vector<std::uint8_t> data =
-        emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
-    provide_digits(decode_digits(data.data(), data.size()));
-  });
-}
-bool digits_loaded() { return loaded_digits() != nullptr; }
-
-// The table loaded, in words: { rows, features, classes, featureNames, labelName, classNames,
-// text (csv_text: what a share link carries), fingerprint }.
-val csv_summary(const CsvTable& t) {
-  Json out = Json::object();
-  out.set("rows", t.rows());
-  out.set("features", t.features());
-  out.set("classes", t.classes());
-  out.set("featureNames", Json::array_of(t.feature_names));
-  out.set("labelName", t.label_name);
-  out.set("classNames", Json::array_of(t.class_names));
-  out.set("text", csv_text(t));
-  out.set("fingerprint", csv_fingerprint(t));
-  return from_json(out);
-}
-
-// Your own table (a CSV file's bytes) for experiments on "csv": read by the one reader, whose
-// refusals arrive as Errors naming the row and the column. label: the label column's name, or
-// empty for the last column.
-val load_csv(const val& bytes, const std::string& label) {
-  return guarded([&] {
-    if (!val::global("ArrayBuffer").call<bool>("isView", bytes))
-      throw std::invalid_argument("loadCsv: expected a Uint8Array of the file's bytes");
-    const std::vector<std::uint8_t> data =
-        emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
-    provide_csv(
-        read_csv(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()), label));
-    return csv_summary(*loaded_csv());
-  });
-}
-// The table loaded (as loadCsv describes it), or null.
-val loaded_table() { return loaded_csv() ? csv_summary(*loaded_csv()) : val::null(); }
-
-// The run a configuration describes as a PyTorch script ("pytorch") or notebook ("notebook").
-std::string export_run(const val& config, const std::string& format, double steps) {
-  return guarded([&] {
-    if (!(steps >= 0 && steps <= 1e9 && steps == static_cast<long>(steps)))
-      throw std::invalid_argument("exportRun: steps must be an integer from 0 to 1e9");
-    return export_pytorch(parse_config(config_text(config)), export_format_named(format),
-                          static_cast<long>(steps));
-  });
-}
-
 val validate_config(const val& config) {
   return guarded([&] { return from_json(config_to_json(parse_config(config_text(config)))); });
 }
@@ -474,7 +346,7 @@ class SweepCellRunHandle {
       : sweep_(guarded([&] { return sweep_of(spec); })),
         run_(guarded([&] { return CellRun(sweep_, index); })) {}
   double step(double n) {
-    return guarded([&] { return double(run_.step(step_count(n))); });
+    return guarded([&] { return double(run_.step(step_count(n, "step(n): n"))); });
   }
   val result() {
     return guarded([&] { return cell_value(sweep_, run_.result()); });
@@ -535,11 +407,6 @@ EMSCRIPTEN_BINDINGS(bnlab) {
 
   emscripten::function("validateConfig", &validate_config);
   emscripten::function("batchNormCalculator", &batch_norm_calculator);
-  emscripten::function("loadDigits", &load_digits);
-  emscripten::function("digitsLoaded", &digits_loaded);
-  emscripten::function("loadCsv", &load_csv);
-  emscripten::function("loadedTable", &loaded_table);
-  emscripten::function("exportRun", &export_run);
   emscripten::function("defaultConfig", &default_config);
   emscripten::function("historySeries", &history_series);
   emscripten::function("configSchema", &config_schema_js);

@@ -90,7 +90,7 @@ test('every view trains and draws under the policy with no violation, in the pag
   await embed.page.close();
 });
 
-test('the one-file page names its inline script and style by hash, and trains from file:// with no violation', async () => {
+test('the one-file page names its inline script and style by hash, fetches nothing, and trains from file:// with no violation', async () => {
   const { page, errors } = await openPage(pathToFileURL(join(dist, 'bnlab-standalone.html')).href);
   const inline = await page.evaluate(() => ({
     policy: document.querySelector('meta[http-equiv="Content-Security-Policy"]').content,
@@ -100,6 +100,7 @@ test('the one-file page names its inline script and style by hash, and trains fr
   const d = directives(inline.policy);
   assert.deepEqual(d['script-src'], [...inline.scripts.map(hashSource), "'wasm-unsafe-eval'"]);
   assert.deepEqual(d['style-src'], inline.styles.map(hashSource));
+  assert.deepEqual(d['connect-src'], ["'none'"], 'it fetches nothing: its worker inflates the inline wasm and digits');
   assert.doesNotMatch(inline.policy, /'unsafe-inline'|'unsafe-eval'|'self'|\*/);
   await stepsAbove(page, 200);
   await drawsBn(page);

@@ -1,7 +1,7 @@
 // Your own data on the page: a CSV dropped on the file field trains (its columns name the map's
 // axes, the link carries it, a sweep from the link trains on it in the pool's workers), a refused file is shown at the field with the reader's row and
 // column while the run goes on, a link whose table was too large asks for the file by name and
-// waits, the one-file page reads a CSV from file://, and Open in PyTorch downloads the script.
+// waits, and the one-file page reads a CSV from file:// (Open in PyTorch: pytorch_export.test.mjs).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -128,23 +128,5 @@ test('the one-file page reads a CSV from file:// and trains on it', async () => 
   await tableRead(page);
   await page.waitForFunction(() => document.getElementById('field-dataset').value === 'csv', null, { timeout: 15000 });
   await stepsAbove(page, 0);
-  assert.deepEqual(errors, []);
-});
-
-test('Open in PyTorch downloads the run as a script and as a notebook', async () => {
-  const { page, errors } = await openPage(session.url());
-  await stepsAbove(page, 0);
-  await page.click('#pytorch-export summary');
-  const [script] = await Promise.all([page.waitForEvent('download'), page.click('#pytorch-pytorch')]);
-  assert.equal(script.suggestedFilename(), 'bnlab-spiral-seed1.py');
-  const text = readFileSync(await script.path(), 'utf8');
-  assert.match(
-    text,
-    /^#!\/usr\/bin\/env python3\n# %% \[markdown\]\n# # bnlab in PyTorch: spiral, plain and bn-before, seed 1/,
-  );
-  assert.match(text, /STEPS = 10000 /); // the default lesson's horizon
-  const [notebook] = await Promise.all([page.waitForEvent('download'), page.click('#pytorch-notebook')]);
-  assert.equal(notebook.suggestedFilename(), 'bnlab-spiral-seed1.ipynb');
-  assert.equal(JSON.parse(readFileSync(await notebook.path(), 'utf8')).nbformat, 4);
   assert.deepEqual(errors, []);
 });

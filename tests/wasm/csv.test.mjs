@@ -1,7 +1,8 @@
 // Your own data through the bindings: the page (m.loadCsv) and bnlab-run --data-csv refuse the
 // same hostile files with the same messages (tests/fixtures/csv/hostile.json, which the C++
 // test holds to the reader); a table's run is the same bit for bit natively and in wasm, and
-// after a round trip through a share link; the export is the same text from both.
+// after a round trip through a share link; the export (its own module, which the page's engine
+// does not carry) is the same text from both, on a table handed over as the worker hands it.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { test } from 'node:test';
 
 import { configToFragment, parseFragment, resolveConfig } from '../../web/src/shared/link.js';
 import { decodeTable, encodeTable, MAX_DATA } from '../../web/src/shared/table-link.js';
-import { loadEngine, root, withExperiment } from './engine.mjs';
+import { loadEngine, loadExporter, root, withExperiment } from './engine.mjs';
 
 const m = await loadEngine();
 const schema = m.configSchema();
@@ -157,14 +158,27 @@ test("a sweep's cell on a table equals bnlab-run --sweep --data-csv's", () => {
   for (const index of [0, 1]) assert.deepEqual(m.sweepCell(sweep, index), native.cells[index]);
 });
 
-test('the export is the same text from the bindings and from bnlab-run', () => {
+test('the export is the same text from its module and from bnlab-run, on a table as the worker hands it over', async () => {
+  const exporter = await loadExporter();
+  assert.equal(m.exportRun, undefined, "the page's engine does not carry the export");
   const config = { hidden: [8], arms: ['plain', 'bn-noisy'] };
   for (const format of ['pytorch', 'notebook']) {
     const native = execFileSync(run, ['--export', format, '--steps', '300', '-'], {
       input: JSON.stringify(config),
       encoding: 'utf8',
     });
-    assert.equal(m.exportRun(config, format, 300), native);
+    assert.equal(exporter.exportRun(config, format, 300), native);
   }
-  assert.throws(() => m.exportRun({}, 'keras', 10), /"pytorch" \(a script\) or "notebook"/);
+  assert.throws(() => exporter.exportRun({}, 'keras', 10), /"pytorch" \(a script\) or "notebook"/);
+  // The table the engine read, handed over as its text (web/src/worker/engine.js's exporterFor).
+  const file = join(dir, 'export.csv');
+  writeFileSync(file, example);
+  const read = m.loadCsv(example, '');
+  assert.equal(exporter.loadCsv(new TextEncoder().encode(m.loadedTable().text), '').fingerprint, read.fingerprint);
+  const onTable = { dataset: 'csv', hidden: [4] };
+  const native = execFileSync(run, ['--export', 'pytorch', '--steps', '50', '--data-csv', file, '-'], {
+    input: JSON.stringify(onTable),
+    encoding: 'utf8',
+  });
+  assert.equal(exporter.exportRun(onTable, 'pytorch', 50), native);
 });

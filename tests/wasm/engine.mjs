@@ -8,10 +8,18 @@ import { fileURLToPath } from 'node:url';
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
 
-export async function loadEngine(dist = join(root, 'dist')) {
-  const createBnLab = require(resolve(dist, 'bnlab.js'));
-  return createBnLab({ wasmBinary: readFileSync(resolve(dist, 'bnlab.wasm')) });
+// A module of dist/: its glue's factory, given its wasm's bytes.
+function loadModule(dist, name) {
+  const create = require(resolve(dist, `${name}.js`));
+  return create({ wasmBinary: readFileSync(resolve(dist, `${name}.wasm`)) });
 }
+
+// The page's engine (dist/bnlab.js and .wasm).
+export const loadEngine = (dist = join(root, 'dist')) => loadModule(dist, 'bnlab');
+
+// The PyTorch export's module (dist/bnlab-export.js and .wasm), which the worker fetches on the
+// first export.
+export const loadExporter = (dist = join(root, 'dist')) => loadModule(dist, 'bnlab-export');
 
 // Asserts that fn throws a JavaScript Error whose message matches pattern.
 export function throwsError(assert, fn, pattern) {

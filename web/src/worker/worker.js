@@ -48,7 +48,7 @@
 //   { type: 'error', where, message, fields?, id? }            where: load | start | step | ...
 import { resolveConfig } from '../shared/link.js';
 import { trainCell } from './cell.js';
-import { ensureDigits, loadEngine } from './engine.js';
+import { ensureDigits, exporterFor, loadEngine } from './engine.js';
 import { Training } from './training.js';
 
 let engine = null;
@@ -69,10 +69,12 @@ const handlers = {
   load: () => {},
   table: ({ bytes, label, name }) => post({ type: 'table', name, table: engine.loadCsv(bytes, label ?? '') }),
   // The script trains to the lesson's horizon, or as far as the page has (at least 1,000 steps).
-  pytorch: ({ format }) => {
+  // The export's module is fetched on the first export (engine.js).
+  pytorch: async ({ format }) => {
     const config = training.experiment.config();
     const steps = training.lesson?.horizon ?? Math.max(1000, training.experiment.steps());
-    post({ type: 'pytorch', format, config, text: engine.exportRun(config, format, steps) });
+    const exporting = await exporterFor(engine, config);
+    post({ type: 'pytorch', format, config, text: exporting.exportRun(config, format, steps) });
   },
   start: async ({ config, paused, id, lenient, lesson }) => {
     const resolved = lenient

@@ -104,3 +104,52 @@ test('the one-file page exports from file:// with its one module', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("when the export's module fails to load, the page says so, the buttons work again, and the next click exports", async () => {
+  const { page, errors } = await openPage(session.url());
+  await trained(page);
+  let refuse = true;
+  await page
+    .context()
+    .route('**/bnlab-export.wasm', (route) =>
+      refuse ? route.fulfill({ status: 404, body: 'gone' }) : route.continue(),
+    );
+  await page.click('#pytorch-export summary');
+  await page.click('#pytorch-pytorch');
+  // Read as it appears: the status line goes on to say how the run is doing.
+  const status = await page
+    .waitForFunction(
+      () => {
+        const text = document.getElementById('status').textContent;
+        return /^Could not export the run to PyTorch/.test(text) && text;
+      },
+      null,
+      { timeout: 20000 },
+    )
+    .then((handle) => handle.jsonValue());
+  assert.match(status, /bnlab-export\.wasm: HTTP 404/);
+  for (const [id, label] of [
+    ['#pytorch-pytorch', 'Python script'],
+    ['#pytorch-notebook', 'Jupyter notebook'],
+  ]) {
+    assert.equal(await page.locator(id).isDisabled(), false, `${id} enabled again`);
+    assert.equal(await page.locator(id).textContent(), label);
+  }
+  // The run goes on, and the next click fetches the module again.
+  const before = await steps(page);
+  await page.waitForFunction(
+    (n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n,
+    before,
+    {
+      timeout: 20000,
+    },
+  );
+  refuse = false;
+  const script = await download(page, 'pytorch');
+  assert.equal(script.text, exported({}, 'pytorch', 10000));
+  assert.deepEqual(
+    errors.filter((e) => !/404/.test(e)),
+    [],
+  );
+  await page.close();
+});

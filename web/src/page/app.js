@@ -20,7 +20,7 @@ import { SweepController } from './sweep-controller.js';
 import { applyTheme } from './theme.js';
 import { makeWorker } from './workers.js';
 import { OwnData } from './own-data.js';
-import { createPytorchExport, savePytorch } from './pytorch-export.js';
+import { createPytorchExport, pytorchFailed, savePytorch } from './pytorch-export.js';
 
 const worker = makeWorker();
 const address = createAddress();
@@ -174,6 +174,7 @@ const handlers = {
     else if (where === 'sweep') sweep.refused(message);
     else if (where === 'calculate') calculator.showErrors(fields ?? [{ field: 'values', message: message.message }]);
     else if (where === 'table') ownData.refused(message);
+    else if (where === 'pytorch') panel.setStatus(pytorchFailed(message.message), true);
     else if (fields) run.refused(fields, message.id);
     else panel.setStatus(`Could not ${where === 'start' ? 'start the experiment' : where}: ${message.message}`, true);
   },

@@ -8,21 +8,43 @@ const FORMATS = [
   { format: 'notebook', label: 'Jupyter notebook', extension: 'ipynb', type: 'application/x-ipynb+json' },
 ];
 
+// The buttons, while an export is being written: the first one also fetches the export's module
+// (about 110 KB), which takes a moment on a slow connection.
+let buttons = [];
+const busy = (on) => {
+  for (const button of buttons) {
+    button.disabled = on;
+    button.textContent = on ? `${button.dataset.label}: preparing…` : button.dataset.label;
+  }
+};
+
 // container: a <details> in the share row; its summary opens the two choices.
 export function createPytorchExport(container, worker) {
   const summary = el('summary', '', 'PyTorch');
   summary.title = 'Open in PyTorch: the run as torch.nn modules, the same weights, the same mini-batches';
   const choices = el('span', 'choices');
-  for (const { format, label } of FORMATS) {
+  buttons = FORMATS.map(({ format, label }) => {
     const button = Object.assign(el('button', '', label), { type: 'button', id: `pytorch-${format}` });
-    button.addEventListener('click', () => worker.postMessage({ type: 'pytorch', format }));
-    choices.append(button);
-  }
+    button.dataset.label = label;
+    button.addEventListener('click', () => {
+      busy(true);
+      worker.postMessage({ type: 'pytorch', format });
+    });
+    return button;
+  });
+  choices.append(...buttons);
   container.replaceChildren(summary, choices);
 }
 
 // The worker's export: { format, text, config }.
 export function savePytorch({ format, text, config }) {
+  busy(false);
   const { extension, type } = FORMATS.find((f) => f.format === format);
   download(`bnlab-${config.dataset}-seed${config.seed}.${extension}`, text, type);
+}
+
+// The export failed (its module did not load, say): the buttons work again, and the message.
+export function pytorchFailed(message) {
+  busy(false);
+  return `Could not export the run to PyTorch: ${message}`;
 }

@@ -8,13 +8,14 @@ const FORMATS = [
   { format: 'notebook', label: 'Jupyter notebook', extension: 'ipynb', type: 'application/x-ipynb+json' },
 ];
 
-// The buttons, while an export is being written: the first one also fetches the export's module
-// (about 110 KB), which takes a moment on a slow connection.
+// While an export is being written (the first one also fetches the export's module, about
+// 110 KB), the clicked button says so and both ignore clicks: aria-disabled, not disabled, which
+// would drop the keyboard's focus to the page.
 let buttons = [];
-const busy = (on) => {
+const busy = (clicked) => {
   for (const button of buttons) {
-    button.disabled = on;
-    button.textContent = on ? `${button.dataset.label}: preparing…` : button.dataset.label;
+    button.setAttribute('aria-disabled', String(Boolean(clicked)));
+    button.textContent = button === clicked ? `${button.dataset.label}: preparing…` : button.dataset.label;
   }
 };
 
@@ -27,7 +28,8 @@ export function createPytorchExport(container, worker) {
     const button = Object.assign(el('button', '', label), { type: 'button', id: `pytorch-${format}` });
     button.dataset.label = label;
     button.addEventListener('click', () => {
-      busy(true);
+      if (button.getAttribute('aria-disabled') === 'true') return;
+      busy(button);
       worker.postMessage({ type: 'pytorch', format });
     });
     return button;
@@ -38,13 +40,13 @@ export function createPytorchExport(container, worker) {
 
 // The worker's export: { format, text, config }.
 export function savePytorch({ format, text, config }) {
-  busy(false);
+  busy(null);
   const { extension, type } = FORMATS.find((f) => f.format === format);
   download(`bnlab-${config.dataset}-seed${config.seed}.${extension}`, text, type);
 }
 
 // The export failed (its module did not load, say): the buttons work again, and the message.
 export function pytorchFailed(message) {
-  busy(false);
+  busy(null);
   return `Could not export the run to PyTorch: ${message}`;
 }

@@ -407,3 +407,33 @@ test('a run that is no lesson trains at the speed the menu shows from the start'
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// Chart.js patches the push of an array it draws; a chart once drew the page's own history array
+// for a newly chosen layer, the history pushed onto it, and every redraw threw from then on.
+test('choosing another layer while training keeps the per-layer charts drawing, with no error', async () => {
+  const { page, errors } = await openPage();
+  await page.evaluate(() => document.getElementById('view-ics').scrollIntoView({ block: 'start' }));
+  for (const layer of ['2', '0']) {
+    const from = await steps(page);
+    await page.locator('#focus-layer').selectOption(layer);
+    // At 500 steps/s, a few hundred more steps: many snapshots appended and redrawn.
+    await page.waitForFunction(
+      (n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n + 600,
+      from,
+      {
+        timeout: 30000,
+      },
+    );
+    await page.waitForFunction(
+      (l) =>
+        document
+          .getElementById('chart-shift')
+          .getAttribute('aria-label')
+          .includes(`layer ${Number(l) + 1}`),
+      layer,
+      { timeout: 10000 },
+    );
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});

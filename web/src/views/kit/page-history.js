@@ -59,10 +59,13 @@ export function layerSeries(state, a, focus, name) {
 // A history series as a line chart draws it: at most DECIMATED_POINTS points, the lowest and
 // the highest of each run of consecutive points (so spikes stay), in step order. A redraw then
 // costs the same however long the run; the page's copy of the history keeps every point.
+// Always a new array: Chart.js patches the push of an array it draws, and the page's history
+// pushes onto its own arrays between redraws (a chart drawing one threw at every redraw after the
+// layer menu changed, and froze).
 const DECIMATED_POINTS = 400;
 export function decimated(points) {
   const n = points.length;
-  if (n <= DECIMATED_POINTS) return points;
+  if (n <= DECIMATED_POINTS) return points.slice();
   const bucket = Math.ceil(n / (DECIMATED_POINTS / 2));
   const out = [];
   for (let start = 0; start < n; start += bucket) {

@@ -7,7 +7,8 @@
 # the mini-batch order and the noise of noisy BN and dropout come from a port of bnlab's own
 # random generator, so they are bnlab's draws, bit for bit.
 #
-# As a script:
+# As a script (the .py file bnlab writes, here called run.py; a notebook's code cells in order
+# are the same script):
 #
 #     python3 run.py --steps 1000 --out history.json
 #
@@ -15,7 +16,8 @@
 # (`step`, and per arm `history.trainLoss`, `history.testAccuracy`, ...; the per-layer probes are
 # bnlab's only). The same configuration gives the same batches and the same first gradients (to
 # float32 rounding); later the two drift apart slowly, as float32 sums in another order do.
-# Needs torch and numpy (matplotlib, if installed, for the plot). Stable APIs from PyTorch 1.13.
+# Needs torch and numpy (`pip install torch numpy`; matplotlib, if installed, for the plot).
+# Stable APIs from PyTorch 1.13.
 
 # %%
 import argparse

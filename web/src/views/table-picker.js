@@ -89,7 +89,8 @@ export function createTablePicker(container, { onFile }) {
       status.textContent =
         `${name}: ${table.rows.toLocaleString('en')} rows, ${table.features} feature${table.features > 1 ? 's' : ''} ` +
         `(${table.featureNames.join(', ')}), ${table.classes} classes of ${table.labelName} ` +
-        `(${table.classNames.join(', ')}). Training on it (data set "csv").`;
+        `(${table.classNames.join(', ')}). A run on it (data set "csv") starts now, unless a setting ` +
+        'does not fit the table: the status line then says which.';
     },
     // The reader's refusal, at the field; the run goes on with the data it had.
     showError(message, name) {

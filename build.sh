@@ -196,18 +196,19 @@ run_tests() {
   # The code's form first: Biome formats and lints the JavaScript (biome.json), clang-format the
   # C++ (.clang-format, checked by a CTest test). A change that is not formatted fails here.
   suite "formatting and lint (biome ci)" node_modules/.bin/biome ci --reporter=summary --colors=off
-  # The sanitizer build before the browser tests start: running as root, Chromium raises its
-  # display threads' priority, and clang beside it took 576 s instead of 119.
-  suite "build: ASan and UBSan, the fuzz targets" build_sanitize
   # The browser tests spend much of their time waiting for pages to load and to train, so they
   # run beside the suites below. They wait on conditions, so sharing the machine changes no
   # verdict, except in the tests that time the page's frames (tests/e2e/*.alone.test.mjs):
-  # those run alone at the end.
+  # those run alone at the end. Running as root, Chromium raises its compositor threads to
+  # nice -8, so whatever runs beside it slows down: the sanitizer build beside it took 576 s
+  # instead of 119 (23 min 26 s in all); built first, the wasm tests beside it took 579 s
+  # instead of 218 (25 min 4 s).
   local browser_tests=()
   mapfile -t browser_tests < <(ls tests/e2e/*.test.mjs | grep -v '\.alone\.test\.mjs$')
   beside "browser tests, beside the steps below (tests/e2e)" build/logs/browser-tests.log \
     node --test --test-concurrency=1 "${browser_tests[@]}"
   suite "native tests (ctest)" ctest --test-dir build/native --output-on-failure -j"$JOBS"
+  suite "build: ASan and UBSan, the fuzz targets" build_sanitize
   suite "native tests with ASan and UBSan (ctest in build/sanitize)" \
     ctest --test-dir build/sanitize --output-on-failure -j"$JOBS"
   # Two targets at a time: each fuzzes for a fixed time on one core.

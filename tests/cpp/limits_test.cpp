@@ -22,13 +22,6 @@
 namespace bnlab {
 namespace {
 
-// Processor seconds that fn takes, in units of this build's speed (test_util.hpp): 1 in a release
-// build, a fifth of that under the sanitizers.
-template <class F>
-double seconds(F&& fn) {
-  return test::cpu_seconds(fn) / test::kSlowdown;
-}
-
 // The message of the exception of type E that fn throws; "" when it throws none.
 template <class E, class F>
 std::string refusal(F&& fn) {
@@ -67,18 +60,20 @@ std::string padded(std::string text, std::size_t bytes) {
 TEST(Limits, JsonTextOfTheLimitIsReadAndOneByteMoreIsRefusedAtOnce) {
   const std::string largest = padded(zeros(Json::kMaxBytes / 2 - 1), Json::kMaxBytes);
   Json value;
-  EXPECT_LT(seconds([&] { value = Json::parse(largest); }), 2.0);
+  EXPECT_LT(test::release_seconds([&] { value = Json::parse(largest); }), 2.0);
   EXPECT_EQ(value.items().size(), Json::kMaxBytes / 2 - 1);  // 524,287 values
   EXPECT_EQ(refusal<JsonError>([&] { Json::parse(largest + " "); }),
             "invalid JSON at offset 1048576: longer than 1048576 bytes, this reader's limit");
   const std::string huge(100 << 20, '[');  // 100 MB of open brackets
-  EXPECT_LT(seconds([&] { EXPECT_NE(refusal<JsonError>([&] { Json::parse(huge); }), ""); }), 0.01);
+  EXPECT_LT(
+      test::release_seconds([&] { EXPECT_NE(refusal<JsonError>([&] { Json::parse(huge); }), ""); }),
+      0.01);
 }
 
 TEST(Limits, JsonObjectOf96000KeysIsReadInNLogNAndARepeatedKeyIsRefusedAtItsOffset) {
   const std::string text = many_keys(Json::kMaxBytes);
   Json value;
-  EXPECT_LT(seconds([&] { value = Json::parse(text); }), 2.0);
+  EXPECT_LT(test::release_seconds([&] { value = Json::parse(text); }), 2.0);
   EXPECT_EQ(value.members().size(), 96335u);
   EXPECT_EQ(refusal<JsonError>([] { Json::parse(R"({"a": 1, "b": {"a": 2}, "a": 3})"); }),
             "invalid JSON at offset 24: the key \"a\" is given twice in one object");
@@ -94,7 +89,9 @@ TEST(Limits, JsonNesting64DeepIsReadAndAHundredThousandDeepIsRefusedWithoutRecur
   EXPECT_NE(refusal<JsonError>([&] { Json::parse("[" + deepest + "]"); }).find("64 levels"),
             std::string::npos);
   const std::string deep(100000, '[');
-  EXPECT_LT(seconds([&] { EXPECT_NE(refusal<JsonError>([&] { Json::parse(deep); }), ""); }), 0.01);
+  EXPECT_LT(
+      test::release_seconds([&] { EXPECT_NE(refusal<JsonError>([&] { Json::parse(deep); }), ""); }),
+      0.01);
 }
 
 TEST(Limits, DocumentsOf64KiBAreReadAndLongerOnesAreRefusedNamingTheDocument) {
@@ -108,14 +105,17 @@ TEST(Limits, DocumentsOf64KiBAreReadAndLongerOnesAreRefusedNamingTheDocument) {
   EXPECT_NE(refusal<ConfigError>([&] { parse_sweep(sweep + " "); }).find("(sweep): invalid JSON"),
             std::string::npos);
   const std::string huge(100 << 20, ' ');
-  EXPECT_LT(seconds([&] { EXPECT_NE(refusal<ConfigError>([&] { parse_config(huge); }), ""); }),
+  EXPECT_LT(test::release_seconds(
+                [&] { EXPECT_NE(refusal<ConfigError>([&] { parse_config(huge); }), ""); }),
             0.01);
 }
 
 TEST(Limits, AConfigurationOfThousandsOfUnknownKeysIsRefusedQuicklyWithAMessageOfBoundedSize) {
   const std::string text = many_keys(kMaxDocumentBytes);
   std::string message;
-  EXPECT_LT(seconds([&] { message = refusal<ConfigError>([&] { parse_config(text); }); }), 1.0);
+  EXPECT_LT(
+      test::release_seconds([&] { message = refusal<ConfigError>([&] { parse_config(text); }); }),
+      1.0);
   EXPECT_NE(message.find("k0: is not a configuration field"), std::string::npos);
   EXPECT_NE(message.find("(more): and 6565 more problems not listed"), std::string::npos);
   EXPECT_LE(message.size(), 100u * 1024);
@@ -131,7 +131,7 @@ TEST(Limits, TheLargestSweepOf24By24CellsIsValidatedQuicklyAnd25ValuesAreRefused
                            R"(]}, "y": {"field": "noise", "values": [)" + ys +
                            R"(]}, "steps": 1000000})";
   Sweep sweep;
-  EXPECT_LT(seconds([&] { sweep = parse_sweep(text); }), 1.0);
+  EXPECT_LT(test::release_seconds([&] { sweep = parse_sweep(text); }), 1.0);
   EXPECT_EQ(sweep.cells(), 576);
   EXPECT_EQ(sweep.steps, Sweep::kMaxSteps);
   const std::string over = R"({"x": {"field": "seed", "values": [)" + xs + R"(,25]}})";
@@ -164,7 +164,10 @@ TEST(Limits, AShardOfTheLargestGridFitsHalfTheReadersLimitAndReadsBackQuickly) {
   EXPECT_LT(text.size(), Json::kMaxBytes / 2);
   Sweep back;
   std::vector<CellResult> read;
-  EXPECT_LT(seconds([&] { read = merge_shard_documents({{"shard", text}}, back); }), 1.0);
+  EXPECT_LT(test::release_seconds([&] {
+              read = merge_shard_documents({{"shard", text}}, back);
+            }),
+            1.0);
   EXPECT_EQ(read.size(), 576u);
 }
 
@@ -175,7 +178,7 @@ TEST(Limits, TheCalculatorTakes1024ValuesAndRefuses1025) {
   const std::string text = R"({"values": [)" + values + R"(], "gamma": 1, "beta": 0, "eps": 1e-5})";
   EXPECT_LT(text.size(), kMaxDocumentBytes / 2);
   BnCalculated out;
-  EXPECT_LT(seconds([&] {
+  EXPECT_LT(test::release_seconds([&] {
               out = calculate_bn(parse_bn_calculation(parse_document(text, "(calculator)")));
             }),
             0.5);
@@ -204,7 +207,7 @@ TEST(Limits, TheLargestCsvTableIsReadQuicklyAndMoreRowsColumnsOrBytesAreRefusedA
   ASSERT_LT(largest.size(), CsvTable::kMaxBytes);
   EXPECT_GT(largest.size(), CsvTable::kMaxBytes * 4 / 5);
   CsvTable t;
-  EXPECT_LT(seconds([&] { t = read_csv(largest); }), 2.0);
+  EXPECT_LT(test::release_seconds([&] { t = read_csv(largest); }), 2.0);
   EXPECT_EQ(t.rows(), 5000);
   EXPECT_EQ(t.features(), 64);
 
@@ -213,14 +216,18 @@ TEST(Limits, TheLargestCsvTableIsReadQuicklyAndMoreRowsColumnsOrBytesAreRefusedA
   EXPECT_EQ(refusal<CsvError>([&] { read_csv(table(10, CsvTable::kMaxFeatures + 1, "1")); }),
             "row 1: 65 feature columns besides the label; at most 64");
   const std::string over = largest + std::string(CsvTable::kMaxBytes + 1 - largest.size(), '\n');
-  EXPECT_LT(seconds([&] { EXPECT_NE(refusal<CsvError>([&] { read_csv(over); }), ""); }), 0.01);
+  EXPECT_LT(
+      test::release_seconds([&] { EXPECT_NE(refusal<CsvError>([&] { read_csv(over); }), ""); }),
+      0.01);
 
   // A header of 800,000 distinct names (4 MB): its columns are counted before its names are
   // compared with each other, which would take hours.
   std::string wide;
   for (int j = 0; wide.size() < CsvTable::kMaxBytes - 8; ++j) wide += std::to_string(j) + "x,";
   std::string message;
-  EXPECT_LT(seconds([&] { message = refusal<CsvError>([&] { read_csv(wide + "y\n"); }); }), 1.0);
+  EXPECT_LT(
+      test::release_seconds([&] { message = refusal<CsvError>([&] { read_csv(wide + "y\n"); }); }),
+      1.0);
   EXPECT_EQ(message.substr(0, 7), "row 1: ");
   // A label named by a stranger (bnlab-run --label) is shown briefly, as UTF-8: 100,000 bytes
   // that are not UTF-8 as twelve U+FFFD (36 bytes) and an ellipsis.

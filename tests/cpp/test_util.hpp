@@ -47,6 +47,13 @@ inline constexpr double kSlowdown = 1;
 inline constexpr double kSlowdown = 1;
 #endif
 
+// The processor seconds fn takes, in a release build's units: divided by kSlowdown, so one
+// bound holds in every build.
+template <class F>
+double release_seconds(F&& fn) {
+  return cpu_seconds(fn) / kSlowdown;
+}
+
 inline Matrix<double> random_matrix(int rows, int cols, Rng& rng, double scale = 1.0) {
   Matrix<double> m(rows, cols);
   for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = rng.normal(0.0, scale);

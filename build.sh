@@ -172,9 +172,9 @@ beside() {
   setsid bash -c 'start=$SECONDS; "$@"; status=$?; echo $((SECONDS - start)) >"$0.seconds"; exit $status' \
     "$BESIDE_LOG" "$@" >"$BESIDE_LOG" 2>&1 &
   BESIDE_PID=$!
-  trap end_beside EXIT
+  trap stop_beside EXIT
 }
-end_beside() {
+stop_beside() {
   if [[ -n $BESIDE_PID ]] && kill -0 "$BESIDE_PID" 2>/dev/null; then
     kill -- "-$BESIDE_PID" 2>/dev/null || true
   fi

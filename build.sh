@@ -199,16 +199,14 @@ run_tests() {
   # The browser tests spend much of their time waiting for pages to load and to train, so they
   # run beside the suites below. They wait on conditions, so sharing the machine changes no
   # verdict, except in the tests that time the page's frames (tests/e2e/*.alone.test.mjs):
-  # those run alone at the end.
-  # Chromium raises its compositor and IO threads to nice -8 when it may (as root, with
-  # CAP_SYS_NICE), and a page draws its charts on every frame it is given: so beside it the
-  # sanitizer build took 605 s instead of 119. Without that capability its threads stay at the
-  # nice of everything else, as for any user who is not root, and the machine is shared evenly.
-  local browser_tests=() fair=()
+  # those run alone at the end. Running as root, Chromium raises its compositor threads to
+  # nice -8, so whatever runs beside it slows down: the sanitizer build beside it took 576 s
+  # instead of 119 (23 min 26 s in all); built first, the wasm tests beside it took 579 s
+  # instead of 218 (25 min 4 s).
+  local browser_tests=()
   mapfile -t browser_tests < <(ls tests/e2e/*.test.mjs | grep -v '\.alone\.test\.mjs$')
-  if [[ $(id -u) -eq 0 ]] && command -v setpriv >/dev/null; then fair=(setpriv --bounding-set=-sys_nice); fi
   beside "browser tests, beside the steps below (tests/e2e)" build/logs/browser-tests.log \
-    "${fair[@]}" node --test --test-concurrency=1 "${browser_tests[@]}"
+    node --test --test-concurrency=1 "${browser_tests[@]}"
   suite "native tests (ctest)" ctest --test-dir build/native --output-on-failure -j"$JOBS"
   suite "build: ASan and UBSan, the fuzz targets" build_sanitize
   suite "native tests with ASan and UBSan (ctest in build/sanitize)" \

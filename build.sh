@@ -199,10 +199,8 @@ run_tests() {
   # The browser tests spend much of their time waiting for pages to load and to train, so they
   # run beside the suites below. They wait on conditions, so sharing the machine changes no
   # verdict, except in the tests that time the page's frames (tests/e2e/*.alone.test.mjs):
-  # those run alone at the end. Running as root, Chromium raises its compositor threads to
-  # nice -8, so whatever runs beside it slows down: the sanitizer build beside it took 576 s
-  # instead of 119 (23 min 26 s in all); built first, the wasm tests beside it took 579 s
-  # instead of 218 (25 min 4 s).
+  # those run alone at the end. Both cores are busy for the whole run (README, Tests): the
+  # browser suite is the largest part of the work, and what runs beside it takes longer.
   local browser_tests=()
   mapfile -t browser_tests < <(ls tests/e2e/*.test.mjs | grep -v '\.alone\.test\.mjs$')
   beside "browser tests, beside the steps below (tests/e2e)" build/logs/browser-tests.log \

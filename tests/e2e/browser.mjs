@@ -77,6 +77,12 @@ export function useBrowser() {
 // The step counter the page shows.
 export const steps = async (page) => Number((await page.locator('#steps').textContent()).replaceAll(',', ''));
 
+// Waits until the step counter of a page or frame shows more than n steps.
+export const stepsAbove = (target, n, timeout = 20000) =>
+  target.waitForFunction((m) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > m, n, {
+    timeout,
+  });
+
 // The arms' colours (web/src/shared/arms.js) as RGB.
 export const ARM_COLORS = {
   plain: [0xcc, 0x66, 0x77],

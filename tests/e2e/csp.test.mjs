@@ -15,6 +15,7 @@ import {
   insertForbidden,
   recordViolations,
   root,
+  stepsAbove,
   useBrowser,
   waitForArmPixels,
   watchErrors,
@@ -47,11 +48,6 @@ async function drawsBn(page) {
   await page.locator('#percentile-charts').scrollIntoViewIfNeeded();
   await waitForArmPixels(page, '#percentile-charts .chart:nth-child(2) canvas', 'bn-before');
 }
-
-const stepsAbove = (page, n, timeout = 20000) =>
-  page.waitForFunction((m) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > m, n, {
-    timeout,
-  });
 
 test('the page, its header (the worker script too) and the embed carry one policy: no inline script or style, no other origin', async () => {
   const policy = pagePolicy(readFileSync(join(dist, 'index.html'), 'utf8'));

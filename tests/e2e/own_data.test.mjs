@@ -8,16 +8,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { root, screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
+import { root, screenshotDir, steps, stepsAbove, useBrowser, watchErrors } from './browser.mjs';
 
 const session = useBrowser();
 const example = readFileSync(join(root, 'examples', 'heights-weights.csv'), 'utf8');
 const badRow = example.split('\n').map((line, i) => (i === 16 ? line.replace(/,[\d.]+,/, ',abc,') : line));
-
-const stepsAbove = (page, n) =>
-  page.waitForFunction((k) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > k, n, {
-    timeout: 20000,
-  });
 
 async function openPage(url) {
   const page = await session.browser().newPage({ viewport: { width: 1280, height: 800 } });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { pngStats, screenshotDir, steps, useBrowser, waitForArmPixels, watchErrors } from './browser.mjs';
+import { pngStats, screenshotDir, steps, stepsAbove, useBrowser, waitForArmPixels, watchErrors } from './browser.mjs';
 
 const CHARTS = ['chart-loss', 'chart-shift', 'chart-gradnorm', 'chart-saturation', 'chart-modes'];
 const BN_CHARTS = ['chart-batch-mean', 'chart-batch-var', 'chart-jitter', 'chart-spread'];
@@ -138,11 +138,7 @@ test('a change to the network restarts the run; a learning rate change does not'
   const before = await steps(page);
   await setField(page, 'learningRate', 0.5);
   await page.waitForFunction(() => /learningRate=0.5&/.test(window.location.hash), null, { timeout: 20000 });
-  await page.waitForFunction(
-    (n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n,
-    before,
-    { timeout: 20000 },
-  ); // the run goes on after a learning rate change
+  await stepsAbove(page, before); // the run goes on after a learning rate change
   assert.equal(await page.locator('#field-learningRate').inputValue(), '0.5');
 
   // A restart counts from 0 again: the counter drops below what it showed before the edits
@@ -172,9 +168,7 @@ test('an invalid value is refused at its field and the run goes on', async () =>
   assert.match(await page.locator('#error-hidden').textContent(), /must be an array of 0 to 10 integers/);
   assert.equal(await page.locator('#field-hidden').getAttribute('aria-invalid'), 'true');
   const now = await steps(page);
-  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n, now, {
-    timeout: 20000,
-  }); // the previous run goes on
+  await stepsAbove(page, now); // the previous run goes on
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -205,9 +199,7 @@ test('a diverging plain arm is reported while the BN arm keeps training', async 
   );
   assert.equal(await page.locator('#arm-states li.diverged').count(), 1);
   const now = await steps(page);
-  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n, now, {
-    timeout: 20000,
-  }); // training goes on
+  await stepsAbove(page, now); // training goes on
   const bn = await page.locator('#scoreboard tbody tr[data-arm="bn-before"] td').allTextContents();
   assert.ok(parseFloat(bn[2]) > 70, `the BN arm learns: ${bn}`);
   const plain = await page.locator('#scoreboard tbody tr[data-arm="plain"] td').allTextContents();
@@ -417,13 +409,7 @@ test('choosing another layer while training keeps the per-layer charts drawing, 
     const from = await steps(page);
     await page.locator('#focus-layer').selectOption(layer);
     // At 500 steps/s, a few hundred more steps: many snapshots appended and redrawn.
-    await page.waitForFunction(
-      (n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n + 600,
-      from,
-      {
-        timeout: 30000,
-      },
-    );
+    await stepsAbove(page, from + 600, 30000);
     await page.waitForFunction(
       (l) =>
         document

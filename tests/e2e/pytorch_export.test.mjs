@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { encodeTable } from '../../web/src/shared/table-link.js';
-import { root, steps, useBrowser, watchErrors } from './browser.mjs';
+import { root, steps, stepsAbove, useBrowser, watchErrors } from './browser.mjs';
 
 const session = useBrowser();
 const run = join(root, 'build', 'native', 'bnlab-run');
@@ -43,10 +43,7 @@ async function download(page, format) {
   return { name: file.suggestedFilename(), text: readFileSync(await file.path(), 'utf8') };
 }
 
-const trained = (page) =>
-  page.waitForFunction(() => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > 0, null, {
-    timeout: 20000,
-  });
+const trained = (page) => stepsAbove(page, 0);
 
 test("the first load does not fetch the export's module; the click does, and downloads bnlab-run --export's script and notebook", async () => {
   const { page, errors, requested } = await openPage(session.url());
@@ -141,13 +138,7 @@ test("when the export's module fails to load, the page says so, the buttons work
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'pytorch-pytorch');
   // The run goes on, and the next click fetches the module again.
   const before = await steps(page);
-  await page.waitForFunction(
-    (n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n,
-    before,
-    {
-      timeout: 20000,
-    },
-  );
+  await stepsAbove(page, before);
   refuse = false;
   const script = await download(page, 'pytorch');
   assert.equal(script.text, exported({}, 'pytorch', 10000));

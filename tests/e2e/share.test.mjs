@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { DEFAULT_LESSON } from '../../web/src/lessons/lessons.js';
-import { root, screenshotDir, steps, useBrowser, waitForArmPixels, watchErrors } from './browser.mjs';
+import { root, screenshotDir, steps, stepsAbove, useBrowser, waitForArmPixels, watchErrors } from './browser.mjs';
 
 const session = useBrowser();
 
@@ -121,9 +121,7 @@ test('refused and unknown link values are named in a note, and the rest of the l
   assert.equal(await page.locator('#field-batchSize').inputValue(), '16');
   assert.equal(await page.locator('#field-learningRate').inputValue(), '2');
   const now = await steps(page);
-  await page.waitForFunction((n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n, now, {
-    timeout: 20000,
-  }); // it trains
+  await stepsAbove(page, now); // it trains
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
+import { screenshotDir, steps, stepsAbove, useBrowser, watchErrors } from './browser.mjs';
 
 const session = useBrowser();
 
@@ -15,11 +15,7 @@ test('the page trains: the step counter advances, no console error', async () =>
     timeout: 15000,
   });
   const first = await steps(page);
-  await page.waitForFunction(
-    (n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n,
-    first,
-    { timeout: 20000 },
-  ); // the step counter advances
+  await stepsAbove(page, first); // the step counter advances
   assert.equal(await page.locator('#status').textContent(), 'Training.');
   // The settings form is made from the engine's schema: the data set menu lists its choices.
   assert.deepEqual(await page.locator('#field-dataset option').allTextContents(), [

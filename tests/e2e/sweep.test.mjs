@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 
-import { root, screenshotDir, steps, useBrowser, watchErrors } from './browser.mjs';
+import { root, screenshotDir, steps, stepsAbove, useBrowser, watchErrors } from './browser.mjs';
 
 const session = useBrowser();
 const WAIT = { timeout: 60000 }; // generous: the tests must pass on a busy machine
@@ -245,11 +245,7 @@ test('cancel mid-cell says "Cancelled", enables Run and plays the paused run aga
   const ms = Date.now() - t0;
   t.diagnostic(`pool workers gone ${ms} ms after Cancel`);
   assert.ok(ms <= 1900, `the pool stopped in ${ms} ms`);
-  await page.waitForFunction(
-    (n) => Number(document.getElementById('steps').textContent.replaceAll(',', '')) > n,
-    before,
-    WAIT,
-  );
+  await stepsAbove(page, before, WAIT.timeout);
   assert.equal(page.workers().length, 1);
   assert.deepEqual(errors, []);
   await page.close();
